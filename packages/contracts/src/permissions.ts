@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+export const Role = z.enum(['admin', 'supervisor', 'agent']);
+export type Role = z.infer<typeof Role>;
+export const ROLES = Role.options;
+
+/**
+ * The permission table: the one declarative place that says which role may do what.
+ * Every route names one of these (or `public` / `authenticated`); the server refuses to
+ * start if a route names none, and the role-matrix test is generated from this table.
+ */
+export const PERMISSIONS = {
+  'workspace.read': ['admin', 'supervisor', 'agent'],
+  'workspace.manage': ['admin'],
+  'members.read': ['admin', 'supervisor', 'agent'],
+  'members.manage': ['admin'],
+  'teams.read': ['admin', 'supervisor', 'agent'],
+  'teams.manage': ['admin', 'supervisor'],
+  'tokens.manage': ['admin'],
+  'audit.read': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Routes that need no workspace membership. */
+export type RouteAccess = Permission | 'public' | 'authenticated';
+
+export function roleHas(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { Email, Id, Locale, Timestamp } from './common.js';
+import { Role } from './permissions.js';
+
+export const WorkspaceParams = z.object({ workspaceId: Id });
+export const WorkspaceEntityParams = z.object({ workspaceId: Id, id: Id });
+
+const IanaTimezone = z
+  .string()
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not an IANA time zone such as Asia/Shanghai');
+
+export const Workspace = z.object({
+  id: Id,
+  name: z.string(),
+  slug: z.string(),
+  timezone: z.string(),
+  locale: Locale,
+  createdAt: Timestamp,
+});
+
+export const Slug = z
+  .string()
+  .min(2)
+  .max(48)
+  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'lower-case letters, digits and hyphens, e.g. acme-support');
+
+export const CreateWorkspaceRequest = z.object({
+  name: z.string().trim().min(1).max(100),
+  slug: Slug,
+  timezone: IanaTimezone.default('Asia/Shanghai'),
+  locale: Locale.default('zh-CN'),
+});
+
+export const UpdateWorkspaceRequest = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    timezone: IanaTimezone,
+    locale: Locale,
+  })
+  .partial()
+  .refine((value) => Object.keys(value).length > 0, 'nothing to update');
+
+export const Member = z.object({
+  userId: Id,
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+  active: z.boolean(),
+  teamIds: z.array(Id),
+  joinedAt: Timestamp,
+});
+
+export const UpdateMemberRequest = z
+  .object({ role: Role, active: z.boolean() })
+  .partial()
+  .refine((value) => Object.keys(value).length > 0, 'nothing to update');
+
+export const CreateInviteRequest = z.object({
+  email: Email,
+  role: Role,
+  teamIds: z.array(Id).max(50).default([]),
+});
+
+export const Invite = z.object({
+  id: Id,
+  email: z.string(),
+  role: Role,
+  teamIds: z.array(Id),
+  expiresAt: Timestamp,
+  acceptedAt: Timestamp.nullable(),
+  createdAt: Timestamp,
+});
+
+export const CreatedInvite = Invite.extend({
+  /** The one-time link; shown only in this response. */
+  url: z.string(),
+  emailed: z.boolean(),
+});
+
+export const PasswordResetLink = z.object({ url: z.string(), expiresAt: Timestamp });
+
+export const Team = z.object({
+  id: Id,
+  name: z.string(),
+  description: z.string(),
+  memberIds: z.array(Id),
+  createdAt: Timestamp,
+});
+
+export const CreateTeamRequest = z.object({
+  name: z.string().trim().min(1).max(100),
+  description: z.string().max(1000).default(''),
+});
+
+export const UpdateTeamRequest = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    description: z.string().max(1000),
+  })
+  .partial()
+  .refine((value) => Object.keys(value).length > 0, 'nothing to update');
+
+export const TeamMemberParams = z.object({ workspaceId: Id, id: Id, userId: Id });
+
+export const ApiToken = z.object({
+  id: Id,
+  name: z.string(),
+  role: Role,
+  prefix: z.string(),
+  createdAt: Timestamp,
+  lastUsedAt: Timestamp.nullable(),
+  revokedAt: Timestamp.nullable(),
+});
+
+export const CreateApiTokenRequest = z.object({
+  name: z.string().trim().min(1).max(100),
+  role: Role,
+});
+
+export const CreatedApiToken = ApiToken.extend({
+  /** The secret; shown only in this response, stored hashed. */
+  token: z.string(),
+});
+
+export const AuditEntry = z.object({
+  id: Id,
+  actorUserId: Id.nullable(),
+  actorTokenId: Id.nullable(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  ip: z.string().nullable(),
+  createdAt: Timestamp,
+});
+
+export const AuditQuery = z.object({
+  action: z.string().max(100).optional(),
+  targetType: z.string().max(100).optional(),
+});

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'use true or false' })
+  .transform((value) => ['true', '1', 'yes'].includes(value));
+
+const urlWithProtocols = (protocols: string[]) =>
+  z
+    .url({ message: `must be a URL (${protocols.join(', ')})` })
+    .refine(
+      (value) => protocols.some((protocol) => value.startsWith(`${protocol}://`)),
+      `must start with ${protocols.map((protocol) => `${protocol}://`).join(' or ')}`,
+    );
+
+const port = z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535);
+const positiveInt = z.coerce.number({ message: 'must be a number' }).int().positive();
+
+/**
+ * Every environment variable Huiliu reads, with its default. The README's configuration
+ * table documents exactly these; keep the two in step.
+ */
+const EnvSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ message: 'must be a URL such as https://support.example.com' }).optional(),
+  DATABASE_URL: urlWithProtocols(['postgres', 'postgresql']).optional(),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  REDIS_URL: urlWithProtocols(['redis', 'rediss']).optional(),
+  DATA_DIR: z.string().min(1).default('data'),
+  EMBEDDED_PG_PORT: port.default(54329),
+  HUILIU_DEMO: booleanFlag.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_IDLE_MINUTES: positiveInt.default(7 * 24 * 60),
+  SESSION_COOKIE_SECURE: booleanFlag.optional(),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: positiveInt.default(5),
+  LOGIN_MAX_FAILURES_PER_IP: positiveInt.default(20),
+  LOGIN_FAILURE_WINDOW_MINUTES: positiveInt.default(15),
+  SMTP_URL: urlWithProtocols(['smtp', 'smtps']).optional(),
+  SMTP_FROM: z.string().min(3).default('Huiliu <no-reply@huiliu.local>'),
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
+  TRUST_PROXY: booleanFlag.default(false),
+});
+
+export type Config = z.infer<typeof EnvSchema> & {
+  dataDir: string;
+  publicUrl: string;
+  cookieSecure: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError listing every bad value at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (issue) => `${issue.path.join('.')}=${JSON.stringify(present[String(issue.path[0])] ?? '')}: ${issue.message}`,
+      ),
+    );
+  }
+  const values = parsed.data;
+  const publicUrl = (values.PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/$/, '');
+  return {
+    ...values,
+    dataDir: path.resolve(values.DATA_DIR),
+    publicUrl,
+    cookieSecure: values.SESSION_COOKIE_SECURE ?? publicUrl.startsWith('https://'),
+  };
+}

@@ -1,0 +1,19 @@
+import { deleteOldLoginAttempts } from './modules/auth/login-throttle.js';
+import { deleteDeadSessions } from './modules/auth/sessions.js';
+import type { AppContext } from './platform/context.js';
+import type { RecurringJob } from './platform/jobs.js';
+
+/** Every module's recurring jobs. */
+export function recurringJobs(ctx: AppContext): RecurringJob[] {
+  return [
+    {
+      name: 'auth.session-cleanup',
+      cron: '*/15 * * * *',
+      async run() {
+        const sessions = await deleteDeadSessions(ctx.db, ctx.config.SESSION_IDLE_MINUTES);
+        const attempts = await deleteOldLoginAttempts(ctx.db);
+        ctx.logger.info({ sessions, attempts }, 'expired sessions and old login attempts removed');
+      },
+    },
+  ];
+}

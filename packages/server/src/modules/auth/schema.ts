@@ -1,0 +1,93 @@
+import { bigserial, boolean, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, primaryId, timestampMs } from '../../platform/db/columns.js';
+import { users } from '../users/schema.js';
+import { workspaces } from '../workspaces/schema.js';
+
+/** Opaque session tokens: only the SHA-256 of the token is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: primaryId(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    lastSeenAt: timestampMs('last_seen_at').notNull().defaultNow(),
+    revokedAt: timestampMs('revoked_at'),
+  },
+  (table) => [uniqueIndex('sessions_token_hash_unique').on(table.tokenHash), index('sessions_user_idx').on(table.userId)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: primaryId(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    role: text('role', { enum: ['admin', 'supervisor', 'agent'] }).notNull(),
+    /** The first characters of the token, to tell tokens apart in lists. */
+    prefix: text('prefix').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdByUserId: uuid('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    lastUsedAt: timestampMs('last_used_at'),
+    revokedAt: timestampMs('revoked_at'),
+  },
+  (table) => [uniqueIndex('api_tokens_hash_unique').on(table.tokenHash), index('api_tokens_workspace_idx').on(table.workspaceId)],
+);
+
+/** Failed and successful logins, counted in a sliding window for rate limiting across nodes. */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    email: text('email').notNull(),
+    ip: text('ip').notNull(),
+    succeeded: boolean('succeeded').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index('login_attempts_email_idx').on(table.email, table.createdAt),
+    index('login_attempts_ip_idx').on(table.ip, table.createdAt),
+  ],
+);
+
+export const invites = pgTable(
+  'invites',
+  {
+    id: primaryId(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role', { enum: ['admin', 'supervisor', 'agent'] }).notNull(),
+    teamIds: uuid('team_ids').array().notNull().default([]),
+    tokenHash: text('token_hash').notNull(),
+    invitedByUserId: uuid('invited_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    expiresAt: timestampMs('expires_at').notNull(),
+    acceptedAt: timestampMs('accepted_at'),
+    revokedAt: timestampMs('revoked_at'),
+  },
+  (table) => [uniqueIndex('invites_token_hash_unique').on(table.tokenHash), index('invites_workspace_idx').on(table.workspaceId)],
+);
+
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: primaryId(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestampMs('expires_at').notNull(),
+    usedAt: timestampMs('used_at'),
+  },
+  (table) => [uniqueIndex('password_resets_token_hash_unique').on(table.tokenHash)],
+);

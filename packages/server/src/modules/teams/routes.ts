@@ -1,0 +1,150 @@
+import {
+  CreateTeamRequest,
+  ErrorBody,
+  NoContent,
+  PageQuery,
+  Team,
+  TeamMemberParams,
+  UpdateTeamRequest,
+  WorkspaceEntityParams,
+  WorkspaceParams,
+  page,
+} from '@huiliu/contracts';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppContext } from '../../platform/context.js';
+import { notFound } from '../../platform/errors.js';
+import { recordAudit } from '../audit/service.js';
+import { memberOf } from '../auth/access.js';
+import { activeRole } from '../users/service.js';
+import { addTeamMember, createTeam, deleteTeam, getTeam, listTeams, removeTeamMember, updateTeam } from './service.js';
+
+const errors = { '4xx': ErrorBody };
+
+export const teamRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
+  async function (app) {
+    app.get(
+      '/workspaces/:workspaceId/teams',
+      {
+        config: { access: 'teams.read' },
+        schema: {
+          tags: ['teams'],
+          summary: 'List teams',
+          params: WorkspaceParams,
+          querystring: PageQuery,
+          response: { 200: page(Team), ...errors },
+        },
+      },
+      async (request) => listTeams(ctx.db, memberOf(request).workspaceId, request.query),
+    );
+
+    app.post(
+      '/workspaces/:workspaceId/teams',
+      {
+        config: { access: 'teams.manage' },
+        schema: {
+          tags: ['teams'],
+          summary: 'Create a team',
+          params: WorkspaceParams,
+          body: CreateTeamRequest,
+          response: { 201: Team, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const team = await ctx.db.transaction(async (tx) => {
+          const created = await createTeam(tx, memberOf(request).workspaceId, request.body);
+          await recordAudit(tx, request, { action: 'team.create', targetType: 'team', targetId: created.id, after: created });
+          return created;
+        });
+        return reply.code(201).send(team);
+      },
+    );
+
+    app.get(
+      '/workspaces/:workspaceId/teams/:id',
+      {
+        config: { access: 'teams.read' },
+        schema: { tags: ['teams'], summary: 'Read a team', params: WorkspaceEntityParams, response: { 200: Team, ...errors } },
+      },
+      async (request) => getTeam(ctx.db, memberOf(request).workspaceId, request.params.id),
+    );
+
+    app.patch(
+      '/workspaces/:workspaceId/teams/:id',
+      {
+        config: { access: 'teams.manage' },
+        schema: {
+          tags: ['teams'],
+          summary: 'Rename or describe a team',
+          params: WorkspaceEntityParams,
+          body: UpdateTeamRequest,
+          response: { 200: Team, ...errors },
+        },
+      },
+      async (request) =>
+        ctx.db.transaction(async (tx) => {
+          const { workspaceId } = memberOf(request);
+          const before = await getTeam(tx, workspaceId, request.params.id);
+          const after = await updateTeam(tx, workspaceId, request.params.id, request.body);
+          await recordAudit(tx, request, { action: 'team.update', targetType: 'team', targetId: after.id, before, after });
+          return after;
+        }),
+    );
+
+    app.delete(
+      '/workspaces/:workspaceId/teams/:id',
+      {
+        config: { access: 'teams.manage' },
+        schema: { tags: ['teams'], summary: 'Delete a team', params: WorkspaceEntityParams, response: { 204: NoContent, ...errors } },
+      },
+      async (request, reply) => {
+        await ctx.db.transaction(async (tx) => {
+          const { workspaceId } = memberOf(request);
+          const before = await getTeam(tx, workspaceId, request.params.id);
+          await deleteTeam(tx, workspaceId, request.params.id);
+          await recordAudit(tx, request, { action: 'team.delete', targetType: 'team', targetId: before.id, before });
+        });
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.put(
+      '/workspaces/:workspaceId/teams/:id/members/:userId',
+      {
+        config: { access: 'teams.manage' },
+        schema: {
+          tags: ['teams'],
+          summary: 'Add a workspace member to a team',
+          params: TeamMemberParams,
+          response: { 200: Team, ...errors },
+        },
+      },
+      async (request) =>
+        ctx.db.transaction(async (tx) => {
+          const { workspaceId } = memberOf(request);
+          const { id, userId } = request.params;
+          await getTeam(tx, workspaceId, id);
+          if (!(await activeRole(tx, userId, workspaceId))) throw notFound('member');
+          if (await addTeamMember(tx, workspaceId, id, userId)) {
+            await recordAudit(tx, request, { action: 'team.member.add', targetType: 'team', targetId: id, after: { userId } });
+          }
+          return getTeam(tx, workspaceId, id);
+        }),
+    );
+
+    app.delete(
+      '/workspaces/:workspaceId/teams/:id/members/:userId',
+      {
+        config: { access: 'teams.manage' },
+        schema: { tags: ['teams'], summary: 'Remove a member from a team', params: TeamMemberParams, response: { 200: Team, ...errors } },
+      },
+      async (request) =>
+        ctx.db.transaction(async (tx) => {
+          const { workspaceId } = memberOf(request);
+          const { id, userId } = request.params;
+          await getTeam(tx, workspaceId, id);
+          if (!(await removeTeamMember(tx, workspaceId, id, userId))) throw notFound('team member');
+          await recordAudit(tx, request, { action: 'team.member.remove', targetType: 'team', targetId: id, before: { userId } });
+          return getTeam(tx, workspaceId, id);
+        }),
+    );
+  };

@@ -1,0 +1,81 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { notFound } from '../../platform/errors.js';
+import { keyset, toPage } from '../../platform/http/pagination.js';
+import type { Executor } from '../users/service.js';
+import { teamMembers, teams } from './schema.js';
+
+const memberIds = sql<
+  string[]
+>`coalesce((select array_agg(${teamMembers.userId} order by ${teamMembers.createdAt}) from ${teamMembers} where ${teamMembers.teamId} = ${teams.id}), '{}')`;
+
+const teamColumns = { id: teams.id, name: teams.name, description: teams.description, createdAt: teams.createdAt, memberIds };
+
+type TeamRow = { id: string; name: string; description: string; createdAt: Date; memberIds: string[] };
+const teamView = (row: TeamRow) => ({ ...row, createdAt: row.createdAt.toISOString() });
+
+export async function listTeams(db: Executor, workspaceId: string, query: { cursor?: string; limit: number }) {
+  const page = keyset(teams, query.cursor);
+  const rows = await db
+    .select(teamColumns)
+    .from(teams)
+    .where(and(eq(teams.workspaceId, workspaceId), page.where))
+    .orderBy(...page.orderBy)
+    .limit(query.limit + 1);
+  return toPage(rows, query.limit, teamView);
+}
+
+export async function getTeam(db: Executor, workspaceId: string, teamId: string) {
+  const [row] = await db
+    .select(teamColumns)
+    .from(teams)
+    .where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, teamId)));
+  if (!row) throw notFound('team');
+  return teamView(row);
+}
+
+export async function createTeam(db: Executor, workspaceId: string, input: { name: string; description: string }) {
+  const [row] = await db
+    .insert(teams)
+    .values({ workspaceId, ...input })
+    .returning({ id: teams.id });
+  return getTeam(db, workspaceId, row!.id);
+}
+
+export async function updateTeam(db: Executor, workspaceId: string, teamId: string, input: { name?: string; description?: string }) {
+  const updated = await db
+    .update(teams)
+    .set(input)
+    .where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, teamId)))
+    .returning({ id: teams.id });
+  if (updated.length === 0) throw notFound('team');
+  return getTeam(db, workspaceId, teamId);
+}
+
+export async function deleteTeam(db: Executor, workspaceId: string, teamId: string) {
+  const deleted = await db
+    .delete(teams)
+    .where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, teamId)))
+    .returning({ id: teams.id });
+  if (deleted.length === 0) throw notFound('team');
+}
+
+/** Adds a member to a team of the same workspace; a team that no longer exists is skipped. */
+export async function addTeamMember(db: Executor, workspaceId: string, teamId: string, userId: string): Promise<boolean> {
+  const inserted = await db.execute(sql`
+    insert into ${teamMembers} (workspace_id, team_id, user_id)
+    select ${workspaceId}, ${teams.id}, ${userId} from ${teams} where ${teams.id} = ${teamId} and ${teams.workspaceId} = ${workspaceId}
+    on conflict do nothing`);
+  return (inserted.rowCount ?? 0) > 0;
+}
+
+export async function removeTeamMember(db: Executor, workspaceId: string, teamId: string, userId: string): Promise<boolean> {
+  const deleted = await db
+    .delete(teamMembers)
+    .where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)))
+    .returning({ userId: teamMembers.userId });
+  return deleted.length > 0;
+}
+
+export async function removeFromAllTeams(db: Executor, workspaceId: string, userId: string) {
+  await db.delete(teamMembers).where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.userId, userId)));
+}

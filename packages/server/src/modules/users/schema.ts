@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, primaryId, timestampMs } from '../../platform/db/columns.js';
+import { workspaces } from '../workspaces/schema.js';
+
+export const users = pgTable(
+  'users',
+  {
+    id: primaryId(),
+    /** Stored lower-cased; the unique index makes an email one account across workspaces. */
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    locale: text('locale', { enum: ['zh-CN', 'en'] })
+      .notNull()
+      .default('zh-CN'),
+    createdAt: createdAt(),
+    passwordChangedAt: timestampMs('password_changed_at')
+      .notNull()
+      .default(sql`now()`),
+  },
+  (table) => [uniqueIndex('users_email_unique').on(table.email)],
+);
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['admin', 'supervisor', 'agent'] }).notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.workspaceId, table.userId] }), index('memberships_user_idx').on(table.userId)],
+);

@@ -1,0 +1,6 @@
+// Every module's tables, gathered for drizzle-kit and the typed client. Each module owns its own.
+export * from '../../modules/workspaces/schema.js';
+export * from '../../modules/users/schema.js';
+export * from '../../modules/teams/schema.js';
+export * from '../../modules/auth/schema.js';
+export * from '../../modules/audit/schema.js';

@@ -1,0 +1,99 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+
+/** An error a client can act on: carries its HTTP status and a stable machine-readable code. */
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what = 'resource') => new AppError(404, 'not_found', `${what} not found`);
+export const forbidden = (message = 'your role does not allow this action') => new AppError(403, 'forbidden', message);
+export const unauthorized = (message = 'log in first, or send a valid API token') => new AppError(401, 'unauthorized', message);
+export const conflict = (message: string, details?: unknown) => new AppError(409, 'conflict', message, details);
+export const badRequest = (message: string, details?: unknown) => new AppError(400, 'bad_request', message, details);
+export const unprocessable = (message: string, details?: unknown) => new AppError(422, 'unprocessable', message, details);
+
+/** PostgreSQL error codes that mean the client sent something impossible, not that we broke. */
+const PG_CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  '23505': [409, 'conflict', 'this already exists'],
+  '23503': [404, 'not_found', 'a referenced resource does not exist'],
+  '22P02': [400, 'bad_request', 'a value has the wrong format'],
+  '22001': [400, 'bad_request', 'a value is too long'],
+  '54000': [400, 'bad_request', 'a value is too large'],
+};
+
+/** What a unique or foreign-key constraint means to the person who hit it. */
+export const CONSTRAINT_MESSAGES: Record<string, string> = {
+  workspaces_slug_unique: 'a workspace with this slug already exists',
+  users_email_unique: 'an account with this email already exists',
+  teams_workspace_name_unique: 'a team with this name already exists',
+};
+
+const FASTIFY_CLIENT_ERRORS: Record<string, [string, string]> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: ['malformed_json', 'the request body is not valid JSON'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['malformed_json', 'the request body is empty but its content type is JSON'],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['payload_too_large', 'the request body is larger than allowed'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'send the body as application/json'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['bad_request', 'the Content-Length header does not match the body'],
+};
+
+/** Every error leaves as `{"error": {"code", "message", "details"}}`; only our own bugs are 500. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      request.log.info({ code: error.code, status: error.statusCode }, error.message);
+      if (error.headers) reply.headers(error.headers);
+      return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message, details: error.details } });
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const details = error.validation.map((issue) => ({
+        path: [error.validationContext, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
+        message: issue.message,
+      }));
+      request.log.info({ details }, 'request validation failed');
+      return reply.code(400).send({
+        error: {
+          code: 'validation_failed',
+          message: `invalid ${error.validationContext ?? 'request'}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+          details,
+        },
+      });
+    }
+    const fastifyMapping = error.code ? FASTIFY_CLIENT_ERRORS[error.code] : undefined;
+    if (fastifyMapping) {
+      request.log.info({ code: error.code }, error.message);
+      return reply.code(error.statusCode ?? 400).send({ error: { code: fastifyMapping[0], message: fastifyMapping[1] } });
+    }
+    // Drizzle wraps the driver's error; the PostgreSQL code is on the cause.
+    const pgError = ((error as { cause?: unknown }).cause ?? error) as { code?: string; constraint?: string; detail?: string };
+    const pgMapping = typeof pgError.code === 'string' ? PG_CLIENT_ERRORS[pgError.code] : undefined;
+    if (pgMapping && !isResponseSerializationError(error)) {
+      request.log.info({ pgCode: pgError.code, constraint: pgError.constraint }, 'database refused the request');
+      const message = (pgError.constraint && CONSTRAINT_MESSAGES[pgError.constraint]) || pgMapping[2];
+      return reply
+        .code(pgMapping[0])
+        .send({ error: { code: pgMapping[1], message, details: pgError.constraint ? { constraint: pgError.constraint } : undefined } });
+    }
+    if (error.statusCode === 429) {
+      return reply.code(429).send({ error: { code: 'rate_limited', message: error.message } });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      request.log.info({ code: error.code }, error.message);
+      return reply.code(error.statusCode).send({ error: { code: 'bad_request', message: error.message } });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send({ error: { code: 'internal', message: 'something went wrong on our side; it has been logged' } });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } });
+  });
+}

@@ -1,0 +1,87 @@
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import { buildApp, type BuiltApp } from './app.js';
+import type { Config } from './config.js';
+import { DEMO_PASSWORD, DEMO_PEOPLE, seedDemoIfEmpty } from './demo/seed.js';
+import { recurringJobs } from './jobs.js';
+import type { AppContext } from './platform/context.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.js';
+import { runMigrations } from './platform/db/migrate.js';
+import { createDatabase, createPool } from './platform/db/pool.js';
+import { createJobs, type Jobs } from './platform/jobs.js';
+import { createMailer } from './platform/mailer.js';
+import { attachRealtime, type Realtime } from './platform/realtime.js';
+
+export interface RunningServer extends BuiltApp {
+  url: string;
+  ctx: AppContext;
+  realtime: Realtime;
+  jobs: Jobs;
+  demoSeeded: boolean;
+  /** Graceful stop: no new connections, in-flight requests and jobs finish, then the database closes. */
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
+  return pino({
+    level: config.LOG_LEVEL,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.token'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+/** Starts everything one Huiliu process needs, in order, and returns a handle to stop it. */
+export async function startServer(config: Config, logger: Logger = createLogger(config)): Promise<RunningServer> {
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.EMBEDDED_PG_PORT, logger });
+    databaseUrl = embedded.url;
+  }
+  const pool = createPool(databaseUrl, config.DATABASE_POOL_SIZE, logger);
+  try {
+    await runMigrations(pool, logger);
+    const db = createDatabase(pool);
+    const demoSeeded = config.HUILIU_DEMO ? await seedDemoIfEmpty(db) : false;
+    const mailer = createMailer(config.SMTP_URL, config.SMTP_FROM, logger);
+    const ctx: AppContext = { config, pool, db, logger, mailer };
+    const built = await buildApp(ctx);
+    const realtime = await attachRealtime(built.app, config.REDIS_URL, logger);
+    const jobs = createJobs(databaseUrl, logger);
+    await jobs.start(recurringJobs(ctx));
+    await built.app.listen({ port: config.PORT, host: config.HOST });
+    const { port } = built.app.server.address() as AddressInfo;
+    const url = `http://localhost:${port}`;
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        await realtime.close();
+        await built.app.close();
+        await jobs.stop(config.SHUTDOWN_TIMEOUT_MS);
+        mailer.close();
+        await pool.end();
+        await embedded?.stop();
+      })());
+    return { ...built, url, ctx, realtime, jobs, demoSeeded, close };
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+export function demoBanner(url: string): string {
+  const width = Math.max(...DEMO_PEOPLE.map((person) => person.email.length));
+  return [
+    '',
+    `  汇流 Huiliu is running at ${url}`,
+    `  API docs: ${url}/api/docs`,
+    '',
+    `  Demo workspace 汇流商城 — every demo login uses the password: ${DEMO_PASSWORD}`,
+    ...DEMO_PEOPLE.map((person) => `    ${person.email.padEnd(width)}  ${person.role.padEnd(10)}  ${person.name}`),
+    '',
+  ].join('\n');
+}

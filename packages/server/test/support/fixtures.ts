@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import type { Role } from '@huiliu/contracts';
+import { hashPassword } from '../../src/modules/auth/passwords.js';
+import { createTeam, addTeamMember } from '../../src/modules/teams/service.js';
+import { addMembership, createUser } from '../../src/modules/users/service.js';
+import { createWorkspace } from '../../src/modules/workspaces/service.js';
+import type { Database } from '../../src/platform/db/pool.js';
+import { HttpClient } from './http.js';
+
+export const PASSWORD = 'correct horse battery';
+
+export interface WorkspaceFixture {
+  workspaceId: string;
+  slug: string;
+  users: Record<Role, { id: string; email: string }>;
+  teamId: string;
+  /** Logged-in clients, one per role. */
+  clients: Record<Role, HttpClient>;
+  /** API-token clients, one per role. */
+  tokenClients: Record<Role, HttpClient>;
+  /** Every id this workspace owns, by kind: for isolation tests. */
+  ids: Record<string, string>;
+}
+
+let hashed: Promise<string> | undefined;
+
+/** A workspace with an admin, a supervisor and an agent (logged in), a team, an invite and tokens. */
+export async function createWorkspaceFixture(
+  db: Database,
+  baseUrl: string,
+  label = randomBytes(4).toString('hex'),
+): Promise<WorkspaceFixture> {
+  hashed ??= hashPassword(PASSWORD);
+  const passwordHash = await hashed;
+  const workspace = await createWorkspace(db, { name: `测试工作区 ${label}`, slug: `ws-${label}` });
+  const team = await createTeam(db, workspace.id, { name: '售后服务', description: '' });
+  const users = {} as WorkspaceFixture['users'];
+  for (const role of ['admin', 'supervisor', 'agent'] as const) {
+    const user = await createUser(db, { email: `${role}-${label}@example.test`, name: `${role} ${label}`, passwordHash });
+    await addMembership(db, { workspaceId: workspace.id, userId: user.id, role });
+    users[role] = { id: user.id, email: user.email };
+  }
+  await addTeamMember(db, workspace.id, team.id, users.agent.id);
+
+  const clients = {} as WorkspaceFixture['clients'];
+  for (const role of ['admin', 'supervisor', 'agent'] as const) {
+    clients[role] = new HttpClient(baseUrl);
+    await clients[role].login(users[role].email, PASSWORD);
+  }
+  const tokenClients = {} as WorkspaceFixture['tokenClients'];
+  const ids: Record<string, string> = {
+    workspace: workspace.id,
+    team: team.id,
+    admin: users.admin.id,
+    supervisor: users.supervisor.id,
+    agent: users.agent.id,
+  };
+  for (const role of ['admin', 'supervisor', 'agent'] as const) {
+    const created = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/api-tokens`, { name: `${role} token`, role });
+    if (created.status !== 201) throw new Error(`token creation failed: ${JSON.stringify(created.body)}`);
+    tokenClients[role] = new HttpClient(baseUrl).withToken(created.body.token);
+    ids[`token_${role}`] = created.body.id;
+  }
+  const invite = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/invites`, {
+    email: `invitee-${label}@example.test`,
+    role: 'agent',
+  });
+  if (invite.status !== 201) throw new Error(`invite failed: ${JSON.stringify(invite.body)}`);
+  ids.invite = invite.body.id;
+  return { workspaceId: workspace.id, slug: workspace.slug, users, teamId: team.id, clients, tokenClients, ids };
+}
