@@ -19,11 +19,11 @@ import { conflict, notFound } from '../../platform/errors.js';
 import { keyset, toPage } from '../../platform/http/pagination.js';
 import { hashToken, newToken } from '../../platform/secrets.js';
 import { recordAudit } from '../audit/service.js';
-import { activeRole } from '../users/service.js';
+import { assertTeamsInWorkspace } from '../teams/service.js';
+import { activeRole, findUserByEmail } from '../users/service.js';
 import { memberOf } from './access.js';
 import { createInvite, INVITE_TTL_DAYS, inviteView } from './invites.js';
 import { apiTokens, invites } from './schema.js';
-import { findUserByEmail } from '../users/service.js';
 
 const errors = { '4xx': ErrorBody };
 const API_TOKEN_PREFIX = 'hl_';
@@ -85,6 +85,7 @@ export const workspaceAccessRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         if (existing && (await activeRole(ctx.db, existing.id, member.workspaceId)))
           throw conflict('this person is already a member of the workspace');
         const { token, invite } = await ctx.db.transaction(async (tx) => {
+          await assertTeamsInWorkspace(tx, member.workspaceId, request.body.teamIds);
           const created = await createInvite(tx, { ...request.body, workspaceId: member.workspaceId, invitedByUserId: member.userId });
           await recordAudit(tx, request, {
             action: 'invite.create',

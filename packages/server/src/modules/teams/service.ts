@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { notFound } from '../../platform/errors.js';
 import { keyset, toPage } from '../../platform/http/pagination.js';
 import type { Executor } from '../users/service.js';
@@ -57,6 +57,16 @@ export async function deleteTeam(db: Executor, workspaceId: string, teamId: stri
     .where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, teamId)))
     .returning({ id: teams.id });
   if (deleted.length === 0) throw notFound('team');
+}
+
+/** Throws 404 unless every id is a team of this workspace. */
+export async function assertTeamsInWorkspace(db: Executor, workspaceId: string, teamIds: string[]): Promise<void> {
+  if (teamIds.length === 0) return;
+  const found = await db
+    .select({ id: teams.id })
+    .from(teams)
+    .where(and(eq(teams.workspaceId, workspaceId), inArray(teams.id, teamIds)));
+  if (found.length !== new Set(teamIds).size) throw notFound('team');
 }
 
 /** Adds a member to a team of the same workspace; a team that no longer exists is skipped. */

@@ -52,7 +52,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     logger.info({ clusterDir }, 'initialising embedded PostgreSQL (first start only)');
     await postgres.initialise();
   }
-  await removeStalePid(clusterDir, logger);
+  const ownerFile = path.join(dataDir, 'postgres-owner.pid');
+  await recoverFromUncleanStop(clusterDir, ownerFile, logger);
   try {
     await postgres.start();
   } catch (error) {
@@ -60,6 +61,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
       `embedded PostgreSQL did not start on 127.0.0.1:${port} (is another server using that port? set EMBEDDED_PG_PORT, or DATABASE_URL to use your own): ${String(error ?? 'process exited')}`,
     );
   }
+  await fs.writeFile(ownerFile, String(process.pid));
   if (!initialised) await postgres.createDatabase(DATABASE_NAME);
   logger.info({ port }, 'embedded PostgreSQL ready');
   return {
@@ -88,10 +90,13 @@ async function makeTraversable(dir: string): Promise<void> {
 }
 
 /**
- * A cluster whose server was killed (kill -9, power loss) leaves postmaster.pid behind; if
- * the recorded process is gone, PostgreSQL itself would refuse to start, so we remove it.
+ * After an unclean stop the cluster may have a postmaster.pid left behind. If its process is
+ * gone, the file is stale and removed. If Huiliu was killed (kill -9) its PostgreSQL lives on,
+ * orphaned: that one is ours to stop. The Huiliu process that started the cluster records its
+ * pid in `ownerFile`; while that process lives we refuse to start a second one on the same
+ * directory.
  */
-async function removeStalePid(clusterDir: string, logger: Logger): Promise<void> {
+async function recoverFromUncleanStop(clusterDir: string, ownerFile: string, logger: Logger): Promise<void> {
   const pidFile = path.join(clusterDir, 'postmaster.pid');
   let content: string;
   try {
@@ -101,7 +106,17 @@ async function removeStalePid(clusterDir: string, logger: Logger): Promise<void>
   }
   const pid = Number.parseInt(content.split('\n')[0] ?? '', 10);
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-    throw new Error(`the embedded PostgreSQL in ${clusterDir} is already in use by process ${pid} (is Huiliu already running?)`);
+    const owner = Number.parseInt(await fs.readFile(ownerFile, 'utf8').catch(() => ''), 10);
+    if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+      throw new Error(`the embedded PostgreSQL in ${clusterDir} is in use by Huiliu process ${owner}; stop that one first`);
+    }
+    logger.warn({ pid }, 'stopping the embedded PostgreSQL left running by a Huiliu process that was killed');
+    process.kill(pid, 'SIGINT'); // PostgreSQL's "fast shutdown"
+    for (let waited = 0; isAlive(pid); waited += 100) {
+      if (waited > 30_000) throw new Error(`the orphaned PostgreSQL process ${pid} did not stop; stop it by hand`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return;
   }
   logger.warn({ pidFile }, 'removing stale postmaster.pid left by an unclean shutdown');
   await fs.rm(pidFile, { force: true });
