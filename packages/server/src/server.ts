@@ -49,7 +49,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const ctx: AppContext = { config, pool, db, logger, mailer };
     const built = await buildApp(ctx);
     const realtime = await attachRealtime(built.app, config.REDIS_URL, logger);
-    const jobs = createJobs(databaseUrl, logger);
+    const jobs = createJobs(databaseUrl, pool, logger);
     await jobs.start(recurringJobs(ctx));
     await built.app.listen({ port: config.PORT, host: config.HOST });
     const { port } = built.app.server.address() as AddressInfo;

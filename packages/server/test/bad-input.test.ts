@@ -46,8 +46,19 @@ describe('bad input on every route', () => {
 
       if (hasBody(route)) {
         expect4xx(`${label} malformed JSON`, await client.request(route.method, path, undefined, { rawBody: '{"name": "未闭合' }), 400);
-        expect4xx(`${label} oversize`, await client.request(route.method, path, undefined, { rawBody: JSON.stringify({ name: 'x'.repeat(BODY_LIMIT + 10) }) }), 413);
-        expect4xx(`${label} not JSON`, await client.request(route.method, path, undefined, { rawBody: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
+        expect4xx(
+          `${label} oversize`,
+          await client.request(route.method, path, undefined, { rawBody: JSON.stringify({ name: 'x'.repeat(BODY_LIMIT + 10) }) }),
+          413,
+        );
+        expect4xx(
+          `${label} not JSON`,
+          await client.request(route.method, path, undefined, {
+            rawBody: 'name=x',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          }),
+          415,
+        );
       }
       if (bodySchema) {
         expect4xx(`${label} array`, await client.request(route.method, path, [1, 2, 3]));
@@ -56,7 +67,10 @@ describe('bad input on every route', () => {
         if ((bodySchema as { required?: string[] }).required?.length) {
           expect4xx(`${label} missing fields`, await client.request(route.method, path, {}), 400);
         }
-        expect4xx(`${label} XSS and control characters`, await client.request(route.method, path, { ...(sample as object), name: 1, email: '<script>alert(1)</script>' }));
+        expect4xx(
+          `${label} XSS and control characters`,
+          await client.request(route.method, path, { ...(sample as object), name: 1, email: '<script>alert(1)</script>' }),
+        );
       }
       const entityParams = pathParams(route.url).filter((name) => name !== 'workspaceId');
       if (entityParams.length > 0) {
@@ -67,12 +81,23 @@ describe('bad input on every route', () => {
         expect4xx(`${label} ids that are not ids`, await client.request(route.method, garbled, valid));
       }
       if (route.url.includes(':workspaceId')) {
-        expect4xx(`${label} workspace id that is not an id`, await client.request(route.method, route.url.replace(':workspaceId', '..%2F..%2Fetc%2Fpasswd').replace(/:(\w+)/g, 'x'), undefined));
+        expect4xx(
+          `${label} workspace id that is not an id`,
+          await client.request(
+            route.method,
+            route.url.replace(':workspaceId', '..%2F..%2Fetc%2Fpasswd').replace(/:(\w+)/g, 'x'),
+            undefined,
+          ),
+        );
       }
       if (jsonSchemaOf(route, 'querystring')) {
         expect4xx(`${label} bad limit`, await client.request(route.method, `${path}?limit=abc`, undefined), 400);
         expect4xx(`${label} limit out of range`, await client.request(route.method, `${path}?limit=100000`, undefined), 400);
-        expect4xx(`${label} forged cursor`, await client.request(route.method, `${path}?cursor=${Buffer.from('["x","y"]').toString('base64url')}`, undefined), 400);
+        expect4xx(
+          `${label} forged cursor`,
+          await client.request(route.method, `${path}?cursor=${Buffer.from('["x","y"]').toString('base64url')}`, undefined),
+          400,
+        );
       }
     }
     expect(failures).toEqual([]);

@@ -21,7 +21,9 @@ describe('several processes starting at once on an empty database', () => {
 
   it('apply the migrations once, seed the demo once, and all become ready', async () => {
     const ports = [await freePort(), await freePort(), await freePort()];
-    servers.push(...(await Promise.all(ports.map((port) => spawnServer({ DATABASE_URL: database.url, PORT: String(port), HUILIU_DEMO: 'true' })))));
+    servers.push(
+      ...(await Promise.all(ports.map((port) => spawnServer({ DATABASE_URL: database.url, PORT: String(port), HUILIU_DEMO: 'true' })))),
+    );
     for (const server of servers) {
       const ready = await fetch(`${server.url}/readyz`);
       expect(ready.status).toBe(200);

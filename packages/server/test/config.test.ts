@@ -13,7 +13,12 @@ describe('configuration', () => {
   });
 
   it('reads and converts values', () => {
-    const config = loadConfig({ PORT: '8080', HUILIU_DEMO: 'false', PUBLIC_URL: 'https://support.example.com/', DATABASE_URL: 'postgres://u:p@db:5432/huiliu' });
+    const config = loadConfig({
+      PORT: '8080',
+      HUILIU_DEMO: 'false',
+      PUBLIC_URL: 'https://support.example.com/',
+      DATABASE_URL: 'postgres://u:p@db:5432/huiliu',
+    });
     expect(config).toMatchObject({ PORT: 8080, HUILIU_DEMO: false, publicUrl: 'https://support.example.com', cookieSecure: true });
   });
 
@@ -33,7 +38,11 @@ describe('configuration', () => {
   });
 
   it('the process exits non-zero with one line per bad value, before touching any database', async () => {
-    const { code, output } = await runServerExpectingExit({ PORT: '-1', REDIS_URL: 'http://nope', DATA_DIR: '/nonexistent/should-not-be-created' });
+    const { code, output } = await runServerExpectingExit({
+      PORT: '-1',
+      REDIS_URL: 'http://nope',
+      DATA_DIR: '/nonexistent/should-not-be-created',
+    });
     expect(code).toBe(2);
     expect(output).toContain('Invalid configuration');
     expect(output).toMatch(/- PORT="-1"/);

@@ -29,7 +29,12 @@ describe('embedded PostgreSQL lifecycle', () => {
     const login = await admin.login('admin@huiliu.demo', DEMO_PASSWORD);
     const workspaceId = login.body.user.memberships[0].workspaceId;
     const teams = await admin.get(`/api/v1/workspaces/${workspaceId}/teams`);
-    return { admin, workspaceId, memberships: login.body.user.memberships, teamNames: teams.body.items.map((team: { name: string }) => team.name) };
+    return {
+      admin,
+      workspaceId,
+      memberships: login.body.user.memberships,
+      teamNames: teams.body.items.map((team: { name: string }) => team.name),
+    };
   }
 
   it('first start seeds the demo and prints the URL and logins; a clean restart keeps data and seeds nothing', async () => {

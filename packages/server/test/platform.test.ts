@@ -29,7 +29,11 @@ describe('operations endpoints', () => {
       expect((await notReady.json()).reason).toMatch(/migrations/);
     } finally {
       for (const row of saved.rows) {
-        await server.ctx.pool.query('INSERT INTO drizzle.__drizzle_migrations (id, hash, created_at) VALUES ($1, $2, $3)', [row.id, row.hash, row.created_at]);
+        await server.ctx.pool.query('INSERT INTO drizzle.__drizzle_migrations (id, hash, created_at) VALUES ($1, $2, $3)', [
+          row.id,
+          row.hash,
+          row.created_at,
+        ]);
       }
     }
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
@@ -41,7 +45,9 @@ describe('operations endpoints', () => {
     const response = await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } });
     expect(response.status).toBe(200);
     const text = await response.text();
-    expect(text).toMatch(/huiliu_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/workspaces\/:workspaceId\/teams",status="200"\} [1-9]/);
+    expect(text).toMatch(
+      /huiliu_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/workspaces\/:workspaceId\/teams",status="200"\} [1-9]/,
+    );
     expect(text).toMatch(/huiliu_db_pool_connections \d+/);
     expect(text).toMatch(/nodejs_eventloop_lag_seconds \d/);
   });

