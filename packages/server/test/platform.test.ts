@@ -26,7 +26,7 @@ describe('operations endpoints', () => {
     try {
       const notReady = await fetch(`${server.url}/readyz`);
       expect(notReady.status).toBe(503);
-      expect((await notReady.json()).reason).toMatch(/migrations/);
+      expect(((await notReady.json()) as { reason: string }).reason).toMatch(/migrations/);
     } finally {
       for (const row of saved.rows) {
         await server.ctx.pool.query('INSERT INTO drizzle.__drizzle_migrations (id, hash, created_at) VALUES ($1, $2, $3)', [
