@@ -18,6 +18,14 @@ export const PERMISSIONS = {
   'teams.manage': ['admin', 'supervisor'],
   'tokens.manage': ['admin'],
   'audit.read': ['admin'],
+  'inboxes.read': ['admin', 'supervisor', 'agent'],
+  'inboxes.manage': ['admin'],
+  'customers.read': ['admin', 'supervisor', 'agent'],
+  'customers.manage': ['admin', 'supervisor', 'agent'],
+  'customers.merge': ['admin', 'supervisor'],
+  'conversations.read': ['admin', 'supervisor', 'agent'],
+  'conversations.reply': ['admin', 'supervisor', 'agent'],
+  'conversations.manage': ['admin', 'supervisor', 'agent'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -13,6 +14,20 @@ import { authRoutes } from './modules/auth/routes.js';
 import { teamRoutes } from './modules/teams/routes.js';
 import { memberRoutes } from './modules/users/routes.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
+import { widgetConnector } from './channels/widget/connector.js';
+import { registerWidgetGateway } from './channels/widget/gateway.js';
+import { widgetRoutes } from './channels/widget/routes.js';
+import { moveVisitors } from './channels/widget/visitors.js';
+import { registerAgentGateway } from './modules/auth/agent-gateway.js';
+import { conversationSocketHandler } from './modules/conversations/agent-events.js';
+import { moveConversations } from './modules/conversations/commands.js';
+import { subscribeDelivery } from './modules/conversations/delivery.js';
+import { conversationRoutes } from './modules/conversations/routes.js';
+import { registerMergeParticipant } from './modules/customers/merge.js';
+import { customerRoutes } from './modules/customers/routes.js';
+import { fileRoutes } from './modules/files/routes.js';
+import { inboxRoutes } from './modules/inboxes/routes.js';
+import { demoRoutes } from './demo/routes.js';
 import type { AppContext } from './platform/context.js';
 import { registerErrorHandling } from './platform/errors.js';
 import { registerHealth } from './platform/http/health.js';
@@ -35,6 +50,8 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
     trustProxy: ctx.config.TRUST_PROXY,
     // On shutdown, idle keep-alive connections are closed at once; in-flight requests finish.
     forceCloseConnections: 'idle',
+    // Socket.IO and Fastify share one HTTP server (one port).
+    serverFactory: (handler) => ctx.realtime.httpServer.on('request', handler),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -45,6 +62,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   await app.register(cookie);
   const routes = registerAccessControl(app, ctx);
   await app.register(rateLimit, { global: false });
+  await app.register(multipart, { limits: { fileSize: 100 * 1024 * 1024, files: 1, fields: 10 } });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Huiliu API', description: 'Huiliu (汇流) omnichannel contact center REST API', version: '1' },
@@ -71,8 +89,22 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(workspaceAccessRoutes(ctx));
       await api.register(teamRoutes(ctx));
       await api.register(auditRoutes(ctx));
+      await api.register(inboxRoutes(ctx));
+      await api.register(customerRoutes(ctx));
+      await api.register(conversationRoutes(ctx));
+      await api.register(widgetRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );
+  await app.register(fileRoutes(ctx));
+  await app.register(demoRoutes(ctx));
+
+  // Cross-module wiring: merges move everyone's rows, connectors deliver replies, sockets authenticate.
+  registerMergeParticipant(moveConversations);
+  registerMergeParticipant(moveVisitors);
+  ctx.connectors.register(widgetConnector(ctx.realtime));
+  subscribeDelivery(ctx);
+  registerAgentGateway(ctx, [conversationSocketHandler(ctx)]);
+  registerWidgetGateway(ctx);
   return { app, routes, metrics };
 }

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { buildApp, type BuiltApp } from './app.js';
+import { ConnectorRegistry } from './channels/connector.js';
 import type { Config } from './config.js';
 import { DEMO_PASSWORD, DEMO_PEOPLE, seedDemoIfEmpty } from './demo/seed.js';
 import { recurringJobs } from './jobs.js';
@@ -10,7 +12,9 @@ import { runMigrations } from './platform/db/migrate.js';
 import { createDatabase, createPool } from './platform/db/pool.js';
 import { createJobs, type Jobs } from './platform/jobs.js';
 import { createMailer } from './platform/mailer.js';
-import { attachRealtime, type Realtime } from './platform/realtime.js';
+import { OutboxRelay } from './platform/outbox/relay.js';
+import { createRealtime, type Realtime } from './platform/realtime.js';
+import { LocalFileStorage } from './platform/storage.js';
 
 export interface RunningServer extends BuiltApp {
   url: string;
@@ -46,11 +50,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const db = createDatabase(pool);
     const demoSeeded = config.HUILIU_DEMO ? await seedDemoIfEmpty(db) : false;
     const mailer = createMailer(config.SMTP_URL, config.SMTP_FROM, logger);
-    const ctx: AppContext = { config, pool, db, logger, mailer };
+    const realtime = await createRealtime(config.REDIS_URL, logger);
+    const outbox = new OutboxRelay(db, pool, logger);
+    const storage = new LocalFileStorage(path.join(config.dataDir, 'files'));
+    const ctx: AppContext = { config, pool, db, logger, mailer, realtime, outbox, storage, connectors: new ConnectorRegistry() };
     const built = await buildApp(ctx);
-    const realtime = await attachRealtime(built.app, config.REDIS_URL, logger);
     const jobs = createJobs(databaseUrl, pool, logger);
     await jobs.start(recurringJobs(ctx));
+    await outbox.start();
     await built.app.listen({ port: config.PORT, host: config.HOST });
     const { port } = built.app.server.address() as AddressInfo;
     const url = `http://localhost:${port}`;
@@ -60,6 +67,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       (closing ??= (async () => {
         await realtime.close();
         await built.app.close();
+        await outbox.stop();
         await jobs.stop(config.SHUTDOWN_TIMEOUT_MS);
         mailer.close();
         await pool.end();

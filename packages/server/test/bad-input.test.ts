@@ -90,14 +90,14 @@ describe('bad input on every route', () => {
           ),
         );
       }
-      if (jsonSchemaOf(route, 'querystring')) {
+      const query = jsonSchemaOf(route, 'querystring') as { properties?: Record<string, unknown> } | undefined;
+      if (query?.properties?.limit) {
         expect4xx(`${label} bad limit`, await client.request(route.method, `${path}?limit=abc`, undefined), 400);
         expect4xx(`${label} limit out of range`, await client.request(route.method, `${path}?limit=100000`, undefined), 400);
-        expect4xx(
-          `${label} forged cursor`,
-          await client.request(route.method, `${path}?cursor=${Buffer.from('["x","y"]').toString('base64url')}`, undefined),
-          400,
-        );
+      }
+      if (query?.properties?.cursor) {
+        const forged = Buffer.from('["x","y"]').toString('base64url');
+        expect4xx(`${label} forged cursor`, await client.request(route.method, `${path}?cursor=${forged}`, undefined), 400);
       }
     }
     expect(failures).toEqual([]);

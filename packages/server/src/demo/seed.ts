@@ -2,6 +2,7 @@ import type { Role } from '@huiliu/contracts';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../platform/db/pool.js';
 import { hashPassword } from '../modules/auth/passwords.js';
+import { createInbox } from '../modules/inboxes/service.js';
 import { addTeamMember, createTeam } from '../modules/teams/service.js';
 import { addMembership, createUser } from '../modules/users/service.js';
 import { countWorkspaces, createWorkspace } from '../modules/workspaces/service.js';
@@ -32,6 +33,7 @@ const DEMO_TEAMS = [
 ];
 
 const SEED_LOCK_KEY = 7_426_002;
+export const DEMO_SLUG = 'huiliu-shop';
 
 /**
  * Creates the demo workspace on an empty database and nothing otherwise. Runs under an
@@ -42,7 +44,7 @@ export async function seedDemoIfEmpty(db: Database): Promise<boolean> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
     if ((await countWorkspaces(tx)) > 0) return false;
-    const workspace = await createWorkspace(tx, { name: '汇流商城', slug: 'huiliu-shop', timezone: 'Asia/Shanghai', locale: 'zh-CN' });
+    const workspace = await createWorkspace(tx, { name: '汇流商城', slug: DEMO_SLUG, timezone: 'Asia/Shanghai', locale: 'zh-CN' });
     const teamIds = new Map<string, string>();
     for (const team of DEMO_TEAMS) teamIds.set(team.name, (await createTeam(tx, workspace.id, team)).id);
     const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -51,6 +53,15 @@ export async function seedDemoIfEmpty(db: Database): Promise<boolean> {
       await addMembership(tx, { workspaceId: workspace.id, userId: user.id, role: person.role });
       for (const team of person.teams) await addTeamMember(tx, workspace.id, teamIds.get(team)!, user.id);
     }
+    await createInbox(tx, workspace.id, {
+      kind: 'widget',
+      name: '官网在线客服',
+      defaultTeamId: teamIds.get('售前咨询')!,
+      settings: {
+        greeting: { 'zh-CN': '您好，欢迎光临汇流商城！请问有什么可以帮您？', en: 'Welcome to Huiliu Shop! How can we help?' },
+        preChatForm: { enabled: false, fields: [] },
+      },
+    });
     return true;
   });
 }

@@ -1,8 +1,12 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import type { ConnectorRegistry } from '../channels/connector.js';
 import type { Config } from '../config.js';
 import type { Database } from './db/pool.js';
 import type { Mailer } from './mailer.js';
+import type { OutboxRelay } from './outbox/relay.js';
+import type { Realtime } from './realtime.js';
+import type { FileStorage } from './storage.js';
 
 /** What every module is given: the shared infrastructure, never another module's tables. */
 export interface AppContext {
@@ -11,4 +15,8 @@ export interface AppContext {
   db: Database;
   logger: Logger;
   mailer: Mailer;
+  realtime: Realtime;
+  outbox: OutboxRelay;
+  storage: FileStorage;
+  connectors: ConnectorRegistry;
 }

@@ -6,6 +6,8 @@ import { addMembership, createUser } from '../../src/modules/users/service.js';
 import { createWorkspace } from '../../src/modules/workspaces/service.js';
 import type { Database } from '../../src/platform/db/pool.js';
 import { HttpClient } from './http.js';
+import { receiveInbound } from '../../src/modules/conversations/inbound.js';
+import { getInbox } from '../../src/modules/inboxes/service.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -18,7 +20,7 @@ export interface WorkspaceFixture {
   clients: Record<Role, HttpClient>;
   /** API-token clients, one per role. */
   tokenClients: Record<Role, HttpClient>;
-  /** Every id this workspace owns, by kind: for isolation tests. */
+  /** Every id this workspace owns, by kind (workspace, team, users, tokens, invite, inbox, customer, conversation, message, file): for isolation tests. */
   ids: Record<string, string>;
 }
 
@@ -67,5 +69,33 @@ export async function createWorkspaceFixture(
   });
   if (invite.status !== 201) throw new Error(`invite failed: ${JSON.stringify(invite.body)}`);
   ids.invite = invite.body.id;
+
+  const inbox = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/inboxes`, {
+    kind: 'widget',
+    name: `官网 ${label}`,
+    defaultTeamId: team.id,
+  });
+  if (inbox.status !== 201) throw new Error(`inbox failed: ${JSON.stringify(inbox.body)}`);
+  ids.inbox = inbox.body.id;
+  const inboxRow = await getInbox(db, workspace.id, inbox.body.id);
+  const first = await receiveInbound(db, {
+    inbox: inboxRow,
+    identity: { kind: 'email', value: `customer-${label}@example.test` },
+    idempotencyKey: `fixture-${label}`,
+    text: '你好，我的订单还没发货',
+    senderName: `顾客 ${label}`,
+  });
+  ids.customer = first.conversation.customerId;
+  ids.conversation = first.conversation.id;
+  ids.message = first.message.id;
+  const form = new FormData();
+  form.append('file', new Blob([Buffer.from('%PDF-1.4 fixture')], { type: 'application/pdf' }), '发票.pdf');
+  const upload = await fetch(`${baseUrl}/api/v1/workspaces/${workspace.id}/files`, {
+    method: 'POST',
+    headers: { cookie: clients.admin.cookie! },
+    body: form,
+  });
+  if (upload.status !== 201) throw new Error(`upload failed: ${upload.status} ${await upload.text()}`);
+  ids.file = ((await upload.json()) as { id: string }).id;
   return { workspaceId: workspace.id, slug: workspace.slug, users, teamId: team.id, clients, tokenClients, ids };
 }

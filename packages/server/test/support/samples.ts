@@ -37,6 +37,13 @@ export function sampleOf(schema: JsonSchema, uuids: () => string = randomUUID, k
   if (variant) return sampleOf(variant, uuids, key);
   if (schema.allOf) return Object.assign({}, ...schema.allOf.map((part) => sampleOf(part, uuids, key)));
   if (schema.const !== undefined) return schema.const;
+  // A declared default is valid by construction (and satisfies patterns we cannot generate).
+  if (
+    schema.default !== undefined &&
+    !(typeof schema.default === 'object' && schema.default !== null && Object.keys(schema.default).length === 0)
+  ) {
+    return schema.default;
+  }
   if (schema.enum) return schema.enum[0];
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   switch (type) {

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common.js';
+import { Tag } from './customers.js';
+
+export const ChannelKind = z.enum(['widget', 'email', 'sms', 'wechat', 'wecom', 'api', 'voice']);
+export type ChannelKind = z.infer<typeof ChannelKind>;
+
+export const ConversationState = z.enum(['bot', 'queued', 'assigned', 'waiting', 'resolved']);
+export type ConversationState = z.infer<typeof ConversationState>;
+
+export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
+
+export const MessageKind = z.enum(['in', 'out', 'note', 'event']);
+export const SenderType = z.enum(['customer', 'agent', 'bot', 'system']);
+export const DeliveryState = z.enum(['sent', 'delivered', 'read', 'failed']);
+export type DeliveryState = z.infer<typeof DeliveryState>;
+
+export const Attachment = z.object({
+  id: Id,
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  url: z.string(),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
+export const Message = z.object({
+  id: Id,
+  conversationId: Id,
+  seq: z.number().int().positive(),
+  kind: MessageKind,
+  text: z.string(),
+  attachments: z.array(Attachment),
+  senderType: SenderType,
+  senderId: z.string().nullable(),
+  senderName: z.string().nullable(),
+  clientMessageId: z.string().nullable(),
+  delivery: DeliveryState,
+  failureReason: z.string().nullable(),
+  /** For kind `event`: what happened (assigned, resolved, …) and its details. */
+  event: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: Timestamp,
+});
+export type Message = z.infer<typeof Message>;
+
+export const Conversation = z.object({
+  id: Id,
+  number: z.number().int(),
+  inboxId: Id,
+  channel: ChannelKind,
+  customerId: Id,
+  customerName: z.string().nullable(),
+  state: ConversationState,
+  priority: Priority,
+  assigneeId: Id.nullable(),
+  teamId: Id.nullable(),
+  tags: z.array(z.string()),
+  lastSeq: z.number().int(),
+  lastMessagePreview: z.string().nullable(),
+  context: z.record(z.string(), z.unknown()),
+  preChat: z.record(z.string(), z.string()),
+  csat: z.object({ rating: z.number().int(), comment: z.string() }).nullable(),
+  createdAt: Timestamp,
+  firstResponseAt: Timestamp.nullable(),
+  lastCustomerMessageAt: Timestamp.nullable(),
+  lastMessageAt: Timestamp.nullable(),
+  resolvedAt: Timestamp.nullable(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+export const ConversationQuery = z.object({
+  state: ConversationState.optional(),
+  inboxId: Id.optional(),
+  assigneeId: z.union([Id, z.literal('none'), z.literal('me')]).optional(),
+  teamId: Id.optional(),
+  tag: z.string().max(50).optional(),
+  tier: z.enum(['normal', 'vip']).optional(),
+  customerId: Id.optional(),
+  q: z.string().max(200).optional().describe('Search message text'),
+});
+
+export const MessagesQuery = z.object({
+  afterSeq: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+export const MessageText = z.string().max(10_000, 'a message is at most 10,000 characters');
+
+export const ReplyRequest = z
+  .object({
+    text: MessageText.default(''),
+    attachmentIds: z.array(Id).max(10).default([]),
+    /** Optional idempotency key: a retry with the same id returns the first message. */
+    clientMessageId: z.string().min(1).max(100).optional(),
+  })
+  .refine((value) => value.text.trim().length > 0 || value.attachmentIds.length > 0, 'send text or an attachment');
+
+export const NoteRequest = z.object({
+  text: MessageText.refine((text) => text.trim().length > 0, 'a note needs text'),
+  clientMessageId: z.string().min(1).max(100).optional(),
+});
+
+export const AssignRequest = z.object({
+  assigneeId: Id.nullable(),
+  teamId: Id.nullable().optional(),
+});
+
+export const TagsRequest = z.object({ tags: z.array(Tag).max(50) });
+
+export const PriorityRequest = z.object({ priority: Priority });
+
+export const ResolveRequest = z.object({
+  disposition: z.string().trim().max(100).optional(),
+  summary: z.string().max(5000).optional(),
+});
+
+export const MarkReadRequest = z.object({ upToSeq: z.number().int().min(0) });
+
+export const ConversationMessageParams = z.object({ workspaceId: Id, id: Id });
+
+/** Real-time events an agent console receives (Socket.IO namespace `/agent`). */
+export const AgentEvents = {
+  message: z.object({ conversationId: Id, seq: z.number().int(), message: Message }),
+  conversation: z.object({ conversation: Conversation }),
+  messageStatus: z.object({ conversationId: Id, messageId: Id, seq: z.number().int(), delivery: DeliveryState }),
+  typing: z.object({ conversationId: Id, typing: z.boolean(), from: z.enum(['customer', 'agent']), name: z.string().nullable() }),
+};

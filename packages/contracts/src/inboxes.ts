@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common.js';
+import { ChannelKind } from './conversations.js';
+
+export const PreChatField = z.object({
+  name: z.enum(['name', 'phone', 'email', 'topic']),
+  required: z.boolean().default(false),
+  /** For `topic`: the choices offered. */
+  options: z.array(z.string().min(1).max(50)).max(20).optional(),
+});
+
+const HexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1677ff');
+
+export const WidgetSettings = z.object({
+  color: HexColor.default('#1677ff'),
+  greeting: z
+    .object({ 'zh-CN': z.string().max(500), en: z.string().max(500) })
+    .default({ 'zh-CN': '您好！有什么可以帮您？', en: 'Hi! How can we help?' }),
+  preChatForm: z.object({ enabled: z.boolean(), fields: z.array(PreChatField).max(4) }).default({ enabled: false, fields: [] }),
+  /** Seconds an identity signature stays valid (replay window). */
+  identityMaxAgeSeconds: z.number().int().min(30).max(86_400).default(600),
+  /** Refuse visitors who do not carry a valid signed identity. */
+  requireIdentity: z.boolean().default(false),
+  attachments: z
+    .object({
+      maxBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(100 * 1024 * 1024),
+      contentTypes: z.array(z.string().max(100)).max(50),
+    })
+    .default({
+      maxBytes: 10 * 1024 * 1024,
+      contentTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain', 'application/zip'],
+    }),
+  offlineMessage: z.object({ 'zh-CN': z.string().max(500), en: z.string().max(500) }).default({
+    'zh-CN': '客服暂时不在线，请留言，我们会在工作时间尽快回复您。',
+    en: 'We are offline right now. Leave a message and we will reply as soon as we are back.',
+  }),
+  csatEnabled: z.boolean().default(true),
+});
+export type WidgetSettings = z.infer<typeof WidgetSettings>;
+
+export const Inbox = z.object({
+  id: Id,
+  kind: ChannelKind,
+  name: z.string(),
+  /** Public key used in the embed snippet (widget) or callback URL (webhooks). */
+  publicKey: z.string(),
+  defaultTeamId: Id.nullable(),
+  enabled: z.boolean(),
+  settings: z.record(z.string(), z.unknown()),
+  embedSnippet: z.string().nullable(),
+  createdAt: Timestamp,
+});
+
+export const InboxSecret = z.object({ secret: z.string() });
+
+export const CreateInboxRequest = z.object({
+  kind: z.literal('widget'),
+  name: z.string().trim().min(1).max(100),
+  defaultTeamId: Id.nullable().default(null),
+  settings: WidgetSettings.partial().default({}),
+});
+
+export const UpdateInboxRequest = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    defaultTeamId: Id.nullable(),
+    enabled: z.boolean(),
+    settings: WidgetSettings.partial(),
+  })
+  .partial()
+  .refine((value) => Object.keys(value).length > 0, 'nothing to update');

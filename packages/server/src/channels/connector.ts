@@ -1,0 +1,48 @@
+import type { Attachment, ChannelKind, IdentityKind } from '@huiliu/contracts';
+import type { ConversationRow, MessageRow } from '../modules/conversations/views.js';
+import type { inboxes } from '../modules/inboxes/schema.js';
+
+export type InboxRow = typeof inboxes.$inferSelect;
+
+/** What every connector turns its wire format into: the one shape the core accepts. */
+export interface InboundMessage {
+  inbox: InboxRow;
+  /** Who sent it, as the channel knows them. Finds or creates the customer. */
+  identity: { kind: IdentityKind; value: string; verified?: boolean };
+  /** Channel-specific dedupe key (client message id, WeChat MsgId, Message-ID…). */
+  idempotencyKey: string;
+  clientMessageId?: string;
+  text: string;
+  attachments?: Attachment[];
+  senderName?: string | null;
+  /** Where the contact came from (page, device…); stored on a new conversation. */
+  context?: Record<string, unknown>;
+  preChat?: Record<string, string>;
+  /** Known customer, when the connector already resolved one (e.g. a widget visitor). */
+  customerId?: string;
+}
+
+export type DeliveryOutcome = { delivery: 'sent' | 'delivered' } | { delivery: 'failed'; reason: string };
+
+/**
+ * A channel connector: the only code that knows a channel's wire format. Inbound, it builds an
+ * InboundMessage and hands it to `receiveInbound`. Outbound, `deliver` is called from the
+ * outbox for every agent or bot message on its channel — at least once, so it must be
+ * idempotent by message id.
+ */
+export interface ChannelConnector {
+  kind: ChannelKind;
+  deliver(conversation: ConversationRow, message: MessageRow): Promise<DeliveryOutcome>;
+}
+
+export class ConnectorRegistry {
+  private readonly byKind = new Map<ChannelKind, ChannelConnector>();
+
+  register(connector: ChannelConnector): void {
+    this.byKind.set(connector.kind, connector);
+  }
+
+  get(kind: ChannelKind): ChannelConnector | undefined {
+    return this.byKind.get(kind);
+  }
+}

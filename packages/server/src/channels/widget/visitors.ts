@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../../platform/db/pool.js';
+import { hashToken, newToken } from '../../platform/secrets.js';
+import { addIdentity, findOrCreateCustomer } from '../../modules/customers/service.js';
+import { mergeCustomers } from '../../modules/customers/merge.js';
+import type { Executor } from '../../modules/users/service.js';
+import type { InboxRow } from '../connector.js';
+import { widgetVisitors } from './schema.js';
+
+export type VisitorRow = typeof widgetVisitors.$inferSelect;
+
+export async function findVisitorByToken(db: Executor, token: string): Promise<VisitorRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(widgetVisitors)
+    .where(eq(widgetVisitors.tokenHash, hashToken(token)));
+  return row;
+}
+
+export interface VerifiedProfile {
+  userId: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+}
+
+/**
+ * Starts or resumes a visitor on this browser. A known token keeps the same visitor (and its
+ * history). A verified identity binds the visitor to that customer; an anonymous visitor who
+ * then logs in is merged into their account, so their earlier chat follows them.
+ */
+export async function startVisitorSession(
+  db: Database,
+  inbox: InboxRow,
+  input: { token?: string; verified?: VerifiedProfile; context: Record<string, unknown> },
+): Promise<{ token: string; visitor: VisitorRow }> {
+  const workspaceId = inbox.workspaceId;
+  return db.transaction(async (tx) => {
+    let identifiedCustomerId: string | undefined;
+    if (input.verified) {
+      const { userId, name, email, phone } = input.verified;
+      identifiedCustomerId = await findOrCreateCustomer(tx, workspaceId, { kind: 'external', value: userId, verified: true }, { name });
+      // Profile details the host site sent along: kept, but not trusted as verified.
+      if (email) await addIdentity(tx, workspaceId, identifiedCustomerId, { kind: 'email', value: email });
+      if (phone) await addIdentity(tx, workspaceId, identifiedCustomerId, { kind: 'phone', value: phone });
+    }
+
+    const existing = input.token ? await findVisitorByToken(tx, input.token) : undefined;
+    if (existing && existing.inboxId === inbox.id && input.token) {
+      let customerId = existing.customerId;
+      if (identifiedCustomerId && identifiedCustomerId !== customerId) {
+        const anonymous = !(await hasVerifiedIdentity(tx, workspaceId, customerId));
+        if (anonymous) await mergeCustomers(tx, workspaceId, { sourceId: customerId, targetId: identifiedCustomerId });
+        else return createVisitor(tx, inbox, identifiedCustomerId, input.context);
+        customerId = identifiedCustomerId;
+      }
+      const [visitor] = await tx
+        .update(widgetVisitors)
+        .set({ customerId, context: input.context, lastSeenAt: sql`now()` })
+        .where(eq(widgetVisitors.id, existing.id))
+        .returning();
+      return { token: input.token, visitor: visitor! };
+    }
+
+    if (identifiedCustomerId) return createVisitor(tx, inbox, identifiedCustomerId, input.context);
+    const visitorId = `v_${randomBytes(9).toString('base64url')}`;
+    const customerId = await findOrCreateCustomer(tx, workspaceId, { kind: 'visitor', value: visitorId });
+    return createVisitor(tx, inbox, customerId, input.context, visitorId);
+  });
+}
+
+async function createVisitor(
+  db: Executor,
+  inbox: InboxRow,
+  customerId: string,
+  context: Record<string, unknown>,
+  visitorId = `v_${randomBytes(9).toString('base64url')}`,
+) {
+  const token = newToken('hv_');
+  const [visitor] = await db
+    .insert(widgetVisitors)
+    .values({ workspaceId: inbox.workspaceId, inboxId: inbox.id, customerId, visitorId, tokenHash: hashToken(token), context })
+    .returning();
+  return { token, visitor: visitor! };
+}
+
+async function hasVerifiedIdentity(db: Executor, workspaceId: string, customerId: string): Promise<boolean> {
+  const result = await db.execute(
+    sql`select 1 from customer_identities where workspace_id = ${workspaceId} and customer_id = ${customerId} and verified limit 1`,
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
+/** Visitors follow their customer when customers are merged. */
+export async function moveVisitors(db: Executor, workspaceId: string, sourceId: string, targetId: string) {
+  await db
+    .update(widgetVisitors)
+    .set({ customerId: targetId })
+    .where(and(eq(widgetVisitors.workspaceId, workspaceId), eq(widgetVisitors.customerId, sourceId)));
+}

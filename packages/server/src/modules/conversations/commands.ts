@@ -1,0 +1,218 @@
+import { and, eq, ne, sql, type SQL } from 'drizzle-orm';
+import { AppError, conflict, notFound } from '../../platform/errors.js';
+import { writeOutbox } from '../../platform/outbox/outbox.js';
+import { activeRole, type Executor } from '../users/service.js';
+import { teams } from '../teams/schema.js';
+import { conversations, messages } from './schema.js';
+import type { ConversationRow } from './views.js';
+import { appendMessage, lockConversation, type Appended } from './write-path.js';
+
+export interface Actor {
+  type: 'agent' | 'system' | 'customer' | 'bot';
+  id: string | null;
+  name: string | null;
+}
+
+export async function createConversation(
+  db: Executor,
+  input: {
+    workspaceId: string;
+    inboxId: string;
+    channel: ConversationRow['channel'];
+    customerId: string;
+    teamId: string | null;
+    state?: ConversationRow['state'];
+    context?: Record<string, unknown>;
+    preChat?: Record<string, string>;
+  },
+): Promise<ConversationRow> {
+  const [row] = await db
+    .insert(conversations)
+    .values({ ...input, state: input.state ?? 'queued', context: input.context ?? {}, preChat: input.preChat ?? {} })
+    .returning();
+  await writeOutbox(db, input.workspaceId, 'conversation.created', {
+    conversationId: row!.id,
+    inboxId: row!.inboxId,
+    customerId: row!.customerId,
+  });
+  return row!;
+}
+
+/** The customer's conversation on this inbox that is still open, if any. */
+export async function findOpenConversation(db: Executor, workspaceId: string, inboxId: string, customerId: string) {
+  const [row] = await db
+    .select()
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        eq(conversations.inboxId, inboxId),
+        eq(conversations.customerId, customerId),
+        ne(conversations.state, 'resolved'),
+      ),
+    )
+    .orderBy(sql`${conversations.createdAt} desc`)
+    .limit(1);
+  return row;
+}
+
+type ConversationInsert = typeof conversations.$inferInsert;
+type ConversationChange = { [K in keyof ConversationInsert]?: ConversationInsert[K] | SQL };
+
+/** Applies a change to the conversation and records it as an `event` message in the timeline. */
+async function changeWithEvent(
+  db: Executor,
+  workspaceId: string,
+  conversationId: string,
+  actor: Actor,
+  event: Record<string, unknown> & { type: string },
+  change: ConversationChange,
+): Promise<Appended> {
+  await lockConversation(db, workspaceId, conversationId);
+  await db
+    .update(conversations)
+    .set({ ...change, updatedAt: sql`now()` })
+    .where(eq(conversations.id, conversationId));
+  const appended = await appendMessage(db, workspaceId, conversationId, {
+    kind: 'event',
+    senderType: actor.type === 'customer' ? 'system' : actor.type,
+    senderId: actor.id,
+    senderName: actor.name,
+    event,
+  });
+  await writeOutbox(db, workspaceId, `conversation.${event.type}`, { conversationId, ...event });
+  return appended;
+}
+
+export async function assignConversation(
+  db: Executor,
+  workspaceId: string,
+  conversationId: string,
+  actor: Actor,
+  target: { assigneeId: string | null; teamId?: string | null },
+) {
+  const current = await lockConversation(db, workspaceId, conversationId);
+  if (target.assigneeId && !(await activeRole(db, target.assigneeId, workspaceId))) throw notFound('agent');
+  if (target.teamId) {
+    const [team] = await db
+      .select({ id: teams.id })
+      .from(teams)
+      .where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, target.teamId)));
+    if (!team) throw notFound('team');
+  }
+  const teamId = target.teamId === undefined ? current.teamId : target.teamId;
+  const state = current.state === 'resolved' ? 'resolved' : target.assigneeId ? 'assigned' : 'queued';
+  return changeWithEvent(
+    db,
+    workspaceId,
+    conversationId,
+    actor,
+    { type: target.assigneeId ? 'assigned' : 'unassigned', assigneeId: target.assigneeId, previousAssigneeId: current.assigneeId, teamId },
+    { assigneeId: target.assigneeId, teamId, state },
+  );
+}
+
+export async function resolveConversation(
+  db: Executor,
+  workspaceId: string,
+  conversationId: string,
+  actor: Actor,
+  wrapUp: { disposition?: string; summary?: string },
+) {
+  const current = await lockConversation(db, workspaceId, conversationId);
+  if (current.state === 'resolved') throw conflict('the conversation is already resolved');
+  return changeWithEvent(
+    db,
+    workspaceId,
+    conversationId,
+    actor,
+    { type: 'resolved', disposition: wrapUp.disposition ?? null },
+    { state: 'resolved', resolvedAt: sql`now()`, disposition: wrapUp.disposition ?? null, summary: wrapUp.summary ?? null },
+  );
+}
+
+export async function reopenConversation(db: Executor, workspaceId: string, conversationId: string, actor: Actor) {
+  const current = await lockConversation(db, workspaceId, conversationId);
+  if (current.state !== 'resolved') throw conflict('the conversation is not resolved');
+  return changeWithEvent(
+    db,
+    workspaceId,
+    conversationId,
+    actor,
+    { type: 'reopened' },
+    { state: current.assigneeId ? 'assigned' : 'queued', resolvedAt: null, csatRating: null, csatComment: null },
+  );
+}
+
+export async function setTags(db: Executor, workspaceId: string, conversationId: string, actor: Actor, tags: string[]) {
+  const unique = [...new Set(tags)];
+  return changeWithEvent(db, workspaceId, conversationId, actor, { type: 'tagged', tags: unique }, { tags: unique });
+}
+
+export async function setPriority(
+  db: Executor,
+  workspaceId: string,
+  conversationId: string,
+  actor: Actor,
+  priority: ConversationRow['priority'],
+) {
+  return changeWithEvent(db, workspaceId, conversationId, actor, { type: 'priority', priority }, { priority });
+}
+
+export async function rateConversation(db: Executor, workspaceId: string, conversationId: string, rating: number, comment: string) {
+  const current = await lockConversation(db, workspaceId, conversationId);
+  if (current.state !== 'resolved') throw new AppError(409, 'not_resolved', 'a conversation can be rated once it is resolved');
+  if (current.csatRating) throw conflict('this conversation was already rated');
+  return changeWithEvent(
+    db,
+    workspaceId,
+    conversationId,
+    { type: 'system', id: null, name: null },
+    { type: 'csat', rating },
+    { csatRating: rating, csatComment: comment },
+  );
+}
+
+/**
+ * Marks messages of the other side read up to `upToSeq` (the reader's side is `in` for an
+ * agent, `out` for a customer). Returns the ids that changed.
+ */
+export async function markRead(
+  db: Executor,
+  workspaceId: string,
+  conversationId: string,
+  readerSide: 'agent' | 'customer',
+  upToSeq: number,
+) {
+  const kind = readerSide === 'agent' ? 'in' : 'out';
+  return db
+    .update(messages)
+    .set({ delivery: 'read' })
+    .where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        eq(messages.conversationId, conversationId),
+        eq(messages.kind, kind),
+        sql`${messages.seq} <= ${upToSeq}`,
+        sql`${messages.delivery} in ('sent', 'delivered')`,
+      ),
+    )
+    .returning({ id: messages.id, seq: messages.seq });
+}
+
+export async function markDelivered(db: Executor, workspaceId: string, messageId: string) {
+  const [row] = await db
+    .update(messages)
+    .set({ delivery: 'delivered' })
+    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.id, messageId), eq(messages.delivery, 'sent')))
+    .returning({ id: messages.id, seq: messages.seq, conversationId: messages.conversationId });
+  return row;
+}
+
+/** Conversations follow their customer when customers are merged. */
+export async function moveConversations(db: Executor, workspaceId: string, sourceId: string, targetId: string) {
+  await db
+    .update(conversations)
+    .set({ customerId: targetId })
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.customerId, sourceId)));
+}

@@ -1,0 +1,63 @@
+import type { Realtime } from '../../platform/realtime.js';
+import { rooms } from '../../platform/realtime.js';
+import {
+  conversationView,
+  customerMessageView,
+  messageView,
+  visibleToCustomer,
+  widgetConversationView,
+  type ConversationRow,
+  type MessageRow,
+} from './views.js';
+
+/**
+ * Real-time fan-out after commit. Agents of the workspace get everything; the customer's
+ * browser tabs get their conversation's visible messages, never internal notes.
+ * If a process dies before publishing, nothing is lost: clients catch up by sequence number.
+ */
+export function publishMessage(realtime: Realtime, conversation: ConversationRow, message: MessageRow): void {
+  realtime.agents
+    .to(rooms.workspace(conversation.workspaceId))
+    .emit('message', { conversationId: conversation.id, seq: message.seq, message: messageView(message) });
+  // Replies reach the customer through their channel's connector (from the outbox), not here.
+  if (message.kind !== 'out' && visibleToCustomer(message)) {
+    realtime.visitors
+      .to(rooms.customer(conversation.customerId))
+      .emit('message', { conversationId: conversation.id, seq: message.seq, message: customerMessageView(message) });
+  }
+  publishConversation(realtime, conversation);
+}
+
+export function publishConversation(realtime: Realtime, conversation: ConversationRow, customerName: string | null = null): void {
+  realtime.agents
+    .to(rooms.workspace(conversation.workspaceId))
+    .emit('conversation', { conversation: conversationView(conversation, customerName) });
+  realtime.visitors
+    .to(rooms.customer(conversation.customerId))
+    .emit('conversation', { conversation: widgetConversationView(conversation) });
+}
+
+export function publishStatus(
+  realtime: Realtime,
+  conversation: Pick<ConversationRow, 'id' | 'workspaceId' | 'customerId'>,
+  changes: { id: string; seq: number }[],
+  delivery: 'delivered' | 'read' | 'failed',
+): void {
+  for (const change of changes) {
+    const payload = { conversationId: conversation.id, messageId: change.id, seq: change.seq, delivery };
+    realtime.agents.to(rooms.workspace(conversation.workspaceId)).emit('message:status', payload);
+    realtime.visitors.to(rooms.customer(conversation.customerId)).emit('message:status', payload);
+  }
+}
+
+export function publishTyping(
+  realtime: Realtime,
+  conversation: Pick<ConversationRow, 'id' | 'workspaceId' | 'customerId'>,
+  from: 'customer' | 'agent',
+  typing: boolean,
+  name: string | null,
+): void {
+  const payload = { conversationId: conversation.id, typing, from, name };
+  if (from === 'customer') realtime.agents.to(rooms.workspace(conversation.workspaceId)).emit('typing', payload);
+  else realtime.visitors.to(rooms.customer(conversation.customerId)).emit('typing', payload);
+}

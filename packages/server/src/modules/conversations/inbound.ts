@@ -1,0 +1,47 @@
+import { sql } from 'drizzle-orm';
+import type { InboundMessage } from '../../channels/connector.js';
+import type { Database } from '../../platform/db/pool.js';
+import { findOrCreateCustomer } from '../customers/service.js';
+import { createConversation, findOpenConversation } from './commands.js';
+import { appendMessage, findByIdempotencyKey, lockConversation, type Appended } from './write-path.js';
+
+/**
+ * The inbound write path every channel uses: in one transaction, find or create the customer
+ * and their open conversation on the inbox, then append the message. A retry with the same
+ * idempotency key returns the first result and stores nothing.
+ */
+export async function receiveInbound(db: Database, inbound: InboundMessage): Promise<Appended & { created: boolean }> {
+  const workspaceId = inbound.inbox.workspaceId;
+  return db.transaction(async (tx) => {
+    const earlier = await findByIdempotencyKey(tx, workspaceId, inbound.idempotencyKey);
+    if (earlier) {
+      const conversation = await lockConversation(tx, workspaceId, earlier.conversationId);
+      return { conversation, message: earlier, duplicate: true, created: false };
+    }
+    const customerId = inbound.customerId ?? (await findOrCreateCustomer(tx, workspaceId, inbound.identity, { name: inbound.senderName }));
+    // One customer's messages are taken one at a time, so two tabs can't open two conversations.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${customerId}))`);
+    let conversation = await findOpenConversation(tx, workspaceId, inbound.inbox.id, customerId);
+    const created = !conversation;
+    conversation ??= await createConversation(tx, {
+      workspaceId,
+      inboxId: inbound.inbox.id,
+      channel: inbound.inbox.kind,
+      customerId,
+      teamId: inbound.inbox.defaultTeamId,
+      context: inbound.context,
+      preChat: inbound.preChat,
+    });
+    const appended = await appendMessage(tx, workspaceId, conversation.id, {
+      kind: 'in',
+      text: inbound.text,
+      attachments: inbound.attachments,
+      senderType: 'customer',
+      senderId: customerId,
+      senderName: inbound.senderName ?? null,
+      clientMessageId: inbound.clientMessageId ?? null,
+      idempotencyKey: inbound.idempotencyKey,
+    });
+    return { ...appended, created };
+  });
+}

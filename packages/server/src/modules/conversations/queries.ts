@@ -1,0 +1,61 @@
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { notFound } from '../../platform/errors.js';
+import { keyset, toPage } from '../../platform/http/pagination.js';
+import { customers } from '../customers/schema.js';
+import type { Executor } from '../users/service.js';
+import { conversations, messages } from './schema.js';
+import { conversationView } from './views.js';
+
+export interface ConversationFilter {
+  cursor?: string;
+  limit: number;
+  state?: 'bot' | 'queued' | 'assigned' | 'waiting' | 'resolved';
+  inboxId?: string;
+  assigneeId?: string;
+  teamId?: string;
+  tag?: string;
+  tier?: 'normal' | 'vip';
+  customerId?: string;
+  q?: string;
+}
+
+/** Lists conversations newest first; `assigneeId` may be a user id, `none`, or already resolved from `me`. */
+export async function listConversations(db: Executor, workspaceId: string, filter: ConversationFilter) {
+  const page = keyset(conversations, filter.cursor);
+  const conditions: (SQL | undefined)[] = [eq(conversations.workspaceId, workspaceId), page.where];
+  if (filter.state) conditions.push(eq(conversations.state, filter.state));
+  if (filter.inboxId) conditions.push(eq(conversations.inboxId, filter.inboxId));
+  if (filter.assigneeId === 'none') conditions.push(isNull(conversations.assigneeId));
+  else if (filter.assigneeId) conditions.push(eq(conversations.assigneeId, filter.assigneeId));
+  if (filter.teamId) conditions.push(eq(conversations.teamId, filter.teamId));
+  if (filter.tag) conditions.push(sql`${filter.tag} = any(${conversations.tags})`);
+  if (filter.customerId) conditions.push(eq(conversations.customerId, filter.customerId));
+  if (filter.tier) conditions.push(eq(customers.tier, filter.tier));
+  if (filter.q) {
+    const pattern = `%${filter.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    const matching = db
+      .select({ id: messages.conversationId })
+      .from(messages)
+      .where(and(eq(messages.workspaceId, workspaceId), sql`${messages.text} ilike ${pattern}`));
+    conditions.push(inArray(conversations.id, matching));
+  }
+  const rows = await db
+    .select({ conversation: conversations, customerName: customers.name })
+    .from(conversations)
+    .innerJoin(customers, eq(customers.id, conversations.customerId))
+    .where(and(...conditions))
+    .orderBy(...page.orderBy)
+    .limit(filter.limit + 1);
+  const flat = rows.map((row) => ({ ...row.conversation, customerName: row.customerName }));
+  return toPage(flat, filter.limit, (row) => conversationView(row, row.customerName));
+}
+
+export async function getConversation(db: Executor, workspaceId: string, conversationId: string) {
+  const [row] = await db
+    .select({ conversation: conversations, customerName: customers.name })
+    .from(conversations)
+    .innerJoin(customers, eq(customers.id, conversations.customerId))
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, conversationId)));
+  if (!row) throw notFound('conversation');
+  return { row: row.conversation, view: conversationView(row.conversation, row.customerName) };
+}

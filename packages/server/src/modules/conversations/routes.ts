@@ -1,0 +1,250 @@
+import {
+  AssignRequest,
+  Conversation,
+  ConversationQuery,
+  ErrorBody,
+  MarkReadRequest,
+  Message,
+  MessagesQuery,
+  NoteRequest,
+  PageQuery,
+  PriorityRequest,
+  ReplyRequest,
+  ResolveRequest,
+  TagsRequest,
+  WorkspaceEntityParams,
+  WorkspaceParams,
+  page,
+} from '@huiliu/contracts';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../platform/context.js';
+import { conflict } from '../../platform/errors.js';
+import { memberOf } from '../auth/access.js';
+import { claimAttachments } from '../files/service.js';
+import { findUserById } from '../users/service.js';
+import { assignConversation, markRead, reopenConversation, resolveConversation, setPriority, setTags, type Actor } from './commands.js';
+import { publishMessage, publishStatus, publishTyping } from './events.js';
+import { getConversation, listConversations } from './queries.js';
+import { messageView } from './views.js';
+import { appendMessage, lockConversation, messagesAfter, type Appended } from './write-path.js';
+
+const errors = { '4xx': ErrorBody };
+
+async function actorOf(ctx: AppContext, request: FastifyRequest): Promise<Actor> {
+  const member = memberOf(request);
+  if (!member.userId) return { type: 'agent', id: null, name: 'API' };
+  const user = await findUserById(ctx.db, member.userId);
+  return { type: 'agent', id: member.userId, name: user?.name ?? null };
+}
+
+export const conversationRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
+  async function (app) {
+    const base = '/workspaces/:workspaceId/conversations';
+
+    /** Runs a change in one transaction, then publishes it. */
+    const commit = async (work: (tx: Parameters<Parameters<typeof ctx.db.transaction>[0]>[0]) => Promise<Appended>) => {
+      const appended = await ctx.db.transaction(work);
+      if (!appended.duplicate) publishMessage(ctx.realtime, appended.conversation, appended.message);
+      return appended;
+    };
+
+    app.get(
+      base,
+      {
+        config: { access: 'conversations.read' },
+        schema: {
+          tags: ['conversations'],
+          summary: 'List and filter conversations, newest first',
+          params: WorkspaceParams,
+          querystring: PageQuery.extend(ConversationQuery.shape),
+          response: { 200: page(Conversation), ...errors },
+        },
+      },
+      async (request) => {
+        const member = memberOf(request);
+        const assigneeId = request.query.assigneeId === 'me' ? (member.userId ?? 'none') : request.query.assigneeId;
+        return listConversations(ctx.db, member.workspaceId, { ...request.query, assigneeId });
+      },
+    );
+
+    app.get(
+      `${base}/:id`,
+      {
+        config: { access: 'conversations.read' },
+        schema: {
+          tags: ['conversations'],
+          summary: 'Read a conversation',
+          params: WorkspaceEntityParams,
+          response: { 200: Conversation, ...errors },
+        },
+      },
+      async (request) => (await getConversation(ctx.db, memberOf(request).workspaceId, request.params.id)).view,
+    );
+
+    app.get(
+      `${base}/:id/messages`,
+      {
+        config: { access: 'conversations.read' },
+        schema: {
+          tags: ['conversations'],
+          summary: 'Messages after a sequence number, in order (page forward with afterSeq)',
+          params: WorkspaceEntityParams,
+          querystring: MessagesQuery,
+          response: { 200: z.object({ items: z.array(Message), lastSeq: z.number().int() }), ...errors },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = memberOf(request);
+        const { row } = await getConversation(ctx.db, workspaceId, request.params.id);
+        const rows = await messagesAfter(ctx.db, workspaceId, row.id, request.query.afterSeq, request.query.limit);
+        return { items: rows.map(messageView), lastSeq: row.lastSeq };
+      },
+    );
+
+    app.post(
+      `${base}/:id/messages`,
+      {
+        config: { access: 'conversations.reply' },
+        schema: {
+          tags: ['conversations'],
+          summary: 'Reply to the customer (sent through the conversation’s channel)',
+          params: WorkspaceEntityParams,
+          body: ReplyRequest,
+          response: { 201: Message, 200: Message, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { workspaceId, userId } = memberOf(request);
+        const actor = await actorOf(ctx, request);
+        const { body } = request;
+        const appended = await commit(async (tx) => {
+          const conversation = await lockConversation(tx, workspaceId, request.params.id);
+          if (conversation.state === 'resolved') throw conflict('the conversation is resolved; reopen it to reply');
+          const attachments = await claimAttachments(tx, workspaceId, body.attachmentIds, `user:${userId ?? 'api'}`);
+          return appendMessage(tx, workspaceId, conversation.id, {
+            kind: 'out',
+            text: body.text,
+            attachments,
+            senderType: 'agent',
+            senderId: actor.id,
+            senderName: actor.name,
+            clientMessageId: body.clientMessageId ?? null,
+            idempotencyKey: body.clientMessageId ? `agent:${actor.id ?? 'api'}:${body.clientMessageId}` : null,
+          });
+        });
+        return reply.code(appended.duplicate ? 200 : 201).send(messageView(appended.message));
+      },
+    );
+
+    app.post(
+      `${base}/:id/notes`,
+      {
+        config: { access: 'conversations.reply' },
+        schema: {
+          tags: ['conversations'],
+          summary: 'Add a private note, visible to agents only',
+          params: WorkspaceEntityParams,
+          body: NoteRequest,
+          response: { 201: Message, 200: Message, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { workspaceId } = memberOf(request);
+        const actor = await actorOf(ctx, request);
+        const appended = await commit((tx) =>
+          appendMessage(tx, workspaceId, request.params.id, {
+            kind: 'note',
+            text: request.body.text,
+            senderType: 'agent',
+            senderId: actor.id,
+            senderName: actor.name,
+            clientMessageId: request.body.clientMessageId ?? null,
+            idempotencyKey: request.body.clientMessageId ? `note:${actor.id ?? 'api'}:${request.body.clientMessageId}` : null,
+          }),
+        );
+        return reply.code(appended.duplicate ? 200 : 201).send(messageView(appended.message));
+      },
+    );
+
+    const action = <Body extends z.ZodType>(
+      path: string,
+      summary: string,
+      body: Body,
+      run: (
+        tx: Parameters<Parameters<typeof ctx.db.transaction>[0]>[0],
+        workspaceId: string,
+        id: string,
+        actor: Actor,
+        input: z.infer<Body>,
+      ) => Promise<Appended>,
+    ) =>
+      app.post(
+        `${base}/:id/${path}`,
+        {
+          config: { access: 'conversations.manage' },
+          schema: { tags: ['conversations'], summary, params: WorkspaceEntityParams, body, response: { 200: Conversation, ...errors } },
+        },
+        async (request) => {
+          const { workspaceId } = memberOf(request);
+          const actor = await actorOf(ctx, request);
+          await commit((tx) => run(tx, workspaceId, request.params.id, actor, request.body as z.infer<Body>));
+          return (await getConversation(ctx.db, workspaceId, request.params.id)).view;
+        },
+      );
+
+    action('assign', 'Assign to an agent (or unassign with null), optionally moving to a team', AssignRequest, (tx, ws, id, actor, input) =>
+      assignConversation(tx, ws, id, actor, input),
+    );
+    action('resolve', 'Resolve, with an optional wrap-up (disposition code and summary)', ResolveRequest, (tx, ws, id, actor, input) =>
+      resolveConversation(tx, ws, id, actor, input),
+    );
+    action('reopen', 'Reopen a resolved conversation', z.object({}).default({}), (tx, ws, id, actor) =>
+      reopenConversation(tx, ws, id, actor),
+    );
+    action('tags', 'Replace the conversation’s tags', TagsRequest, (tx, ws, id, actor, input) => setTags(tx, ws, id, actor, input.tags));
+    action('priority', 'Set the priority', PriorityRequest, (tx, ws, id, actor, input) => setPriority(tx, ws, id, actor, input.priority));
+
+    app.post(
+      `${base}/:id/read`,
+      {
+        config: { access: 'conversations.read' },
+        schema: {
+          tags: ['conversations'],
+          summary: 'Mark the customer’s messages read up to a sequence number',
+          params: WorkspaceEntityParams,
+          body: MarkReadRequest,
+          response: { 200: z.object({ updated: z.number().int() }), ...errors },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = memberOf(request);
+        const { row } = await getConversation(ctx.db, workspaceId, request.params.id);
+        const changed = await markRead(ctx.db, workspaceId, row.id, 'agent', request.body.upToSeq);
+        publishStatus(ctx.realtime, row, changed, 'read');
+        return { updated: changed.length };
+      },
+    );
+
+    app.post(
+      `${base}/:id/typing`,
+      {
+        config: { access: 'conversations.reply' },
+        schema: {
+          tags: ['conversations'],
+          summary: 'Tell the customer the agent is (or stopped) typing',
+          params: WorkspaceEntityParams,
+          body: z.object({ typing: z.boolean() }),
+          response: { 200: z.object({ ok: z.literal(true) }), ...errors },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = memberOf(request);
+        const { row } = await getConversation(ctx.db, workspaceId, request.params.id);
+        const actor = await actorOf(ctx, request);
+        publishTyping(ctx.realtime, row, 'agent', request.body.typing, actor.name);
+        return { ok: true as const };
+      },
+    );
+  };

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { PassThrough, Transform, type Readable } from 'node:stream';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Attachment } from '@huiliu/contracts';
+import { AppError, notFound } from '../../platform/errors.js';
+import { constantTimeEqual } from '../../platform/secrets.js';
+import type { FileStorage } from '../../platform/storage.js';
+import type { Executor } from '../users/service.js';
+import { contentMatchesType, sanitiseFileName } from './names.js';
+import { files } from './schema.js';
+
+export interface UploadPolicy {
+  maxBytes: number;
+  contentTypes: string[];
+}
+
+type FileRow = typeof files.$inferSelect;
+
+export function attachmentView(row: FileRow): Attachment {
+  return {
+    id: row.id,
+    name: row.name,
+    contentType: row.contentType,
+    size: row.size,
+    url: `/files/${row.id}/${row.accessKey}/${encodeURIComponent(row.name)}`,
+  };
+}
+
+/** Counts bytes as they pass and fails the stream once the limit is crossed. */
+function sizeLimit(maxBytes: number) {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > maxBytes)
+        callback(new AppError(413, 'attachment_too_large', `files may be at most ${Math.floor(maxBytes / 1024 / 1024)} MB`));
+      else callback(null, chunk);
+    },
+  });
+}
+
+/** Resolves with at least `bytes` bytes from the start of the stream (less if it ends), leaving it paused. */
+function readHead(source: Readable, bytes: number): Promise<{ head: Buffer; ended: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const finish = (ended: boolean) => {
+      source.off('data', onData).off('end', onEnd).off('error', reject);
+      source.pause();
+      resolve({ head: Buffer.concat(chunks), ended });
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= bytes) finish(false);
+    };
+    const onEnd = () => finish(true);
+    source.on('data', onData).once('end', onEnd).once('error', reject);
+  });
+}
+
+/** Checks the declared type against the file's first bytes, then hands on the whole stream. */
+async function checkedStream(source: Readable, contentType: string): Promise<Readable> {
+  const { head, ended } = await readHead(source, 16);
+  if (!contentMatchesType(contentType, head)) {
+    source.resume();
+    throw new AppError(415, 'attachment_type_mismatch', `the file's content is not ${contentType}`);
+  }
+  const out = new PassThrough();
+  out.write(head);
+  if (ended) out.end();
+  else {
+    source.on('error', (error) => out.destroy(error));
+    source.pipe(out);
+  }
+  return out;
+}
+
+export async function storeUpload(
+  db: Executor,
+  storage: FileStorage,
+  input: {
+    workspaceId: string;
+    uploadedBy: string;
+    fileName: string | undefined;
+    contentType: string;
+    stream: Readable;
+    policy: UploadPolicy;
+  },
+): Promise<Attachment> {
+  const contentType = input.contentType.toLowerCase().split(';')[0]!.trim();
+  if (!input.policy.contentTypes.includes(contentType)) {
+    input.stream.resume();
+    throw new AppError(
+      415,
+      'attachment_type_not_allowed',
+      `files of type ${contentType} are not accepted here; allowed: ${input.policy.contentTypes.join(', ')}`,
+    );
+  }
+  const storageKey = `${input.workspaceId}/${randomBytes(16).toString('hex')}`;
+  const checked = await checkedStream(input.stream, contentType);
+  let size: number;
+  try {
+    size = await storage.put(storageKey, checked.pipe(sizeLimit(input.policy.maxBytes)));
+  } catch (error) {
+    input.stream.resume();
+    throw error instanceof AppError
+      ? error
+      : (error as { statusCode?: number }).statusCode === 413
+        ? new AppError(413, 'attachment_too_large', 'the file is too large')
+        : error;
+  }
+  const [row] = await db
+    .insert(files)
+    .values({
+      workspaceId: input.workspaceId,
+      accessKey: randomBytes(18).toString('base64url'),
+      name: sanitiseFileName(input.fileName),
+      contentType,
+      size,
+      storageKey,
+      uploadedBy: input.uploadedBy,
+    })
+    .returning();
+  return attachmentView(row!);
+}
+
+/** The attachments a sender may use in a message: their own uploads in this workspace. */
+export async function claimAttachments(db: Executor, workspaceId: string, ids: string[], uploadedBy: string): Promise<Attachment[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(files)
+    .where(and(eq(files.workspaceId, workspaceId), inArray(files.id, ids), eq(files.uploadedBy, uploadedBy)));
+  if (rows.length !== new Set(ids).size) throw notFound('attachment');
+  return ids.map((id) => attachmentView(rows.find((row) => row.id === id)!));
+}
+
+export async function findFileByAccess(db: Executor, id: string, accessKey: string) {
+  const [row] = await db.select().from(files).where(eq(files.id, id));
+  return row && constantTimeEqual(row.accessKey, accessKey) ? row : undefined;
+}

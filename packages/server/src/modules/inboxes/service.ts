@@ -1,0 +1,117 @@
+import { WidgetSettings } from '@huiliu/contracts';
+import { and, eq } from 'drizzle-orm';
+import { notFound } from '../../platform/errors.js';
+import { keyset, toPage } from '../../platform/http/pagination.js';
+import { newToken } from '../../platform/secrets.js';
+import { assertTeamsInWorkspace } from '../teams/service.js';
+import type { Executor } from '../users/service.js';
+import { inboxes } from './schema.js';
+
+export type InboxRow = typeof inboxes.$inferSelect;
+
+/** A widget inbox's settings with every default filled in. */
+export function widgetSettingsOf(row: InboxRow): WidgetSettings {
+  return WidgetSettings.parse(row.settings);
+}
+
+export function inboxView(row: InboxRow, publicUrl: string) {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    publicKey: row.publicKey,
+    defaultTeamId: row.defaultTeamId,
+    enabled: row.enabled,
+    settings: row.kind === 'widget' ? widgetSettingsOf(row) : row.settings,
+    embedSnippet: row.kind === 'widget' ? `<script src="${publicUrl}/widget.js" data-inbox-key="${row.publicKey}" async></script>` : null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function createInbox(
+  db: Executor,
+  workspaceId: string,
+  input: { kind: InboxRow['kind']; name: string; defaultTeamId: string | null; settings: Record<string, unknown> },
+) {
+  if (input.defaultTeamId) await assertTeamsInWorkspace(db, workspaceId, [input.defaultTeamId]);
+  const [row] = await db
+    .insert(inboxes)
+    .values({
+      workspaceId,
+      ...input,
+      settings: input.kind === 'widget' ? WidgetSettings.parse(input.settings) : input.settings,
+      publicKey: newToken().slice(0, 24),
+      secret: newToken(),
+    })
+    .returning();
+  return row!;
+}
+
+export async function getInbox(db: Executor, workspaceId: string, inboxId: string) {
+  const [row] = await db
+    .select()
+    .from(inboxes)
+    .where(and(eq(inboxes.workspaceId, workspaceId), eq(inboxes.id, inboxId)));
+  if (!row) throw notFound('inbox');
+  return row;
+}
+
+/** For public entry points (the widget): an enabled inbox by its public key. */
+export async function findEnabledInboxByKey(db: Executor, publicKey: string, kind: InboxRow['kind']) {
+  const [row] = await db
+    .select()
+    .from(inboxes)
+    .where(and(eq(inboxes.publicKey, publicKey), eq(inboxes.kind, kind), eq(inboxes.enabled, true)));
+  return row;
+}
+
+export async function listInboxes(db: Executor, workspaceId: string, query: { cursor?: string; limit: number }) {
+  const page = keyset(inboxes, query.cursor);
+  const rows = await db
+    .select()
+    .from(inboxes)
+    .where(and(eq(inboxes.workspaceId, workspaceId), page.where))
+    .orderBy(...page.orderBy)
+    .limit(query.limit + 1);
+  return toPage(rows, query.limit, (row) => row);
+}
+
+export async function updateInbox(
+  db: Executor,
+  workspaceId: string,
+  inboxId: string,
+  input: { name?: string; defaultTeamId?: string | null; enabled?: boolean; settings?: Record<string, unknown> },
+) {
+  const current = await getInbox(db, workspaceId, inboxId);
+  if (input.defaultTeamId) await assertTeamsInWorkspace(db, workspaceId, [input.defaultTeamId]);
+  const settings = input.settings ? { ...current.settings, ...input.settings } : undefined;
+  const [row] = await db
+    .update(inboxes)
+    .set({
+      ...input,
+      ...(settings ? { settings: current.kind === 'widget' ? WidgetSettings.parse(settings) : settings } : {}),
+    })
+    .where(and(eq(inboxes.workspaceId, workspaceId), eq(inboxes.id, inboxId)))
+    .returning();
+  return row!;
+}
+
+export async function rotateInboxSecret(db: Executor, workspaceId: string, inboxId: string) {
+  const [row] = await db
+    .update(inboxes)
+    .set({ secret: newToken() })
+    .where(and(eq(inboxes.workspaceId, workspaceId), eq(inboxes.id, inboxId)))
+    .returning();
+  if (!row) throw notFound('inbox');
+  return row;
+}
+
+export async function firstWidgetInbox(db: Executor, workspaceId: string) {
+  const [row] = await db
+    .select()
+    .from(inboxes)
+    .where(and(eq(inboxes.workspaceId, workspaceId), eq(inboxes.kind, 'widget'), eq(inboxes.enabled, true)))
+    .orderBy(inboxes.createdAt)
+    .limit(1);
+  return row;
+}

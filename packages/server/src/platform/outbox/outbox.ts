@@ -1,0 +1,14 @@
+import { sql } from 'drizzle-orm';
+import type { Executor } from '../../modules/users/service.js';
+import { outbox } from './schema.js';
+
+export const OUTBOX_CHANNEL = 'huiliu_outbox';
+
+/**
+ * Records an event in the caller's transaction. NOTIFY is transactional too: the relay on every
+ * node is woken when (and only if) the transaction commits.
+ */
+export async function writeOutbox(db: Executor, workspaceId: string, topic: string, payload: Record<string, unknown>): Promise<void> {
+  await db.insert(outbox).values({ workspaceId, topic, payload });
+  await db.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${topic})`);
+}
