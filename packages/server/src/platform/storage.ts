@@ -1,13 +1,16 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 /** Where attachment bytes live. Local disk by default; an S3-compatible store can implement the same. */
 export interface FileStorage {
-  /** Streams `source` into `key`; resolves with the byte count. Aborts and removes partial data on error. */
-  put(key: string, source: Readable): Promise<number>;
+  /**
+   * Streams `source` (through `checks`, e.g. a size limit) into `key`; resolves with the byte
+   * count. On any error nothing is kept.
+   */
+  put(key: string, source: Readable, checks?: Transform[]): Promise<number>;
   get(key: string): Promise<Readable>;
   delete(key: string): Promise<void>;
 }
@@ -23,12 +26,12 @@ export class LocalFileStorage implements FileStorage {
     return path.join(this.root, key);
   }
 
-  async put(key: string, source: Readable): Promise<number> {
+  async put(key: string, source: Readable, checks: Transform[] = []): Promise<number> {
     const target = this.pathOf(key);
     await fs.mkdir(path.dirname(target), { recursive: true });
     const handle = await fs.open(target, 'wx');
     try {
-      await pipeline(source, handle.createWriteStream());
+      await pipeline([source, ...checks, handle.createWriteStream()]);
     } catch (error) {
       await fs.rm(target, { force: true });
       throw error;

@@ -8,9 +8,9 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-/** A real Huiliu server on a random port over a fresh database; `env` overrides configuration. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const database = await createTestDatabase();
+/** A real Huiliu server on a random port over a fresh database (or `shared`); `env` overrides configuration. */
+export async function startTestServer(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestServer> {
+  const database = shared ?? (await createTestDatabase());
   const config = loadConfig({
     DATABASE_URL: database.url,
     PORT: '0',
@@ -26,7 +26,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     database,
     async stop() {
       await server.close();
-      await database.drop();
+      // A database passed in belongs to the caller, who drops it after every server on it stopped.
+      if (!shared) await database.drop();
     },
   };
 }

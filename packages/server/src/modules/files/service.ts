@@ -26,6 +26,10 @@ export function attachmentView(row: FileRow): Attachment {
   };
 }
 
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
 /** Counts bytes as they pass and fails the stream once the limit is crossed. */
 function sizeLimit(maxBytes: number) {
   let seen = 0;
@@ -101,7 +105,7 @@ export async function storeUpload(
   const checked = await checkedStream(input.stream, contentType);
   let size: number;
   try {
-    size = await storage.put(storageKey, checked.pipe(sizeLimit(input.policy.maxBytes)));
+    size = await storage.put(storageKey, checked, [sizeLimit(input.policy.maxBytes)]);
   } catch (error) {
     input.stream.resume();
     throw error instanceof AppError
