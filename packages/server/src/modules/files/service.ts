@@ -37,7 +37,7 @@ function sizeLimit(maxBytes: number) {
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.length;
       if (seen > maxBytes)
-        callback(new AppError(413, 'attachment_too_large', `files may be at most ${Math.floor(maxBytes / 1024 / 1024)} MB`));
+        callback(new AppError(413, 'attachment_too_large', `files may be at most ${formatBytes(maxBytes)}`));
       else callback(null, chunk);
     },
   });
