@@ -42,6 +42,7 @@ const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
   TRUST_PROXY: booleanFlag.default(false),
+  WIDGET_SESSIONS_PER_MINUTE: positiveInt.default(30),
 });
 
 export type Config = z.infer<typeof EnvSchema> & {

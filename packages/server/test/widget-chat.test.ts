@@ -167,6 +167,46 @@ describe('visitor ⇄ agent in real time', () => {
   });
 });
 
+describe('offline', () => {
+  it('the widget config says whether an agent is online; offline messages become conversations for the team', async () => {
+    const config = async () => (await (await fetch(`${server.url}/api/v1/widget/config?inboxKey=${inboxKey}`)).json()) as any;
+    expect((await config()).online).toBe(true);
+    agent.socket.disconnect();
+    try {
+      const offline = await config();
+      expect(offline.online).toBe(false);
+      expect(offline.offlineMessage['zh-CN']).toMatch(/留言/);
+      const visitor = await startVisitor(server.url, inboxKey);
+      const left = await emitAck(visitor.socket, 'offline:submit', {
+        clientMessageId: randomUUID(),
+        name: '王女士',
+        email: 'wang@example.test',
+        text: '晚上九点后能送货吗？',
+      });
+      expect(left.ok).toBe(true);
+      const conversation = await ws.clients.agent.get(api(`/conversations/${left.data.conversationId}`));
+      expect(conversation.body).toMatchObject({ state: 'queued', teamId: ws.teamId, customerName: '王女士' });
+      const customer = await ws.clients.agent.get(api(`/customers/${conversation.body.customerId}`));
+      expect(customer.body.identities).toEqual(
+        expect.arrayContaining([expect.objectContaining({ kind: 'email', value: 'wang@example.test' })]),
+      );
+      expect(
+        (await emitAck(visitor.socket, 'offline:submit', { clientMessageId: randomUUID(), email: 'not an email', text: 'x' })).error?.code,
+      ).toBe('validation_failed');
+      visitor.socket.close();
+    } finally {
+      agent = await connectAgent(server.url, ws.clients.agent);
+    }
+    expect((await config()).online).toBe(true);
+  });
+
+  it('an unknown or disabled inbox key is a clear 404', async () => {
+    const response = await fetch(`${server.url}/api/v1/widget/config?inboxKey=nonexistent-key`);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as any).error.message).toMatch(/data-inbox-key/);
+  });
+});
+
 describe('identity verification', () => {
   const sign = async (userId: string, timestamp: number) => {
     const secret = (await ws.clients.admin.get(api(`/inboxes/${inboxId}/secret`))).body.secret as string;

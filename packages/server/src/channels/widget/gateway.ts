@@ -27,6 +27,7 @@ const BURST = 10;
 /** …and how fast that allowance refills, per second. */
 const REFILL_PER_SECOND = 1;
 const HISTORY_LIMIT = 500;
+const INBOX_CACHE_MS = 30_000;
 
 /**
  * A token bucket per visitor, in this process: a visitor's sockets are on one node in practice,
@@ -99,6 +100,14 @@ export function registerWidgetGateway(ctx: AppContext): void {
       });
     };
 
+    // The inbox is read once per socket and refreshed now and then, not on every message.
+    let inboxCache: { row: Awaited<ReturnType<typeof getInbox>>; at: number } | undefined;
+    const inboxOf = async () => {
+      if (!inboxCache || Date.now() - inboxCache.at > INBOX_CACHE_MS)
+        inboxCache = { row: await getInbox(ctx.db, visitor.workspaceId, visitor.inboxId), at: Date.now() };
+      return inboxCache.row;
+    };
+
     /** The conversation must be this customer's: no reading others' by guessing ids. */
     const ownConversation = async (conversationId: string) => {
       const [row] = await ctx.db
@@ -157,7 +166,7 @@ export function registerWidgetGateway(ctx: AppContext): void {
       name?: string;
     }) => {
       if (!guard.take(visitor.id)) throw new AppError(429, 'rate_limited', 'you are sending messages too fast; wait a moment');
-      const inbox = await getInbox(ctx.db, visitor.workspaceId, visitor.inboxId);
+      const inbox = await inboxOf();
       const attachments = await claimAttachments(ctx.db, visitor.workspaceId, input.attachmentIds ?? [], `customer:${visitor.customerId}`);
       if (!input.text.trim() && attachments.length === 0) throw new AppError(400, 'empty_message', 'write a message or attach a file');
       const appended = await receiveInbound(ctx.db, {

@@ -53,7 +53,7 @@ export const widgetRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
     app.post(
       '/widget/sessions',
       {
-        config: { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
+        config: { access: 'public', rateLimit: { max: ctx.config.WIDGET_SESSIONS_PER_MINUTE, timeWindow: '1 minute' } },
         schema: {
           tags: ['widget'],
           summary: 'Start or resume a visitor (anonymous, or identified by a signature from the host site)',

@@ -38,9 +38,9 @@ export async function createConversation(
   return row!;
 }
 
-/** The customer's conversation on this inbox that is still open, if any. */
-export async function findOpenConversation(db: Executor, workspaceId: string, inboxId: string, customerId: string) {
-  const [row] = await db
+/** The customer's conversation on this inbox that is still open, if any (optionally locked for update). */
+export async function findOpenConversation(db: Executor, workspaceId: string, inboxId: string, customerId: string, lock = false) {
+  const query = db
     .select()
     .from(conversations)
     .where(
@@ -53,6 +53,7 @@ export async function findOpenConversation(db: Executor, workspaceId: string, in
     )
     .orderBy(sql`${conversations.createdAt} desc`)
     .limit(1);
+  const [row] = lock ? await query.for('update') : await query;
   return row;
 }
 

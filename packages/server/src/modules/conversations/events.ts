@@ -25,7 +25,9 @@ export function publishMessage(realtime: Realtime, conversation: ConversationRow
       .to(rooms.customer(conversation.customerId))
       .emit('message', { conversationId: conversation.id, seq: message.seq, message: customerMessageView(message) });
   }
-  publishConversation(realtime, conversation);
+  // A new conversation or a change of state is news; a message's effect on the conversation
+  // (last message, preview, lastSeq) the clients derive from the message event itself.
+  if (message.kind === 'event' || message.seq === 1) publishConversation(realtime, conversation);
 }
 
 export function publishConversation(realtime: Realtime, conversation: ConversationRow, customerName: string | null = null): void {

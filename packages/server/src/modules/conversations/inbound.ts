@@ -19,9 +19,13 @@ export async function receiveInbound(db: Database, inbound: InboundMessage): Pro
       return { conversation, message: earlier, duplicate: true, created: false };
     }
     const customerId = inbound.customerId ?? (await findOrCreateCustomer(tx, workspaceId, inbound.identity, { name: inbound.senderName }));
-    // One customer's messages are taken one at a time, so two tabs can't open two conversations.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${customerId}))`);
-    let conversation = await findOpenConversation(tx, workspaceId, inbound.inbox.id, customerId);
+    // The open conversation's row lock orders its messages. Opening one takes a per-customer
+    // lock first, so two tabs sending at once can't open two conversations.
+    let conversation = await findOpenConversation(tx, workspaceId, inbound.inbox.id, customerId, true);
+    if (!conversation) {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${customerId}))`);
+      conversation = await findOpenConversation(tx, workspaceId, inbound.inbox.id, customerId, true);
+    }
     const created = !conversation;
     conversation ??= await createConversation(tx, {
       workspaceId,
@@ -32,16 +36,22 @@ export async function receiveInbound(db: Database, inbound: InboundMessage): Pro
       context: inbound.context,
       preChat: inbound.preChat,
     });
-    const appended = await appendMessage(tx, workspaceId, conversation.id, {
-      kind: 'in',
-      text: inbound.text,
-      attachments: inbound.attachments,
-      senderType: 'customer',
-      senderId: customerId,
-      senderName: inbound.senderName ?? null,
-      clientMessageId: inbound.clientMessageId ?? null,
-      idempotencyKey: inbound.idempotencyKey,
-    });
+    const appended = await appendMessage(
+      tx,
+      workspaceId,
+      conversation.id,
+      {
+        kind: 'in',
+        text: inbound.text,
+        attachments: inbound.attachments,
+        senderType: 'customer',
+        senderId: customerId,
+        senderName: inbound.senderName ?? null,
+        clientMessageId: inbound.clientMessageId ?? null,
+        idempotencyKey: inbound.idempotencyKey,
+      },
+      conversation,
+    );
     return { ...appended, created };
   });
 }

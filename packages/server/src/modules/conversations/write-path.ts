@@ -52,8 +52,15 @@ export async function lockConversation(db: Executor, workspaceId: string, conver
  * stores the message, updates the conversation's timestamps and writes the outbox event.
  * The caller publishes the real-time events after commit.
  */
-export async function appendMessage(db: Executor, workspaceId: string, conversationId: string, input: NewMessage): Promise<Appended> {
-  const locked = await lockConversation(db, workspaceId, conversationId);
+export async function appendMessage(
+  db: Executor,
+  workspaceId: string,
+  conversationId: string,
+  input: NewMessage,
+  /** The conversation row, when the caller already holds its lock in this transaction. */
+  alreadyLocked?: ConversationRow,
+): Promise<Appended> {
+  const locked = alreadyLocked ?? (await lockConversation(db, workspaceId, conversationId));
   if (input.idempotencyKey) {
     const existing = await findByIdempotencyKey(db, workspaceId, input.idempotencyKey);
     if (existing) return { conversation: locked, message: existing, duplicate: true };

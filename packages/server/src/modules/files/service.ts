@@ -36,8 +36,7 @@ function sizeLimit(maxBytes: number) {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       seen += chunk.length;
-      if (seen > maxBytes)
-        callback(new AppError(413, 'attachment_too_large', `files may be at most ${formatBytes(maxBytes)}`));
+      if (seen > maxBytes) callback(new AppError(413, 'attachment_too_large', `files may be at most ${formatBytes(maxBytes)}`));
       else callback(null, chunk);
     },
   });

@@ -9,6 +9,7 @@ export const OUTBOX_CHANNEL = 'huiliu_outbox';
  * node is woken when (and only if) the transaction commits.
  */
 export async function writeOutbox(db: Executor, workspaceId: string, topic: string, payload: Record<string, unknown>): Promise<void> {
-  await db.insert(outbox).values({ workspaceId, topic, payload });
-  await db.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${topic})`);
+  // One round trip for both.
+  await db.execute(sql`with added as (insert into ${outbox} (workspace_id, topic, payload) values (${workspaceId}, ${topic}, ${JSON.stringify(payload)}::jsonb))
+    select pg_notify(${OUTBOX_CHANNEL}, ${topic})`);
 }
