@@ -21,9 +21,13 @@ describe('several processes starting at once on an empty database', () => {
 
   it('apply the migrations once, seed the demo once, and all become ready', async () => {
     const ports = [await freePort(), await freePort(), await freePort()];
-    servers.push(
-      ...(await Promise.all(ports.map((port) => spawnServer({ DATABASE_URL: database.url, PORT: String(port), HUILIU_DEMO: 'true' })))),
+    const started = await Promise.allSettled(
+      ports.map((port) => spawnServer({ DATABASE_URL: database.url, PORT: String(port), HUILIU_DEMO: 'true' })),
     );
+    // Keep every process that did start, so afterAll stops it even when another failed.
+    for (const result of started) if (result.status === 'fulfilled') servers.push(result.value);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     for (const server of servers) {
       const ready = await fetch(`${server.url}/readyz`);
       expect(ready.status).toBe(200);
