@@ -491,6 +491,28 @@ describe('agent API', () => {
     expect(tagged.event.tags).toEqual(['发货', '催单']);
   });
 
+  it('agents subscribe only to conversations of their workspaces', async () => {
+    const own = await emitAck(agent.socket, 'subscribe', { conversationId: ws.ids.conversation });
+    expect(own.ok).toBe(true);
+    expect((await emitAck(agent.socket, 'subscribe', { conversationId: randomUUID() })).error?.code).toBe('not_found');
+    expect((await emitAck(agent.socket, 'subscribe', { conversationId: 'nope' })).ok).toBe(false);
+  });
+
+  it('pre-chat answers are kept on the conversation and name the customer', async () => {
+    const visitor = await startVisitor(server.url, inboxKey);
+    const sent = await emitAck(visitor.socket, 'message:send', {
+      clientMessageId: randomUUID(),
+      text: '想咨询企业采购',
+      preChat: { name: '赵先生', phone: '138 0013 8000', topic: '企业采购' },
+    });
+    const conversation = await ws.clients.agent.get(api(`/conversations/${sent.data.conversation.id}`));
+    expect(conversation.body.preChat).toEqual({ name: '赵先生', phone: '138 0013 8000', topic: '企业采购' });
+    const customer = await ws.clients.agent.get(api(`/customers/${conversation.body.customerId}`));
+    expect(customer.body.name).toBe('赵先生');
+    expect(customer.body.identities).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'phone', value: '13800138000' })]));
+    visitor.socket.close();
+  });
+
   it('an agent reply is idempotent by client message id', async () => {
     const conversationId = ws.ids.conversation!;
     const clientMessageId = randomUUID();

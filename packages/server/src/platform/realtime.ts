@@ -8,7 +8,7 @@ export interface Realtime {
   /** The HTTP server Fastify and Socket.IO share (one port). */
   httpServer: http.Server;
   io: Server;
-  /** Agents, supervisors and admins (session cookie). Rooms: `ws:<workspaceId>`, `user:<userId>`. */
+  /** Agents, supervisors and admins (session cookie). Rooms: `ws:<workspaceId>`, `user:<userId>`, `conv:<id>` (subscribed). */
   agents: Namespace;
   /** Widget visitors (visitor token). Rooms: `customer:<customerId>`. */
   visitors: Namespace;
@@ -19,6 +19,7 @@ export const rooms = {
   workspace: (workspaceId: string) => `ws:${workspaceId}`,
   user: (userId: string) => `user:${userId}`,
   customer: (customerId: string) => `customer:${customerId}`,
+  conversation: (conversationId: string) => `conv:${conversationId}`,
 };
 
 /**

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
+import { rooms } from '../../platform/realtime.js';
 import type { AgentSocketHandler } from '../auth/agent-gateway.js';
 import { findUserById } from '../users/service.js';
 import { publishTyping } from './events.js';
@@ -9,6 +10,7 @@ import { messageView } from './views.js';
 import { messagesAfter } from './write-path.js';
 
 const Typing = z.object({ conversationId: z.uuid(), typing: z.boolean() });
+const Subscribe = z.object({ conversationId: z.uuid() });
 const Sync = z.object({ conversationId: z.uuid(), afterSeq: z.number().int().min(0) });
 
 /** Agent console events over the socket: typing, and catching up after a reconnect. */
@@ -26,6 +28,16 @@ export function conversationSocketHandler(ctx: AppContext): AgentSocketHandler {
       if (!conversation) return;
       const user = await findUserById(ctx.db, data.userId);
       publishTyping(ctx.realtime, conversation, 'agent', parsed.data.typing, user?.name ?? null);
+    });
+
+    // Supervisors watching one conversation (and, later, agents who see only some) subscribe to it.
+    socket.on('subscribe', async (payload: unknown, ack?: unknown) => {
+      const reply = typeof ack === 'function' ? (ack as (response: unknown) => void) : () => undefined;
+      const parsed = Subscribe.safeParse(payload);
+      const conversation = parsed.success ? await conversationOf(parsed.data.conversationId).catch(() => undefined) : undefined;
+      if (!conversation) return reply({ ok: false, error: { code: 'not_found', message: 'conversation not found' } });
+      await socket.join(rooms.conversation(conversation.id));
+      reply({ ok: true, data: { lastSeq: conversation.lastSeq } });
     });
 
     socket.on('sync', async (payload: unknown, ack?: unknown) => {

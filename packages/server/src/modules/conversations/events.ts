@@ -15,9 +15,15 @@ import {
  * browser tabs get their conversation's visible messages, never internal notes.
  * If a process dies before publishing, nothing is lost: clients catch up by sequence number.
  */
+/** Agents who should hear about a conversation: the workspace, and whoever subscribed to it. */
+const agentRooms = (conversation: Pick<ConversationRow, 'id' | 'workspaceId'>) => [
+  rooms.workspace(conversation.workspaceId),
+  rooms.conversation(conversation.id),
+];
+
 export function publishMessage(realtime: Realtime, conversation: ConversationRow, message: MessageRow): void {
   realtime.agents
-    .to(rooms.workspace(conversation.workspaceId))
+    .to(agentRooms(conversation))
     .emit('message', { conversationId: conversation.id, seq: message.seq, message: messageView(message) });
   // Replies reach the customer through their channel's connector (from the outbox), not here.
   if (message.kind !== 'out' && visibleToCustomer(message)) {
@@ -31,9 +37,7 @@ export function publishMessage(realtime: Realtime, conversation: ConversationRow
 }
 
 export function publishConversation(realtime: Realtime, conversation: ConversationRow, customerName: string | null = null): void {
-  realtime.agents
-    .to(rooms.workspace(conversation.workspaceId))
-    .emit('conversation', { conversation: conversationView(conversation, customerName) });
+  realtime.agents.to(agentRooms(conversation)).emit('conversation', { conversation: conversationView(conversation, customerName) });
   realtime.visitors
     .to(rooms.customer(conversation.customerId))
     .emit('conversation', { conversation: widgetConversationView(conversation) });
@@ -47,7 +51,7 @@ export function publishStatus(
 ): void {
   for (const change of changes) {
     const payload = { conversationId: conversation.id, messageId: change.id, seq: change.seq, delivery };
-    realtime.agents.to(rooms.workspace(conversation.workspaceId)).emit('message:status', payload);
+    realtime.agents.to(agentRooms(conversation)).emit('message:status', payload);
     realtime.visitors.to(rooms.customer(conversation.customerId)).emit('message:status', payload);
   }
 }
@@ -60,6 +64,6 @@ export function publishTyping(
   name: string | null,
 ): void {
   const payload = { conversationId: conversation.id, typing, from, name };
-  if (from === 'customer') realtime.agents.to(rooms.workspace(conversation.workspaceId)).emit('typing', payload);
+  if (from === 'customer') realtime.agents.to(agentRooms(conversation)).emit('typing', payload);
   else realtime.visitors.to(rooms.customer(conversation.customerId)).emit('typing', payload);
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from '../db/pool.js';
@@ -87,15 +87,13 @@ export class OutboxRelay {
           .orderBy(asc(outbox.id))
           .limit(BATCH)
           .for('update', { skipLocked: true });
+        const done: number[] = [];
         for (const row of rows) {
           const handlers = this.handlers.get(row.topic) ?? [];
           try {
             for (const handler of handlers)
               await handler({ id: row.id, workspaceId: row.workspaceId, topic: row.topic, payload: row.payload });
-            await tx
-              .update(outbox)
-              .set({ processedAt: sql`now()` })
-              .where(eq(outbox.id, row.id));
+            done.push(row.id);
           } catch (error) {
             const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** row.attempts);
             this.logger.warn({ err: error, topic: row.topic, id: row.id, attempts: row.attempts + 1 }, 'outbox handler failed; will retry');
@@ -109,6 +107,12 @@ export class OutboxRelay {
               .where(eq(outbox.id, row.id));
           }
         }
+        // One statement marks the whole batch, instead of one per event.
+        if (done.length > 0)
+          await tx
+            .update(outbox)
+            .set({ processedAt: sql`now()` })
+            .where(inArray(outbox.id, done));
         return rows.length;
       });
     }
