@@ -126,6 +126,7 @@ export async function run(): Promise<Record<string, unknown>> {
       sent: huiliu.sent,
       received: huiliu.received,
       errors: huiliu.errors,
+      open_conversations_per_s: huiliu.open_conversations_per_s,
       baseline: { p50_ms: baseline.p50_ms, p99_ms: baseline.p99_ms, msgs_per_s: baseline.msgs_per_s },
       ratio: Math.round((huiliu.p99_ms / baseline.p99_ms) * 100) / 100,
     };
