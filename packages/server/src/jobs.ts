@@ -1,6 +1,7 @@
 import { deleteOldLoginAttempts } from './modules/auth/login-throttle.js';
 import { deleteDeadSessions } from './modules/auth/sessions.js';
 import type { AppContext } from './platform/context.js';
+import { deleteProcessedOutbox } from './platform/outbox/outbox.js';
 import type { RecurringJob } from './platform/jobs.js';
 
 /** Every module's recurring jobs. */
@@ -13,6 +14,13 @@ export function recurringJobs(ctx: AppContext): RecurringJob[] {
         const sessions = await deleteDeadSessions(ctx.db, ctx.config.SESSION_IDLE_MINUTES);
         const attempts = await deleteOldLoginAttempts(ctx.db);
         ctx.logger.info({ sessions, attempts }, 'expired sessions and old login attempts removed');
+      },
+    },
+    {
+      name: 'outbox.cleanup',
+      cron: '17 3 * * *',
+      async run() {
+        ctx.logger.info({ deleted: await deleteProcessedOutbox(ctx.db) }, 'old outbox events removed');
       },
     },
   ];

@@ -3,7 +3,7 @@ import type { InboundMessage } from '../../channels/connector.js';
 import type { Database } from '../../platform/db/pool.js';
 import { findOrCreateCustomer } from '../customers/service.js';
 import { createConversation, findOpenConversation } from './commands.js';
-import { appendMessage, findByIdempotencyKey, lockConversation, type Appended } from './write-path.js';
+import { appendMessage, findByIdempotencyKey, isIdempotencyConflict, lockConversation, type Appended } from './write-path.js';
 
 /**
  * The inbound write path every channel uses: in one transaction, find or create the customer
@@ -11,6 +11,17 @@ import { appendMessage, findByIdempotencyKey, lockConversation, type Appended } 
  * idempotency key returns the first result and stores nothing.
  */
 export async function receiveInbound(db: Database, inbound: InboundMessage): Promise<Appended & { created: boolean }> {
+  try {
+    return await receiveOnce(db, inbound);
+  } catch (error) {
+    // A twin with the same key committed between our look-up and our insert: ours rolled
+    // back (no sequence number used), and now the look-up finds the twin.
+    if (isIdempotencyConflict(error)) return receiveOnce(db, inbound);
+    throw error;
+  }
+}
+
+async function receiveOnce(db: Database, inbound: InboundMessage): Promise<Appended & { created: boolean }> {
   const workspaceId = inbound.inbox.workspaceId;
   return db.transaction(async (tx) => {
     const earlier = await findByIdempotencyKey(tx, workspaceId, inbound.idempotencyKey);
@@ -49,6 +60,7 @@ export async function receiveInbound(db: Database, inbound: InboundMessage): Pro
         senderName: inbound.senderName ?? null,
         clientMessageId: inbound.clientMessageId ?? null,
         idempotencyKey: inbound.idempotencyKey,
+        idempotencyCheckedByCaller: true,
       },
       conversation,
     );

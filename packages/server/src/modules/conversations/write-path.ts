@@ -16,6 +16,17 @@ export interface NewMessage {
   clientMessageId?: string | null;
   idempotencyKey?: string | null;
   event?: Record<string, unknown> | null;
+  /**
+   * The caller looked the key up already and retries on a unique violation of
+   * messages_idempotency_unique (a concurrent twin committed first), so no second look-up.
+   */
+  idempotencyCheckedByCaller?: boolean;
+}
+
+/** True for the error a concurrent message with the same idempotency key causes. */
+export function isIdempotencyConflict(error: unknown): boolean {
+  const cause = ((error as { cause?: unknown })?.cause ?? error) as { code?: string; constraint?: string };
+  return cause?.code === '23505' && cause.constraint === 'messages_idempotency_unique';
 }
 
 export interface Appended {
@@ -61,7 +72,7 @@ export async function appendMessage(
   alreadyLocked?: ConversationRow,
 ): Promise<Appended> {
   const locked = alreadyLocked ?? (await lockConversation(db, workspaceId, conversationId));
-  if (input.idempotencyKey) {
+  if (input.idempotencyKey && !input.idempotencyCheckedByCaller) {
     const existing = await findByIdempotencyKey(db, workspaceId, input.idempotencyKey);
     if (existing) return { conversation: locked, message: existing, duplicate: true };
   }

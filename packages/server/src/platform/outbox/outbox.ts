@@ -13,3 +13,9 @@ export async function writeOutbox(db: Executor, workspaceId: string, topic: stri
   await db.execute(sql`with added as (insert into ${outbox} (workspace_id, topic, payload) values (${workspaceId}, ${topic}, ${JSON.stringify(payload)}::jsonb))
     select pg_notify(${OUTBOX_CHANNEL}, ${topic})`);
 }
+
+/** Processed events are kept a week for inspection, then dropped. */
+export async function deleteProcessedOutbox(db: Executor): Promise<number> {
+  const result = await db.execute(sql`delete from ${outbox} where processed_at < now() - interval '7 days'`);
+  return result.rowCount ?? 0;
+}
