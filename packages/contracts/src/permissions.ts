@@ -26,6 +26,8 @@ export const PERMISSIONS = {
   'conversations.read': ['admin', 'supervisor', 'agent'],
   'conversations.reply': ['admin', 'supervisor', 'agent'],
   'conversations.manage': ['admin', 'supervisor', 'agent'],
+  'presence.set': ['admin', 'supervisor', 'agent'],
+  'routing.manage': ['admin', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -87,11 +87,15 @@ export const CreatedInvite = Invite.extend({
 
 export const PasswordResetLink = z.object({ url: z.string(), expiresAt: Timestamp });
 
+export const RoutingAlgorithm = z.enum(['least_busy', 'longest_idle', 'round_robin', 'skills_first', 'manual']);
+
 export const Team = z.object({
   id: Id,
   name: z.string(),
   description: z.string(),
+  algorithm: RoutingAlgorithm,
   memberIds: z.array(Id),
+  members: z.array(z.object({ userId: Id, proficiency: z.number().int() })),
   createdAt: Timestamp,
 });
 
@@ -104,11 +108,25 @@ export const UpdateTeamRequest = z
   .object({
     name: z.string().trim().min(1).max(100),
     description: z.string().max(1000),
+    algorithm: RoutingAlgorithm,
   })
   .partial()
   .refine((value) => Object.keys(value).length > 0, 'nothing to update');
 
 export const TeamMemberParams = z.object({ workspaceId: Id, id: Id, userId: Id });
+
+export const TeamMemberRequest = z.object({ proficiency: z.number().int().min(1).max(5).default(3) }).default({ proficiency: 3 });
+
+export const PresenceStatus = z.enum(['online', 'busy', 'away', 'offline']);
+
+export const SetPresenceRequest = z.object({ status: PresenceStatus });
+
+export const AgentPresence = z.object({ userId: Id, status: PresenceStatus, statusSince: Timestamp, lastAssignedAt: Timestamp.nullable() });
+
+export const SetCapacityRequest = z.object({
+  channel: z.enum(['widget', 'email', 'sms', 'wechat', 'wecom', 'api', 'voice']),
+  capacity: z.number().int().min(0).max(100),
+});
 
 export const ApiToken = z.object({
   id: Id,

@@ -27,6 +27,7 @@ import { registerMergeParticipant } from './modules/customers/merge.js';
 import { customerRoutes } from './modules/customers/routes.js';
 import { fileRoutes } from './modules/files/routes.js';
 import { inboxRoutes } from './modules/inboxes/routes.js';
+import { routingRoutes } from './modules/routing/routes.js';
 import { demoRoutes } from './demo/routes.js';
 import type { AppContext } from './platform/context.js';
 import { registerErrorHandling } from './platform/errors.js';
@@ -93,6 +94,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(customerRoutes(ctx));
       await api.register(conversationRoutes(ctx));
       await api.register(widgetRoutes(ctx));
+      await api.register(routingRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );

@@ -6,6 +6,7 @@ import { ConnectorRegistry } from './channels/connector.js';
 import type { Config } from './config.js';
 import { DEMO_PASSWORD, DEMO_PEOPLE, seedDemoIfEmpty } from './demo/seed.js';
 import { recurringJobs } from './jobs.js';
+import { RoutingService } from './modules/routing/service.js';
 import type { AppContext } from './platform/context.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/db/embedded.js';
 import { runMigrations } from './platform/db/migrate.js';
@@ -53,11 +54,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const realtime = await createRealtime(config.REDIS_URL, logger);
     const outbox = new OutboxRelay(db, pool, logger);
     const storage = new LocalFileStorage(path.join(config.dataDir, 'files'));
-    const ctx: AppContext = { config, pool, db, logger, mailer, realtime, outbox, storage, connectors: new ConnectorRegistry() };
+    const routing = new RoutingService({ db, pool, realtime, outbox, logger });
+    const ctx: AppContext = { config, pool, db, logger, mailer, realtime, outbox, storage, connectors: new ConnectorRegistry(), routing };
     const built = await buildApp(ctx);
     const jobs = createJobs(databaseUrl, pool, logger);
     await jobs.start(recurringJobs(ctx));
     await outbox.start();
+    ctx.routing.start();
     await built.app.listen({ port: config.PORT, host: config.HOST });
     const { port } = built.app.server.address() as AddressInfo;
     const url = `http://localhost:${port}`;
@@ -67,6 +70,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       (closing ??= (async () => {
         await realtime.close();
         await built.app.close();
+        await ctx.routing.stop();
         await outbox.stop();
         await jobs.stop(config.SHUTDOWN_TIMEOUT_MS);
         mailer.close();

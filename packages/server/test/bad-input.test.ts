@@ -67,10 +67,14 @@ describe('bad input on every route', () => {
         if ((bodySchema as { required?: string[] }).required?.length) {
           expect4xx(`${label} missing fields`, await client.request(route.method, path, {}), 400);
         }
-        expect4xx(
-          `${label} XSS and control characters`,
-          await client.request(route.method, path, { ...(sample as object), name: 1, email: '<script>alert(1)</script>' }),
-        );
+        const properties = (bodySchema as { properties?: Record<string, unknown> }).properties ?? {};
+        if ('name' in properties || 'email' in properties) {
+          // A wrong-typed name next to markup in the email: refused for the type, markup or not.
+          expect4xx(
+            `${label} XSS and control characters`,
+            await client.request(route.method, path, { ...(sample as object), name: 1, email: '<script>alert(1)</script>' }),
+          );
+        }
       }
       const entityParams = pathParams(route.url).filter((name) => name !== 'workspaceId');
       if (entityParams.length > 0) {

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { ConnectorRegistry } from '../channels/connector.js';
 import type { Config } from '../config.js';
+import type { RoutingService } from '../modules/routing/service.js';
 import type { Database } from './db/pool.js';
 import type { Mailer } from './mailer.js';
 import type { OutboxRelay } from './outbox/relay.js';
@@ -19,4 +20,5 @@ export interface AppContext {
   outbox: OutboxRelay;
   storage: FileStorage;
   connectors: ConnectorRegistry;
+  routing: RoutingService;
 }

@@ -3,6 +3,7 @@ import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { writeOutbox } from '../../platform/outbox/outbox.js';
 import { activeRole, type Executor } from '../users/service.js';
 import { teams } from '../teams/schema.js';
+import { queuePriorityOf } from '../routing/queue.js';
 import { conversations, messages } from './schema.js';
 import type { ConversationRow } from './views.js';
 import { appendMessage, lockConversation, type Appended } from './write-path.js';
@@ -26,9 +27,16 @@ export async function createConversation(
     preChat?: Record<string, string>;
   },
 ): Promise<ConversationRow> {
+  const state = input.state ?? 'queued';
   const [row] = await db
     .insert(conversations)
-    .values({ ...input, state: input.state ?? 'queued', context: input.context ?? {}, preChat: input.preChat ?? {} })
+    .values({
+      ...input,
+      state,
+      context: input.context ?? {},
+      preChat: input.preChat ?? {},
+      ...(state === 'queued' ? { queuedAt: sql`now()`, queuePriority: queuePriorityOf(input.customerId, 'normal') } : {}),
+    })
     .returning();
   await writeOutbox(db, input.workspaceId, 'conversation.created', {
     conversationId: row!.id,
@@ -109,7 +117,12 @@ export async function assignConversation(
     conversationId,
     actor,
     { type: target.assigneeId ? 'assigned' : 'unassigned', assigneeId: target.assigneeId, previousAssigneeId: current.assigneeId, teamId },
-    { assigneeId: target.assigneeId, teamId, state },
+    {
+      assigneeId: target.assigneeId,
+      teamId,
+      state,
+      ...(state === 'queued' ? { queuedAt: sql`coalesce(${conversations.queuedAt}, now())` } : {}),
+    },
   );
 }
 
@@ -141,7 +154,13 @@ export async function reopenConversation(db: Executor, workspaceId: string, conv
     conversationId,
     actor,
     { type: 'reopened' },
-    { state: current.assigneeId ? 'assigned' : 'queued', resolvedAt: null, csatRating: null, csatComment: null },
+    {
+      state: current.assigneeId ? 'assigned' : 'queued',
+      resolvedAt: null,
+      csatRating: null,
+      csatComment: null,
+      ...(current.assigneeId ? {} : { queuedAt: sql`now()` }),
+    },
   );
 }
 
@@ -157,7 +176,15 @@ export async function setPriority(
   actor: Actor,
   priority: ConversationRow['priority'],
 ) {
-  return changeWithEvent(db, workspaceId, conversationId, actor, { type: 'priority', priority }, { priority });
+  const current = await lockConversation(db, workspaceId, conversationId);
+  return changeWithEvent(
+    db,
+    workspaceId,
+    conversationId,
+    actor,
+    { type: 'priority', priority },
+    { priority, queuePriority: queuePriorityOf(current.customerId, priority) },
+  );
 }
 
 export async function rateConversation(db: Executor, workspaceId: string, conversationId: string, rating: number, comment: string) {

@@ -59,3 +59,12 @@ export async function getConversation(db: Executor, workspaceId: string, convers
   if (!row) throw notFound('conversation');
   return { row: row.conversation, view: conversationView(row.conversation, row.customerName) };
 }
+
+/** Workspaces with conversations waiting for an agent: what the routing sweep visits. */
+export async function workspacesWithQueue(db: Executor): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ workspaceId: conversations.workspaceId })
+    .from(conversations)
+    .where(and(eq(conversations.state, 'queued'), isNull(conversations.assigneeId)));
+  return rows.map((row) => row.workspaceId);
+}

@@ -35,6 +35,10 @@ export const conversations = pgTable(
       .default(sql`'{}'`),
     /** The sequence number of the newest message; the next message takes lastSeq + 1. */
     lastSeq: integer('last_seq').notNull().default(0),
+    /** Queue order: higher first (VIP, urgent), then the longest waiting (queuedAt). */
+    queuePriority: integer('queue_priority').notNull().default(0),
+    /** When it started waiting for an agent; kept when re-queued, so the wait is not reset. */
+    queuedAt: timestampMs('queued_at'),
     lastMessagePreview: text('last_message_preview'),
     context: jsonb('context').$type<Record<string, unknown>>().notNull().default({}),
     preChat: jsonb('pre_chat').$type<Record<string, string>>().notNull().default({}),
@@ -54,6 +58,9 @@ export const conversations = pgTable(
     index('conversations_workspace_state_idx').on(table.workspaceId, table.state, table.createdAt),
     index('conversations_customer_idx').on(table.customerId, table.createdAt),
     index('conversations_assignee_idx').on(table.assigneeId, table.state),
+    index('conversations_queue_idx')
+      .on(table.workspaceId, table.queuePriority, table.queuedAt)
+      .where(sql`state = 'queued' and assignee_id is null`),
   ],
 );
 

@@ -5,6 +5,7 @@ import {
   PageQuery,
   Team,
   TeamMemberParams,
+  TeamMemberRequest,
   UpdateTeamRequest,
   WorkspaceEntityParams,
   WorkspaceParams,
@@ -113,8 +114,9 @@ export const teamRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         config: { access: 'teams.manage' },
         schema: {
           tags: ['teams'],
-          summary: 'Add a workspace member to a team',
+          summary: 'Add a workspace member to a team with a proficiency 1–5 (or change it)',
           params: TeamMemberParams,
+          body: TeamMemberRequest,
           response: { 200: Team, ...errors },
         },
       },
@@ -124,8 +126,13 @@ export const teamRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           const { id, userId } = request.params;
           await getTeam(tx, workspaceId, id);
           if (!(await activeRole(tx, userId, workspaceId))) throw notFound('member');
-          if (await addTeamMember(tx, workspaceId, id, userId)) {
-            await recordAudit(tx, request, { action: 'team.member.add', targetType: 'team', targetId: id, after: { userId } });
+          if (await addTeamMember(tx, workspaceId, id, userId, request.body.proficiency)) {
+            await recordAudit(tx, request, {
+              action: 'team.member.add',
+              targetType: 'team',
+              targetId: id,
+              after: { userId, proficiency: request.body.proficiency },
+            });
           }
           return getTeam(tx, workspaceId, id);
         }),

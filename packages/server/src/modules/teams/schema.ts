@@ -1,4 +1,4 @@
-import { index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, primaryKey, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId } from '../../platform/db/columns.js';
 import { users } from '../users/schema.js';
 import { workspaces } from '../workspaces/schema.js';
@@ -12,6 +12,12 @@ export const teams = pgTable(
       .references(() => workspaces.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
+    /** How queued conversations of this team are given to its agents. */
+    algorithm: text('algorithm', { enum: ['least_busy', 'longest_idle', 'round_robin', 'skills_first', 'manual'] })
+      .notNull()
+      .default('least_busy'),
+    /** Round robin's position: the member who got the last conversation. */
+    roundRobinLastUserId: uuid('round_robin_last_user_id'),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex('teams_workspace_name_unique').on(table.workspaceId, table.name)],
@@ -29,6 +35,8 @@ export const teamMembers = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    /** Skill level in this team, 1–5: the skills-first algorithm prefers higher. */
+    proficiency: smallint('proficiency').notNull().default(3),
     createdAt: createdAt(),
   },
   (table) => [primaryKey({ columns: [table.teamId, table.userId] }), index('team_members_user_idx').on(table.workspaceId, table.userId)],

@@ -8,9 +8,29 @@ const memberIds = sql<
   string[]
 >`coalesce((select array_agg(${teamMembers.userId} order by ${teamMembers.createdAt}) from ${teamMembers} where ${teamMembers.teamId} = ${teams.id}), '{}')`;
 
-const teamColumns = { id: teams.id, name: teams.name, description: teams.description, createdAt: teams.createdAt, memberIds };
+const members = sql<
+  { userId: string; proficiency: number }[]
+>`coalesce((select json_agg(json_build_object('userId', ${teamMembers.userId}, 'proficiency', ${teamMembers.proficiency}) order by ${teamMembers.createdAt}) from ${teamMembers} where ${teamMembers.teamId} = ${teams.id}), '[]')`;
 
-type TeamRow = { id: string; name: string; description: string; createdAt: Date; memberIds: string[] };
+const teamColumns = {
+  id: teams.id,
+  name: teams.name,
+  description: teams.description,
+  algorithm: teams.algorithm,
+  createdAt: teams.createdAt,
+  memberIds,
+  members,
+};
+
+type TeamRow = {
+  id: string;
+  name: string;
+  description: string;
+  algorithm: 'least_busy' | 'longest_idle' | 'round_robin' | 'skills_first' | 'manual';
+  createdAt: Date;
+  memberIds: string[];
+  members: { userId: string; proficiency: number }[];
+};
 const teamView = (row: TeamRow) => ({ ...row, createdAt: row.createdAt.toISOString() });
 
 export async function listTeams(db: Executor, workspaceId: string, query: { cursor?: string; limit: number }) {
@@ -41,7 +61,12 @@ export async function createTeam(db: Executor, workspaceId: string, input: { nam
   return getTeam(db, workspaceId, row!.id);
 }
 
-export async function updateTeam(db: Executor, workspaceId: string, teamId: string, input: { name?: string; description?: string }) {
+export async function updateTeam(
+  db: Executor,
+  workspaceId: string,
+  teamId: string,
+  input: { name?: string; description?: string; algorithm?: TeamRow['algorithm'] },
+) {
   const updated = await db
     .update(teams)
     .set(input)
@@ -69,12 +94,13 @@ export async function assertTeamsInWorkspace(db: Executor, workspaceId: string, 
   if (found.length !== new Set(teamIds).size) throw notFound('team');
 }
 
-/** Adds a member to a team of the same workspace; a team that no longer exists is skipped. */
-export async function addTeamMember(db: Executor, workspaceId: string, teamId: string, userId: string): Promise<boolean> {
+/** Adds a member to a team of the same workspace (or sets their proficiency); a team that no longer exists is skipped. */
+export async function addTeamMember(db: Executor, workspaceId: string, teamId: string, userId: string, proficiency = 3): Promise<boolean> {
   const inserted = await db.execute(sql`
-    insert into ${teamMembers} (workspace_id, team_id, user_id)
-    select ${workspaceId}, ${teams.id}, ${userId} from ${teams} where ${teams.id} = ${teamId} and ${teams.workspaceId} = ${workspaceId}
-    on conflict do nothing`);
+    insert into ${teamMembers} (workspace_id, team_id, user_id, proficiency)
+    select ${workspaceId}, ${teams.id}, ${userId}, ${proficiency} from ${teams} where ${teams.id} = ${teamId} and ${teams.workspaceId} = ${workspaceId}
+    on conflict (team_id, user_id) do update set proficiency = excluded.proficiency
+    where ${teamMembers.proficiency} is distinct from excluded.proficiency`);
   return (inserted.rowCount ?? 0) > 0;
 }
 

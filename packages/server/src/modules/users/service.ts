@@ -6,7 +6,7 @@ import { workspaces } from '../workspaces/schema.js';
 import { memberships, users } from './schema.js';
 
 export type User = typeof users.$inferSelect;
-export type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete' | 'execute'>;
+export type Executor = Pick<Database, 'select' | 'selectDistinct' | 'insert' | 'update' | 'delete' | 'execute'>;
 
 export function findUserByEmail(db: Executor, email: string) {
   return db

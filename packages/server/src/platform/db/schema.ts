@@ -10,3 +10,4 @@ export * from '../../modules/conversations/schema.js';
 export * from '../../modules/files/schema.js';
 export * from '../../channels/widget/schema.js';
 export * from '../outbox/schema.js';
+export * from '../../modules/routing/schema.js';

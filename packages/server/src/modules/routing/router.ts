@@ -1,0 +1,127 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../../platform/db/pool.js';
+import { assignConversation } from '../conversations/commands.js';
+import { conversations } from '../conversations/schema.js';
+import type { Appended } from '../conversations/write-path.js';
+import { teamMembers, teams } from '../teams/schema.js';
+import { memberships } from '../users/schema.js';
+import { chooseAgent, DEFAULT_CAPACITY, type Algorithm, type Candidate } from './choose.js';
+import { agentCapacities, agentStates, routingEvents } from './schema.js';
+
+/** A team's queue on one channel: if its first conversation can't be placed, neither can the rest. */
+export interface QueueKey {
+  teamId: string;
+  channel: string;
+}
+
+export type RouteResult =
+  { kind: 'assigned'; appended: Appended; userId: string } | { kind: 'blocked'; queue: QueueKey } | { kind: 'empty' };
+
+const ROUTER = { type: 'system' as const, id: null, name: null };
+
+/**
+ * One routing step, in one transaction: the first queued conversation nobody else is routing
+ * (FOR UPDATE SKIP LOCKED), the team's online agents (their presence rows locked), their load
+ * counted after the locks are held, then the algorithm's pick. Locks, not process memory, make
+ * it safe with any number of routers: a conversation is taken by one router, an agent's
+ * capacity checked by one at a time.
+ *
+ * The router reads the conversations, teams and memberships tables directly: it is the one
+ * place that joins them, and only reads them (assignment itself goes through the
+ * conversations module).
+ */
+export async function routeOnce(db: Database, workspaceId: string, skip: QueueKey[] = []): Promise<RouteResult> {
+  return db.transaction(async (tx) => {
+    const [next] = await tx
+      .select({ conversation: conversations, algorithm: teams.algorithm, roundRobinLastUserId: teams.roundRobinLastUserId })
+      .from(conversations)
+      .innerJoin(teams, eq(teams.id, conversations.teamId))
+      .where(
+        and(
+          eq(conversations.workspaceId, workspaceId),
+          eq(conversations.state, 'queued'),
+          sql`${conversations.assigneeId} is null`,
+          sql`${teams.algorithm} <> 'manual'`,
+          ...skip.map((queue) => sql`not (${conversations.teamId} = ${queue.teamId} and ${conversations.channel} = ${queue.channel})`),
+        ),
+      )
+      .orderBy(desc(conversations.queuePriority), asc(conversations.queuedAt), asc(conversations.id))
+      .limit(1)
+      .for('update', { of: conversations, skipLocked: true });
+    if (!next) return { kind: 'empty' };
+    const { conversation } = next;
+
+    const online = await tx
+      .select({ userId: agentStates.userId, lastAssignedAt: agentStates.lastAssignedAt, proficiency: teamMembers.proficiency })
+      .from(agentStates)
+      .innerJoin(teamMembers, and(eq(teamMembers.userId, agentStates.userId), eq(teamMembers.teamId, conversation.teamId!)))
+      .innerJoin(
+        memberships,
+        and(eq(memberships.userId, agentStates.userId), eq(memberships.workspaceId, workspaceId), eq(memberships.active, true)),
+      )
+      .where(and(eq(agentStates.workspaceId, workspaceId), eq(agentStates.status, 'online')))
+      // Wait for (don't skip) agents another router is assigning to: skipping them could make a
+      // VIP look unassignable and let a later conversation take the slot. Locking in user id
+      // order means two routers never wait for each other in a circle.
+      .orderBy(asc(agentStates.userId))
+      .for('update', { of: agentStates });
+    const queue = { teamId: conversation.teamId!, channel: conversation.channel };
+    if (online.length === 0) return { kind: 'blocked', queue };
+
+    // A new statement, so it sees every assignment committed before we took the locks.
+    const ids = online.map((agent) => agent.userId);
+    const loads = await tx
+      .select({ userId: conversations.assigneeId, load: sql<number>`count(*)::int` })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.workspaceId, workspaceId),
+          inArray(conversations.assigneeId, ids),
+          inArray(conversations.state, ['assigned', 'waiting']),
+          eq(conversations.channel, conversation.channel),
+        ),
+      )
+      .groupBy(conversations.assigneeId);
+    const overrides = await tx
+      .select()
+      .from(agentCapacities)
+      .where(
+        and(
+          eq(agentCapacities.workspaceId, workspaceId),
+          inArray(agentCapacities.userId, ids),
+          eq(agentCapacities.channel, conversation.channel),
+        ),
+      );
+    const candidates: Candidate[] = online.map((agent) => ({
+      userId: agent.userId,
+      lastAssignedAt: agent.lastAssignedAt,
+      proficiency: agent.proficiency,
+      load: loads.find((row) => row.userId === agent.userId)?.load ?? 0,
+      capacity: overrides.find((row) => row.userId === agent.userId)?.capacity ?? DEFAULT_CAPACITY[conversation.channel] ?? 5,
+    }));
+    const chosen = chooseAgent(candidates, next.algorithm as Algorithm, next.roundRobinLastUserId);
+    if (!chosen) return { kind: 'blocked', queue };
+
+    const appended = await assignConversation(tx, workspaceId, conversation.id, ROUTER, { assigneeId: chosen.userId });
+    await tx
+      .update(agentStates)
+      .set({ lastAssignedAt: sql`now()` })
+      .where(and(eq(agentStates.workspaceId, workspaceId), eq(agentStates.userId, chosen.userId)));
+    if (next.algorithm === 'round_robin')
+      await tx.update(teams).set({ roundRobinLastUserId: chosen.userId }).where(eq(teams.id, conversation.teamId!));
+    await tx.insert(routingEvents).values({
+      workspaceId,
+      type: 'assigned',
+      conversationId: conversation.id,
+      userId: chosen.userId,
+      teamId: conversation.teamId,
+      details: {
+        algorithm: next.algorithm,
+        loadBefore: chosen.load,
+        capacity: chosen.capacity,
+        waitedMs: conversation.queuedAt ? Date.now() - conversation.queuedAt.getTime() : null,
+      },
+    });
+    return { kind: 'assigned', appended, userId: chosen.userId };
+  });
+}

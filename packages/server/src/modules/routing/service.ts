@@ -1,0 +1,71 @@
+import type { AppContext } from '../../platform/context.js';
+import { publishMessage } from '../conversations/events.js';
+import { workspacesWithQueue } from '../conversations/queries.js';
+import { routeOnce, type QueueKey } from './router.js';
+
+/** Events after which there may be a conversation to give or an agent to give it to. */
+const WAKE_TOPICS = [
+  'conversation.created',
+  'conversation.resolved',
+  'conversation.unassigned',
+  'conversation.reopened',
+  'routing.agent_available',
+];
+const SWEEP_MS = 5_000;
+const MAX_STEPS_PER_PASS = 500;
+
+/**
+ * Runs routing passes per workspace when something changes (from the outbox, on any node) and
+ * in a periodic sweep, so nothing stays stuck if a wake-up is missed.
+ */
+export class RoutingService {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly ctx: Pick<AppContext, 'db' | 'pool' | 'realtime' | 'outbox' | 'logger'>) {}
+
+  start(): void {
+    for (const topic of WAKE_TOPICS) this.ctx.outbox.subscribe(topic, async (event) => this.wake(event.workspaceId));
+    this.timer = setInterval(() => void this.sweep(), SWEEP_MS);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await Promise.all(this.running.values());
+  }
+
+  /** Routes the workspace now (or right after the pass in progress). */
+  wake(workspaceId: string): void {
+    if (this.stopped) return;
+    if (this.running.has(workspaceId)) {
+      this.again.add(workspaceId);
+      return;
+    }
+    const pass = this.pass(workspaceId)
+      .catch((error: unknown) => this.ctx.logger.error({ err: error, workspaceId }, 'routing pass failed'))
+      .finally(() => {
+        this.running.delete(workspaceId);
+        if (this.again.delete(workspaceId)) this.wake(workspaceId);
+      });
+    this.running.set(workspaceId, pass);
+  }
+
+  private async pass(workspaceId: string): Promise<void> {
+    // Queues found full in this pass; a later wake-up (an agent freed or online) starts afresh.
+    const blocked: QueueKey[] = [];
+    for (let step = 0; step < MAX_STEPS_PER_PASS && !this.stopped; step++) {
+      const result = await routeOnce(this.ctx.db, workspaceId, blocked);
+      if (result.kind === 'empty') return;
+      if (result.kind === 'blocked') blocked.push(result.queue);
+      else publishMessage(this.ctx.realtime, result.appended.conversation, result.appended.message);
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    const workspaces = await workspacesWithQueue(this.ctx.db).catch(() => [] as string[]);
+    for (const workspaceId of workspaces) this.wake(workspaceId);
+  }
+}

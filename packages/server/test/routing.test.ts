@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { receiveInbound } from '../src/modules/conversations/inbound.js';
+import { getInbox } from '../src/modules/inboxes/service.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { createWorkspaceFixture, PASSWORD, type WorkspaceFixture } from './support/fixtures.js';
+import { HttpClient } from './support/http.js';
+import { startTestServer, type TestServer } from './support/server.js';
+
+async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('routing on two server processes sharing the database', () => {
+  let database: TestDatabase;
+  let nodes: TestServer[];
+  let ws: WorkspaceFixture;
+  const agents: { id: string; client: HttpClient }[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    nodes = [await startTestServer({}, database), await startTestServer({}, database)];
+    ws = await createWorkspaceFixture(nodes[0]!.ctx.db, nodes[0]!.url, 'routing');
+    // Eight more agents in the team, capacity 3 each on chat.
+    for (let index = 0; index < 8; index++) {
+      const email = `router-agent-${index}@example.test`;
+      const invite = await ws.clients.admin.post(`/api/v1/workspaces/${ws.workspaceId}/invites`, {
+        email,
+        role: 'agent',
+        teamIds: [ws.teamId],
+      });
+      const client = new HttpClient(nodes[index % 2]!.url);
+      const accepted = await client.post(`/api/v1/invites/${invite.body.url.split('/invite/')[1]}/accept`, {
+        name: `坐席 ${index}`,
+        password: PASSWORD,
+      });
+      agents.push({ id: accepted.body.user.id, client });
+      expect(
+        (
+          await ws.clients.admin.put(`/api/v1/workspaces/${ws.workspaceId}/members/${accepted.body.user.id}/capacity`, {
+            channel: 'widget',
+            capacity: 3,
+          })
+        ).status,
+      ).toBe(204);
+    }
+  });
+  afterAll(async () => {
+    for (const node of nodes ?? []) await node.stop();
+    await database?.drop();
+  });
+
+  it('assigns every conversation once, never over capacity, VIPs first; freed capacity is used again', async () => {
+    const inbox = await getInbox(nodes[0]!.ctx.db, ws.workspaceId, ws.ids.inbox!);
+    // 40 conversations arrive at once while nobody is online: they queue.
+    const arrivals = await Promise.all(
+      Array.from({ length: 40 }, (_, index) =>
+        receiveInbound(nodes[index % 2]!.ctx.db, {
+          inbox,
+          identity: { kind: 'phone', value: `+86139${String(index).padStart(8, '0')}` },
+          idempotencyKey: randomUUID(),
+          text: `咨询 ${index}`,
+        }),
+      ),
+    );
+    const vipCustomers = arrivals.slice(30).map((arrival) => arrival.conversation.customerId);
+    for (const customerId of vipCustomers) {
+      expect((await ws.clients.admin.patch(`/api/v1/workspaces/${ws.workspaceId}/customers/${customerId}`, { tier: 'vip' })).status).toBe(
+        200,
+      );
+    }
+    // Queue priority is fixed when a conversation queues; re-queue the VIPs' conversations the way an agent would.
+    for (const arrival of arrivals.slice(30)) {
+      const changed = await ws.clients.admin.post(
+        `/api/v1/workspaces/${ws.workspaceId}/conversations/${arrival.conversation.id}/priority`,
+        { priority: 'normal' },
+      );
+      expect(changed.status).toBe(200);
+    }
+
+    const priorities = await query<{ queue_priority: number; count: string }>(
+      database.url,
+      `SELECT queue_priority, count(*) FROM conversations WHERE workspace_id = $1 GROUP BY 1 ORDER BY 1`,
+      [ws.workspaceId],
+    );
+    expect(priorities.map((row) => [row.queue_priority, Number(row.count)])).toEqual([
+      [10, 31],
+      [110, 10],
+    ]);
+    // Everyone goes online at once, on both nodes: 8 agents × 3 = 24 slots for 40 conversations.
+    await Promise.all(agents.map((agent) => agent.client.put(`/api/v1/workspaces/${ws.workspaceId}/presence/me`, { status: 'online' })));
+    await until(async () => {
+      const [row] = await query<{ count: string }>(
+        database.url,
+        `SELECT count(*) FROM conversations WHERE workspace_id = $1 AND state = 'assigned'`,
+        [ws.workspaceId],
+      );
+      return Number(row!.count) === 24;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const events = await query<{ conversation_id: string; user_id: string }>(
+      database.url,
+      `SELECT conversation_id, user_id FROM routing_events WHERE workspace_id = $1 AND type = 'assigned' ORDER BY id`,
+      [ws.workspaceId],
+    );
+    expect(events).toHaveLength(24);
+    expect(new Set(events.map((event) => event.conversation_id)).size).toBe(24);
+    const perAgent = new Map<string, number>();
+    for (const event of events) perAgent.set(event.user_id, (perAgent.get(event.user_id) ?? 0) + 1);
+    expect(Math.max(...perAgent.values())).toBeLessThanOrEqual(3);
+    expect(perAgent.size).toBe(8);
+    // The 10 VIP conversations were all served before the 16 normal slots ran out.
+    const assigned = new Set(events.map((event) => event.conversation_id));
+    for (const arrival of arrivals.slice(30)) expect(assigned.has(arrival.conversation.id)).toBe(true);
+
+    // An agent resolves one: a queued conversation takes the freed slot, the oldest normal one.
+    const [first] = events;
+    const owner = agents.find((agent) => agent.id === first!.user_id)!;
+    expect(
+      (await owner.client.post(`/api/v1/workspaces/${ws.workspaceId}/conversations/${first!.conversation_id}/resolve`, {})).status,
+    ).toBe(200);
+    await until(async () => {
+      const rows = await query(database.url, `SELECT 1 FROM routing_events WHERE workspace_id = $1 AND type = 'assigned'`, [
+        ws.workspaceId,
+      ]);
+      return rows.length === 25;
+    });
+    const [latest] = await query<{ user_id: string; conversation_id: string }>(
+      database.url,
+      `SELECT user_id, conversation_id FROM routing_events WHERE type = 'assigned' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(latest!.user_id).toBe(owner.id);
+    const waiting = arrivals.slice(0, 30).filter((arrival) => !assigned.has(arrival.conversation.id));
+    const oldest = waiting.sort(
+      (a, b) =>
+        a.conversation.queuedAt!.getTime() - b.conversation.queuedAt!.getTime() || a.conversation.id.localeCompare(b.conversation.id),
+    )[0]!;
+    expect(latest!.conversation_id).toBe(oldest.conversation.id);
+
+    // Presence changes are events too.
+    const presence = await query(database.url, `SELECT 1 FROM routing_events WHERE workspace_id = $1 AND type = 'presence'`, [
+      ws.workspaceId,
+    ]);
+    expect(presence.length).toBe(8);
+  });
+});
