@@ -105,6 +105,17 @@ export const AssignRequest = z.object({
   teamId: Id.nullable().optional(),
 });
 
+export const TransferRequest = z
+  .object({
+    /** Give it to this agent… */
+    assigneeId: Id.optional(),
+    /** …or to this team's queue (with assigneeId: to that agent, in that team). */
+    teamId: Id.optional(),
+    /** For the receiver: kept as an internal note in the conversation. */
+    note: z.string().trim().max(2000).optional(),
+  })
+  .refine((value) => value.assigneeId || value.teamId, 'name an agent (assigneeId) or a team (teamId)');
+
 export const TagsRequest = z.object({ tags: z.array(Tag).max(50) });
 
 export const PriorityRequest = z.object({ priority: Priority });

@@ -27,6 +27,7 @@ import { registerMergeParticipant } from './modules/customers/merge.js';
 import { customerRoutes } from './modules/customers/routes.js';
 import { fileRoutes } from './modules/files/routes.js';
 import { inboxRoutes } from './modules/inboxes/routes.js';
+import { presenceSocketHandler } from './modules/routing/presence-gateway.js';
 import { routingRoutes } from './modules/routing/routes.js';
 import { demoRoutes } from './demo/routes.js';
 import type { AppContext } from './platform/context.js';
@@ -106,7 +107,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   registerMergeParticipant(moveVisitors);
   ctx.connectors.register(widgetConnector(ctx.realtime));
   subscribeDelivery(ctx);
-  registerAgentGateway(ctx, [conversationSocketHandler(ctx)]);
+  registerAgentGateway(ctx, [conversationSocketHandler(ctx), presenceSocketHandler(ctx)]);
   registerWidgetGateway(ctx);
   return { app, routes, metrics };
 }

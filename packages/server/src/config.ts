@@ -43,6 +43,7 @@ const EnvSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt.default(1024 * 1024),
   TRUST_PROXY: booleanFlag.default(false),
   WIDGET_SESSIONS_PER_MINUTE: positiveInt.default(30),
+  PRESENCE_GRACE_SECONDS: positiveInt.default(60),
 });
 
 export type Config = z.infer<typeof EnvSchema> & {

@@ -5,6 +5,7 @@ import { receiveInbound } from '../src/modules/conversations/inbound.js';
 import { getInbox } from '../src/modules/inboxes/service.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { createWorkspaceFixture, PASSWORD, type WorkspaceFixture } from './support/fixtures.js';
+import { connectAgent } from './support/chat.js';
 import { HttpClient } from './support/http.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
@@ -34,7 +35,10 @@ describe('routing on two server processes sharing the database', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    nodes = [await startTestServer({}, database), await startTestServer({}, database)];
+    nodes = [
+      await startTestServer({ PRESENCE_GRACE_SECONDS: '1' }, database),
+      await startTestServer({ PRESENCE_GRACE_SECONDS: '1' }, database),
+    ];
     ws = await createWorkspaceFixture(nodes[0]!.ctx.db, nodes[0]!.url, 'routing');
     // Eight more agents in the team, capacity 3 each on chat.
     for (let index = 0; index < 8; index++) {
@@ -158,5 +162,69 @@ describe('routing on two server processes sharing the database', () => {
       ws.workspaceId,
     ]);
     expect(presence.length).toBe(8);
+  });
+
+  it('an agent going offline sends their conversations back to the queue with their original wait; others take them', async () => {
+    const leaving = agents[0]!;
+    const open = await query<{ id: string; queued_at: Date }>(
+      database.url,
+      `SELECT id, queued_at FROM conversations WHERE assignee_id = $1 AND state = 'assigned'`,
+      [leaving.id],
+    );
+    expect(open.length).toBeGreaterThan(0);
+    expect((await leaving.client.put(`/api/v1/workspaces/${ws.workspaceId}/presence/me`, { status: 'offline' })).status).toBe(200);
+    const after = await query<{ id: string; queued_at: Date; assignee_id: string | null }>(
+      database.url,
+      `SELECT id, queued_at, assignee_id FROM conversations WHERE id = ANY($1)`,
+      [open.map((row) => row.id)],
+    );
+    for (const row of after) {
+      expect(row.assignee_id).not.toBe(leaving.id);
+      expect(row.queued_at.getTime()).toBe(open.find((item) => item.id === row.id)!.queued_at.getTime());
+    }
+    const requeued = await query(database.url, `SELECT 1 FROM routing_events WHERE type = 'requeued' AND user_id = $1`, [leaving.id]);
+    expect(requeued).toHaveLength(open.length);
+  });
+
+  it('transfer to an agent or to a team, with a note the receiver sees', async () => {
+    const [conversation] = await query<{ id: string; assignee_id: string }>(
+      database.url,
+      `SELECT id, assignee_id FROM conversations WHERE state = 'assigned' LIMIT 1`,
+    );
+    const from = agents.find((agent) => agent.id === conversation!.assignee_id)!;
+    const to = agents.find((agent) => agent.id !== from.id && agent !== agents[0])!;
+    const moved = await from.client.post(`/api/v1/workspaces/${ws.workspaceId}/conversations/${conversation!.id}/transfer`, {
+      assigneeId: to.id,
+      note: '客户要求开专票，请跟进',
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body.assigneeId).toBe(to.id);
+    const timeline = await to.client.get(`/api/v1/workspaces/${ws.workspaceId}/conversations/${conversation!.id}/messages`);
+    const kinds = timeline.body.items.map((item: any) => (item.kind === 'event' ? item.event.type : item.kind));
+    expect(kinds.slice(-2)).toEqual(['transferred', 'note']);
+    expect(timeline.body.items.at(-1).text).toBe('客户要求开专票，请跟进');
+    expect(timeline.body.items[0].kind).toBe('in');
+    await until(
+      async () =>
+        (await query(database.url, `SELECT 1 FROM routing_events WHERE type = 'transferred' AND conversation_id = $1`, [conversation!.id]))
+          .length === 1,
+    );
+
+    const invalid = await to.client.post(`/api/v1/workspaces/${ws.workspaceId}/conversations/${conversation!.id}/transfer`, {
+      note: '没有目标',
+    });
+    expect(invalid.status).toBe(400);
+  });
+
+  it('an agent whose console disconnects for longer than the grace period goes offline', async () => {
+    const agent = agents[1]!;
+    const socket = await connectAgent(agent.client.baseUrl, agent.client);
+    const [before] = await query<{ status: string }>(database.url, `SELECT status FROM agent_states WHERE user_id = $1`, [agent.id]);
+    expect(before!.status).toBe('online');
+    socket.socket.close();
+    await until(async () => {
+      const [row] = await query<{ status: string }>(database.url, `SELECT status FROM agent_states WHERE user_id = $1`, [agent.id]);
+      return row?.status === 'offline';
+    }, 10_000);
   });
 });

@@ -1,4 +1,4 @@
-import { and, eq, ne, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { writeOutbox } from '../../platform/outbox/outbox.js';
 import { activeRole, type Executor } from '../users/service.js';
@@ -99,6 +99,8 @@ export async function assignConversation(
   conversationId: string,
   actor: Actor,
   target: { assigneeId: string | null; teamId?: string | null },
+  /** What to call the change in the timeline (a transfer, a re-queue) and why. */
+  kind: { type?: 'transferred' | 'requeued'; details?: Record<string, unknown> } = {},
 ) {
   const current = await lockConversation(db, workspaceId, conversationId);
   if (target.assigneeId && !(await activeRole(db, target.assigneeId, workspaceId))) throw notFound('agent');
@@ -116,7 +118,14 @@ export async function assignConversation(
     workspaceId,
     conversationId,
     actor,
-    { type: target.assigneeId ? 'assigned' : 'unassigned', assigneeId: target.assigneeId, previousAssigneeId: current.assigneeId, teamId },
+    {
+      type: kind.type ?? (target.assigneeId ? 'assigned' : 'unassigned'),
+      assigneeId: target.assigneeId,
+      previousAssigneeId: current.assigneeId,
+      teamId,
+      previousTeamId: current.teamId,
+      ...kind.details,
+    },
     {
       assigneeId: target.assigneeId,
       teamId,
@@ -243,4 +252,32 @@ export async function moveConversations(db: Executor, workspaceId: string, sourc
     .update(conversations)
     .set({ customerId: targetId })
     .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.customerId, sourceId)));
+}
+
+/** The agent's open conversations go back to the queue, keeping their original wait time. */
+export async function requeueAgentConversations(db: Executor, workspaceId: string, userId: string, reason: string) {
+  const open = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        eq(conversations.assigneeId, userId),
+        inArray(conversations.state, ['assigned', 'waiting']),
+      ),
+    );
+  const requeued: Appended[] = [];
+  for (const { id } of open) {
+    requeued.push(
+      await assignConversation(
+        db,
+        workspaceId,
+        id,
+        { type: 'system', id: null, name: null },
+        { assigneeId: null },
+        { type: 'requeued', details: { reason } },
+      ),
+    );
+  }
+  return requeued;
 }

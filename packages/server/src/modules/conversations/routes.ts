@@ -12,6 +12,7 @@ import {
   ReplyRequest,
   ResolveRequest,
   TagsRequest,
+  TransferRequest,
   WorkspaceEntityParams,
   WorkspaceParams,
   page,
@@ -196,6 +197,29 @@ export const conversationRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
 
     action('assign', 'Assign to an agent (or unassign with null), optionally moving to a team', AssignRequest, (tx, ws, id, actor, input) =>
       assignConversation(tx, ws, id, actor, input),
+    );
+    action(
+      'transfer',
+      'Transfer to an agent or a team, with a note for the receiver',
+      TransferRequest,
+      async (tx, ws, id, actor, input) => {
+        const appended = await assignConversation(
+          tx,
+          ws,
+          id,
+          actor,
+          { assigneeId: input.assigneeId ?? null, ...(input.teamId ? { teamId: input.teamId } : {}) },
+          { type: 'transferred', details: { note: input.note ?? null } },
+        );
+        if (!input.note) return appended;
+        return appendMessage(
+          tx,
+          ws,
+          id,
+          { kind: 'note', text: input.note, senderType: 'agent', senderId: actor.id, senderName: actor.name },
+          appended.conversation,
+        );
+      },
     );
     action('resolve', 'Resolve, with an optional wrap-up (disposition code and summary)', ResolveRequest, (tx, ws, id, actor, input) =>
       resolveConversation(tx, ws, id, actor, input),

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { writeOutbox } from '../../platform/outbox/outbox.js';
+import { requeueAgentConversations } from '../conversations/commands.js';
 import type { Executor } from '../users/service.js';
 import { agentStates, routingEvents } from './schema.js';
 
@@ -12,7 +13,7 @@ export async function setPresence(db: Executor, workspaceId: string, userId: str
     .from(agentStates)
     .where(and(eq(agentStates.workspaceId, workspaceId), eq(agentStates.userId, userId)))
     .for('update');
-  if (before?.status === status) return before;
+  if (before?.status === status) return { row: before, requeued: [] };
   const [row] = await db
     .insert(agentStates)
     .values({ workspaceId, userId, status })
@@ -22,7 +23,18 @@ export async function setPresence(db: Executor, workspaceId: string, userId: str
     .insert(routingEvents)
     .values({ workspaceId, type: 'presence', userId, details: { from: before?.status ?? 'offline', to: status } });
   if (status === 'online') await writeOutbox(db, workspaceId, 'routing.agent_available', { userId });
-  return row!;
+  const requeued = status === 'offline' ? await requeueAgentConversations(db, workspaceId, userId, 'agent offline') : [];
+  for (const item of requeued) {
+    await db.insert(routingEvents).values({
+      workspaceId,
+      type: 'requeued',
+      conversationId: item.conversation.id,
+      userId,
+      teamId: item.conversation.teamId,
+      details: { reason: 'agent offline' },
+    });
+  }
+  return { row: row!, requeued };
 }
 
 export async function listPresence(db: Executor, workspaceId: string) {

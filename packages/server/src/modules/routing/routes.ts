@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { recordAudit } from '../audit/service.js';
+import { publishMessage } from '../conversations/events.js';
 import { memberOf } from '../auth/access.js';
 import { activeRole } from '../users/service.js';
 import { listPresence, setPresence } from './presence.js';
@@ -48,7 +49,8 @@ export const routingRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       async (request) => {
         const { workspaceId, userId } = memberOf(request);
         if (!userId) throw new AppError(422, 'no_presence', 'API tokens have no presence; log in as the agent');
-        const row = await ctx.db.transaction((tx) => setPresence(tx, workspaceId, userId, request.body.status));
+        const { row, requeued } = await ctx.db.transaction((tx) => setPresence(tx, workspaceId, userId, request.body.status));
+        for (const item of requeued) publishMessage(ctx.realtime, item.conversation, item.message);
         return presenceView(row);
       },
     );

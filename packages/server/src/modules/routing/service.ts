@@ -1,6 +1,7 @@
 import type { AppContext } from '../../platform/context.js';
 import { publishMessage } from '../conversations/events.js';
 import { workspacesWithQueue } from '../conversations/queries.js';
+import { recordRoutingEvent } from './events.js';
 import { routeOnce, type QueueKey } from './router.js';
 
 /** Events after which there may be a conversation to give or an agent to give it to. */
@@ -8,6 +9,8 @@ const WAKE_TOPICS = [
   'conversation.created',
   'conversation.resolved',
   'conversation.unassigned',
+  'conversation.requeued',
+  'conversation.transferred',
   'conversation.reopened',
   'routing.agent_available',
 ];
@@ -28,6 +31,20 @@ export class RoutingService {
 
   start(): void {
     for (const topic of WAKE_TOPICS) this.ctx.outbox.subscribe(topic, async (event) => this.wake(event.workspaceId));
+    this.ctx.outbox.subscribe('conversation.transferred', async (event) => {
+      const { conversationId, assigneeId, teamId, previousAssigneeId, previousTeamId, note } = event.payload as Record<
+        string,
+        string | null
+      >;
+      await recordRoutingEvent(this.ctx.db, {
+        workspaceId: event.workspaceId,
+        type: 'transferred',
+        conversationId: conversationId ?? null,
+        userId: assigneeId ?? null,
+        teamId: teamId ?? null,
+        details: { from: { userId: previousAssigneeId, teamId: previousTeamId }, note, outboxId: event.id },
+      });
+    });
     this.timer = setInterval(() => void this.sweep(), SWEEP_MS);
   }
 
