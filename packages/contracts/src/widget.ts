@@ -112,6 +112,8 @@ export const WidgetServerEvents = {
   messageStatus: z.object({ conversationId: Id, messageId: Id, seq: z.number().int(), delivery: DeliveryState }),
   typing: z.object({ conversationId: Id, typing: z.boolean(), name: z.string().nullable() }),
   conversation: z.object({ conversation: WidgetConversation }),
+  /** While waiting for an agent: place in the team's queue and the estimated wait (null: unknown). */
+  queue: z.object({ conversationId: Id, position: z.number().int().positive(), estimatedWaitSeconds: z.number().int().nullable() }),
 };
 
 export const UploadedAttachment = Attachment;

@@ -5,7 +5,7 @@ import { receiveInbound } from '../src/modules/conversations/inbound.js';
 import { getInbox } from '../src/modules/inboxes/service.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { createWorkspaceFixture, PASSWORD, type WorkspaceFixture } from './support/fixtures.js';
-import { connectAgent } from './support/chat.js';
+import { connectAgent, emitAck, startVisitor } from './support/chat.js';
 import { HttpClient } from './support/http.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
@@ -226,5 +226,20 @@ describe('routing on two server processes sharing the database', () => {
       const [row] = await query<{ status: string }>(database.url, `SELECT status FROM agent_states WHERE user_id = $1`, [agent.id]);
       return row?.status === 'offline';
     }, 10_000);
+  });
+
+  it('a waiting visitor is told their place in the queue and the estimated wait, live', async () => {
+    const inbox = await ws.clients.admin.get(`/api/v1/workspaces/${ws.workspaceId}/inboxes/${ws.ids.inbox}`);
+    const visitor = await startVisitor(nodes[1]!.url, inbox.body.publicKey);
+    const sent = await emitAck(visitor.socket, 'message:send', { clientMessageId: randomUUID(), text: '排队测试' });
+    const update = await visitor.inbox.waitFor('queue', (event) => event.conversationId === sent.data.conversation.id);
+    const [expected] = await query<{ position: number }>(
+      database.url,
+      `SELECT count(*)::int AS position FROM conversations WHERE workspace_id = $1 AND state = 'queued' AND assignee_id IS NULL AND channel = 'widget'`,
+      [ws.workspaceId],
+    );
+    expect(update.position).toBe(expected!.position);
+    expect(update.estimatedWaitSeconds).toBeGreaterThan(0);
+    visitor.socket.close();
   });
 });

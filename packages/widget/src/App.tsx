@@ -82,6 +82,14 @@ function Panel({ client, config, onClose }: { client: ChatClient; config: Config
         {showOffline && <OfflineForm client={client} config={config} />}
         {showCsat && <Csat client={client} />}
       </div>
+      {state.queue && conversation?.state === 'queued' && (
+        <div class="notice" role="status">
+          {t('queued', { ahead: String(state.queue.position - 1) }) +
+            (state.queue.estimatedWaitSeconds !== null
+              ? t('queuedWait', { minutes: String(Math.max(1, Math.round(state.queue.estimatedWaitSeconds / 60))) })
+              : '')}
+        </div>
+      )}
       {state.agentTyping && <div class="typing">{t('typing')}</div>}
       {state.error && (
         <div class="error" role="alert">

@@ -17,6 +17,8 @@ export interface ChatState {
   connected: boolean;
   unread: number;
   error: string | null;
+  /** While waiting for an agent: place in the queue and estimated wait in seconds. */
+  queue: { position: number; estimatedWaitSeconds: number | null } | null;
 }
 
 const newId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
@@ -26,7 +28,16 @@ const newId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now().toS
  * resends pending ones with the same client id, and catches up after a reconnect.
  */
 export class ChatClient {
-  state: ChatState = { config: null, conversation: null, messages: [], agentTyping: false, connected: false, unread: 0, error: null };
+  state: ChatState = {
+    config: null,
+    conversation: null,
+    messages: [],
+    agentTyping: false,
+    connected: false,
+    unread: 0,
+    error: null,
+    queue: null,
+  };
   private socket: Socket | null = null;
   private token: string | null;
   private listeners = new Set<() => void>();
@@ -99,9 +110,14 @@ export class ChatClient {
       });
     });
     socket.on('typing', (payload: { typing: boolean }) => this.set({ agentTyping: payload.typing }));
+    socket.on('queue', (payload: { conversationId: string; position: number; estimatedWaitSeconds: number | null }) => {
+      if (!this.state.conversation || payload.conversationId === this.state.conversation.id) {
+        this.set({ queue: { position: payload.position, estimatedWaitSeconds: payload.estimatedWaitSeconds } });
+      }
+    });
     socket.on('conversation', (payload: { conversation: Conversation }) => {
       if (!this.state.conversation || payload.conversation.id === this.state.conversation.id || payload.conversation.state !== 'resolved') {
-        this.set({ conversation: payload.conversation });
+        this.set({ conversation: payload.conversation, ...(payload.conversation.state !== 'queued' ? { queue: null } : {}) });
       }
     });
   }

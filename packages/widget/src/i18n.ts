@@ -39,6 +39,8 @@ const STRINGS = {
     resolved: '本次会话已结束',
     assigned: '客服已接入',
     reopened: '会话已重新打开',
+    queued: '正在为您接入客服，您前面还有 {ahead} 位',
+    queuedWait: '，预计等待约 {minutes} 分钟',
   },
   en: {
     open: 'Open chat',
@@ -76,6 +78,8 @@ const STRINGS = {
     resolved: 'This conversation has ended',
     assigned: 'An agent has joined',
     reopened: 'The conversation was reopened',
+    queued: 'Connecting you to an agent: {ahead} ahead of you',
+    queuedWait: ', about {minutes} min',
   },
 } as const;
 

@@ -11,13 +11,13 @@ export async function startVisitor(baseUrl: string, inboxKey: string, body: Reco
   const session = (await response.json()) as { visitorToken: string; customerId: string; conversationId: string | null; verified: boolean };
   if (response.status !== 200) throw new Error(`session failed: ${response.status} ${JSON.stringify(session)}`);
   const socket = await connectSocket(`${baseUrl}/widget`, { auth: { visitorToken: session.visitorToken } });
-  return { session, socket, inbox: new EventInbox(socket, ['message', 'message:status', 'typing', 'conversation']) };
+  return { session, socket, inbox: new EventInbox(socket, ['message', 'message:status', 'typing', 'conversation', 'queue']) };
 }
 
 /** An agent console's socket, authenticated by the logged-in client's session cookie. */
 export async function connectAgent(baseUrl: string, client: HttpClient) {
   const socket = await connectSocket(`${baseUrl}/agent`, { extraHeaders: { cookie: client.cookie ?? '' } });
-  return { socket, inbox: new EventInbox(socket, ['message', 'message:status', 'typing', 'conversation']) };
+  return { socket, inbox: new EventInbox(socket, ['message', 'message:status', 'typing', 'conversation', 'queue']) };
 }
 
 export function connectSocket(url: string, options: Record<string, unknown>): Promise<Socket> {

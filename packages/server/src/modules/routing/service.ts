@@ -1,7 +1,9 @@
 import type { AppContext } from '../../platform/context.js';
 import { publishMessage } from '../conversations/events.js';
 import { workspacesWithQueue } from '../conversations/queries.js';
+import { rooms } from '../../platform/realtime.js';
 import { recordRoutingEvent } from './events.js';
+import { queuePositions } from './queue-position.js';
 import { routeOnce, type QueueKey } from './router.js';
 
 /** Events after which there may be a conversation to give or an agent to give it to. */
@@ -75,9 +77,21 @@ export class RoutingService {
     const blocked: QueueKey[] = [];
     for (let step = 0; step < MAX_STEPS_PER_PASS && !this.stopped; step++) {
       const result = await routeOnce(this.ctx.db, workspaceId, blocked);
-      if (result.kind === 'empty') return;
+      if (result.kind === 'empty') break;
       if (result.kind === 'blocked') blocked.push(result.queue);
       else publishMessage(this.ctx.realtime, result.appended.conversation, result.appended.message);
+    }
+    await this.publishQueue(workspaceId);
+  }
+
+  /** Tells each waiting customer where they stand and how long it may take. */
+  private async publishQueue(workspaceId: string): Promise<void> {
+    for (const entry of await queuePositions(this.ctx.db, workspaceId)) {
+      this.ctx.realtime.visitors.to(rooms.customer(entry.customerId)).emit('queue', {
+        conversationId: entry.conversationId,
+        position: entry.position,
+        estimatedWaitSeconds: entry.estimatedWaitSeconds,
+      });
     }
   }
 
