@@ -94,6 +94,9 @@ export const Team = z.object({
   name: z.string(),
   description: z.string(),
   algorithm: RoutingAlgorithm,
+  overflowTeamId: Id.nullable(),
+  overflowAfterSeconds: z.number().int().nullable(),
+  stickyHours: z.number().int(),
   memberIds: z.array(Id),
   members: z.array(z.object({ userId: Id, proficiency: z.number().int() })),
   createdAt: Timestamp,
@@ -109,6 +112,15 @@ export const UpdateTeamRequest = z
     name: z.string().trim().min(1).max(100),
     description: z.string().max(1000),
     algorithm: RoutingAlgorithm,
+    /** Let this team's agents also take conversations after overflowAfterSeconds (null: no overflow). */
+    overflowTeamId: Id.nullable(),
+    overflowAfterSeconds: z.number().int().min(0).max(86_400).nullable(),
+    /** Send a returning customer to their last agent within this many hours (0: off). */
+    stickyHours: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 90),
   })
   .partial()
   .refine((value) => Object.keys(value).length > 0, 'nothing to update');

@@ -33,7 +33,7 @@ const ROUTER = { type: 'system' as const, id: null, name: null };
 export async function routeOnce(db: Database, workspaceId: string, skip: QueueKey[] = []): Promise<RouteResult> {
   return db.transaction(async (tx) => {
     const [next] = await tx
-      .select({ conversation: conversations, algorithm: teams.algorithm, roundRobinLastUserId: teams.roundRobinLastUserId })
+      .select({ conversation: conversations, team: teams })
       .from(conversations)
       .innerJoin(teams, eq(teams.id, conversations.teamId))
       .where(
@@ -49,12 +49,20 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
       .limit(1)
       .for('update', { of: conversations, skipLocked: true });
     if (!next) return { kind: 'empty' };
-    const { conversation } = next;
+    const { conversation, team } = next;
+    const waitedSeconds = conversation.queuedAt ? (Date.now() - conversation.queuedAt.getTime()) / 1000 : 0;
+    const overflowing = Boolean(team.overflowTeamId && team.overflowAfterSeconds !== null && waitedSeconds >= team.overflowAfterSeconds);
+    const eligibleTeams = overflowing ? [team.id, team.overflowTeamId!] : [team.id];
 
-    const online = await tx
-      .select({ userId: agentStates.userId, lastAssignedAt: agentStates.lastAssignedAt, proficiency: teamMembers.proficiency })
+    const rows = await tx
+      .select({
+        userId: agentStates.userId,
+        lastAssignedAt: agentStates.lastAssignedAt,
+        proficiency: teamMembers.proficiency,
+        teamId: teamMembers.teamId,
+      })
       .from(agentStates)
-      .innerJoin(teamMembers, and(eq(teamMembers.userId, agentStates.userId), eq(teamMembers.teamId, conversation.teamId!)))
+      .innerJoin(teamMembers, and(eq(teamMembers.userId, agentStates.userId), inArray(teamMembers.teamId, eligibleTeams)))
       .innerJoin(
         memberships,
         and(eq(memberships.userId, agentStates.userId), eq(memberships.workspaceId, workspaceId), eq(memberships.active, true)),
@@ -65,6 +73,15 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
       // order means two routers never wait for each other in a circle.
       .orderBy(asc(agentStates.userId))
       .for('update', { of: agentStates });
+    // One entry per agent: an agent in both teams counts once, as a member of the home team.
+    const online = [
+      ...new Map(
+        rows
+          .filter((row) => row.teamId !== team.id)
+          .concat(rows.filter((row) => row.teamId === team.id))
+          .map((row) => [row.userId, row]),
+      ).values(),
+    ];
     const queue = { teamId: conversation.teamId!, channel: conversation.channel };
     if (online.length === 0) return { kind: 'blocked', queue };
 
@@ -99,16 +116,28 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
       load: loads.find((row) => row.userId === agent.userId)?.load ?? 0,
       capacity: overrides.find((row) => row.userId === agent.userId)?.capacity ?? DEFAULT_CAPACITY[conversation.channel] ?? 5,
     }));
-    const chosen = chooseAgent(candidates, next.algorithm as Algorithm, next.roundRobinLastUserId);
+    const sticky = await stickyAgent(tx, workspaceId, conversation, team.stickyHours, candidates);
+    const chosen = sticky ?? chooseAgent(candidates, team.algorithm as Algorithm, team.roundRobinLastUserId);
     if (!chosen) return { kind: 'blocked', queue };
+    const overflowed = online.find((agent) => agent.userId === chosen.userId)?.teamId !== team.id;
 
     const appended = await assignConversation(tx, workspaceId, conversation.id, ROUTER, { assigneeId: chosen.userId });
     await tx
       .update(agentStates)
       .set({ lastAssignedAt: sql`now()` })
       .where(and(eq(agentStates.workspaceId, workspaceId), eq(agentStates.userId, chosen.userId)));
-    if (next.algorithm === 'round_robin')
-      await tx.update(teams).set({ roundRobinLastUserId: chosen.userId }).where(eq(teams.id, conversation.teamId!));
+    if (team.algorithm === 'round_robin' && !sticky && !overflowed) {
+      await tx.update(teams).set({ roundRobinLastUserId: chosen.userId }).where(eq(teams.id, team.id));
+    }
+    if (overflowed) {
+      await tx.insert(routingEvents).values({
+        workspaceId,
+        type: 'overflowed',
+        conversationId: conversation.id,
+        teamId: team.overflowTeamId,
+        details: { fromTeamId: team.id, waitedSeconds },
+      });
+    }
     await tx.insert(routingEvents).values({
       workspaceId,
       type: 'assigned',
@@ -116,7 +145,8 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
       userId: chosen.userId,
       teamId: conversation.teamId,
       details: {
-        algorithm: next.algorithm,
+        algorithm: sticky ? 'sticky' : team.algorithm,
+        overflow: overflowed,
         loadBefore: chosen.load,
         capacity: chosen.capacity,
         waitedMs: conversation.queuedAt ? Date.now() - conversation.queuedAt.getTime() : null,
@@ -124,4 +154,34 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
     });
     return { kind: 'assigned', appended, userId: chosen.userId };
   });
+}
+
+/**
+ * 熟人服务: a returning customer goes back to the agent who served them last, within the
+ * team's window, when that agent is among the candidates with room.
+ */
+async function stickyAgent(
+  tx: Parameters<Parameters<Database['transaction']>[0]>[0],
+  workspaceId: string,
+  conversation: typeof conversations.$inferSelect,
+  stickyHours: number,
+  candidates: Candidate[],
+): Promise<Candidate | undefined> {
+  if (stickyHours <= 0) return undefined;
+  const [last] = await tx
+    .select({ assigneeId: conversations.assigneeId })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        eq(conversations.customerId, conversation.customerId),
+        sql`${conversations.id} <> ${conversation.id}`,
+        sql`${conversations.assigneeId} is not null`,
+        sql`${conversations.createdAt} > now() - make_interval(hours => ${stickyHours})`,
+      ),
+    )
+    .orderBy(desc(conversations.createdAt))
+    .limit(1);
+  const candidate = last ? candidates.find((item) => item.userId === last.assigneeId) : undefined;
+  return candidate && candidate.load < candidate.capacity ? candidate : undefined;
 }

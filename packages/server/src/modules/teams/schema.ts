@@ -1,4 +1,4 @@
-import { index, pgTable, primaryKey, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, primaryKey, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId } from '../../platform/db/columns.js';
 import { users } from '../users/schema.js';
 import { workspaces } from '../workspaces/schema.js';
@@ -18,6 +18,11 @@ export const teams = pgTable(
       .default('least_busy'),
     /** Round robin's position: the member who got the last conversation. */
     roundRobinLastUserId: uuid('round_robin_last_user_id'),
+    /** After waiting this long, a conversation may also go to the overflow team's agents. */
+    overflowTeamId: uuid('overflow_team_id'),
+    overflowAfterSeconds: integer('overflow_after_seconds'),
+    /** A returning customer goes to their last agent within this many hours (熟人服务); 0 turns it off. */
+    stickyHours: integer('sticky_hours').notNull().default(72),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex('teams_workspace_name_unique').on(table.workspaceId, table.name)],

@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { notFound } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import { keyset, toPage } from '../../platform/http/pagination.js';
 import type { Executor } from '../users/service.js';
 import { teamMembers, teams } from './schema.js';
@@ -17,6 +17,9 @@ const teamColumns = {
   name: teams.name,
   description: teams.description,
   algorithm: teams.algorithm,
+  overflowTeamId: teams.overflowTeamId,
+  overflowAfterSeconds: teams.overflowAfterSeconds,
+  stickyHours: teams.stickyHours,
   createdAt: teams.createdAt,
   memberIds,
   members,
@@ -27,6 +30,9 @@ type TeamRow = {
   name: string;
   description: string;
   algorithm: 'least_busy' | 'longest_idle' | 'round_robin' | 'skills_first' | 'manual';
+  overflowTeamId: string | null;
+  overflowAfterSeconds: number | null;
+  stickyHours: number;
   createdAt: Date;
   memberIds: string[];
   members: { userId: string; proficiency: number }[];
@@ -65,8 +71,10 @@ export async function updateTeam(
   db: Executor,
   workspaceId: string,
   teamId: string,
-  input: { name?: string; description?: string; algorithm?: TeamRow['algorithm'] },
+  input: Partial<Pick<TeamRow, 'name' | 'description' | 'algorithm' | 'overflowTeamId' | 'overflowAfterSeconds' | 'stickyHours'>>,
 ) {
+  if (input.overflowTeamId === teamId) throw new AppError(422, 'overflow_to_self', 'a team cannot overflow to itself');
+  if (input.overflowTeamId) await assertTeamsInWorkspace(db, workspaceId, [input.overflowTeamId]);
   const updated = await db
     .update(teams)
     .set(input)
