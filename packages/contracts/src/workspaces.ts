@@ -177,3 +177,48 @@ export const AuditQuery = z.object({
   action: z.string().max(100).optional(),
   targetType: z.string().max(100).optional(),
 });
+
+export const RoutingConditions = z
+  .object({
+    channels: z.array(z.enum(['widget', 'email', 'sms', 'wechat', 'wecom', 'api', 'voice'])).max(7),
+    inboxIds: z.array(Id).max(50),
+    tiers: z.array(z.enum(['normal', 'vip'])).max(2),
+    tagsAny: z.array(z.string().min(1).max(50)).max(50),
+    languages: z.array(z.string().min(2).max(35)).max(20),
+    topics: z.array(z.string().min(1).max(50)).max(50),
+  })
+  .partial();
+
+export const RoutingRule = z.object({
+  id: Id,
+  position: z.number().int(),
+  name: z.string(),
+  enabled: z.boolean(),
+  conditions: RoutingConditions,
+  teamId: Id.nullable(),
+  priority: z.enum(['low', 'normal', 'high', 'urgent']).nullable(),
+  createdAt: Timestamp,
+});
+
+export const CreateRoutingRuleRequest = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    position: z.number().int().min(0).max(10_000).default(100),
+    enabled: z.boolean().default(true),
+    conditions: RoutingConditions.default({}),
+    teamId: Id.nullable().default(null),
+    priority: z.enum(['low', 'normal', 'high', 'urgent']).nullable().default(null),
+  })
+  .refine((rule) => rule.teamId || rule.priority, 'a rule must set a team, a priority, or both');
+
+export const UpdateRoutingRuleRequest = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    position: z.number().int().min(0).max(10_000),
+    enabled: z.boolean(),
+    conditions: RoutingConditions,
+    teamId: Id.nullable(),
+    priority: z.enum(['low', 'normal', 'high', 'urgent']).nullable(),
+  })
+  .partial()
+  .refine((value) => Object.keys(value).length > 0, 'nothing to update');

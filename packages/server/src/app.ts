@@ -28,6 +28,7 @@ import { customerRoutes } from './modules/customers/routes.js';
 import { fileRoutes } from './modules/files/routes.js';
 import { inboxRoutes } from './modules/inboxes/routes.js';
 import { presenceSocketHandler } from './modules/routing/presence-gateway.js';
+import { routingRuleRoutes } from './modules/routing/rule-routes.js';
 import { routingRoutes } from './modules/routing/routes.js';
 import { demoRoutes } from './demo/routes.js';
 import type { AppContext } from './platform/context.js';
@@ -96,6 +97,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(conversationRoutes(ctx));
       await api.register(widgetRoutes(ctx));
       await api.register(routingRoutes(ctx));
+      await api.register(routingRuleRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );

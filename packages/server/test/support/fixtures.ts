@@ -97,5 +97,12 @@ export async function createWorkspaceFixture(
   });
   if (upload.status !== 201) throw new Error(`upload failed: ${upload.status} ${await upload.text()}`);
   ids.file = ((await upload.json()) as { id: string }).id;
+  const rule = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/routing-rules`, {
+    name: 'VIP 专线',
+    conditions: { tiers: ['vip'] },
+    priority: 'high',
+  });
+  if (rule.status !== 201) throw new Error(`routing rule failed: ${JSON.stringify(rule.body)}`);
+  ids.routingRule = rule.body.id;
   return { workspaceId: workspace.id, slug: workspace.slug, users, teamId: team.id, clients, tokenClients, ids };
 }

@@ -4,6 +4,7 @@ import { writeOutbox } from '../../platform/outbox/outbox.js';
 import { activeRole, type Executor } from '../users/service.js';
 import { teams } from '../teams/schema.js';
 import { queuePriorityOf } from '../routing/queue.js';
+import { decideRouting, recordRuleMatch } from '../routing/rules.js';
 import { conversations, messages } from './schema.js';
 import type { ConversationRow } from './views.js';
 import { appendMessage, lockConversation, type Appended } from './write-path.js';
@@ -28,16 +29,22 @@ export async function createConversation(
   },
 ): Promise<ConversationRow> {
   const state = input.state ?? 'queued';
+  // Routing rules pick the team and priority from what is known at the first contact.
+  const decision = await decideRouting(db, { ...input, context: input.context ?? {}, preChat: input.preChat ?? {} });
+  const priority = decision?.priority ?? 'normal';
   const [row] = await db
     .insert(conversations)
     .values({
       ...input,
+      teamId: decision?.teamId ?? input.teamId,
+      priority,
       state,
       context: input.context ?? {},
       preChat: input.preChat ?? {},
-      ...(state === 'queued' ? { queuedAt: sql`now()`, queuePriority: queuePriorityOf(input.customerId, 'normal') } : {}),
+      ...(state === 'queued' ? { queuedAt: sql`now()`, queuePriority: queuePriorityOf(input.customerId, priority) } : {}),
     })
     .returning();
+  if (decision) await recordRuleMatch(db, input.workspaceId, row!.id, decision);
   await writeOutbox(db, input.workspaceId, 'conversation.created', {
     conversationId: row!.id,
     inboxId: row!.inboxId,

@@ -1,5 +1,5 @@
 import { WidgetSettings } from '@huiliu/contracts';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { notFound } from '../../platform/errors.js';
 import { keyset, toPage } from '../../platform/http/pagination.js';
 import { newToken } from '../../platform/secrets.js';
@@ -114,4 +114,14 @@ export async function firstWidgetInbox(db: Executor, workspaceId: string) {
     .orderBy(inboxes.createdAt)
     .limit(1);
   return row;
+}
+
+/** Throws 404 unless every id is an inbox of this workspace. */
+export async function assertInboxesInWorkspace(db: Executor, workspaceId: string, inboxIds: string[]): Promise<void> {
+  if (inboxIds.length === 0) return;
+  const found = await db
+    .select({ id: inboxes.id })
+    .from(inboxes)
+    .where(and(eq(inboxes.workspaceId, workspaceId), inArray(inboxes.id, inboxIds)));
+  if (found.length !== new Set(inboxIds).size) throw notFound('inbox');
 }

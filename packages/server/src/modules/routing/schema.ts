@@ -1,4 +1,7 @@
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import type { RoutingConditions as RoutingConditionsSchema } from '@huiliu/contracts';
+import type { z } from 'zod';
+import { teams } from '../teams/schema.js';
 import { createdAt, timestampMs } from '../../platform/db/columns.js';
 import { users } from '../users/schema.js';
 import { workspaces } from '../workspaces/schema.js';
@@ -58,3 +61,25 @@ export const routingEvents = pgTable(
     index('routing_events_conversation_idx').on(table.conversationId),
   ],
 );
+
+/** Ordered rules: the first whose conditions all hold picks the team and priority of a new conversation. */
+export const routingRules = pgTable(
+  'routing_rules',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    conditions: jsonb('conditions').$type<RoutingConditions>().notNull().default({}),
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'cascade' }),
+    priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] }),
+    createdAt: createdAt(),
+  },
+  (table) => [index('routing_rules_workspace_idx').on(table.workspaceId, table.position)],
+);
+
+/** Every listed condition must hold; within a list, any value matches. */
+export type RoutingConditions = z.infer<typeof RoutingConditionsSchema>;
