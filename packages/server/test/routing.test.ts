@@ -242,4 +242,21 @@ describe('routing on two server processes sharing the database', () => {
     expect(update.estimatedWaitSeconds).toBeGreaterThan(0);
     visitor.socket.close();
   });
+
+  it('deactivating an agent sends their conversations back to the queue', async () => {
+    const leaving = agents[2]!;
+    const open = await query<{ id: string }>(database.url, `SELECT id FROM conversations WHERE assignee_id = $1 AND state = 'assigned'`, [
+      leaving.id,
+    ]);
+    expect(open.length).toBeGreaterThan(0);
+    expect((await ws.clients.admin.patch(`/api/v1/workspaces/${ws.workspaceId}/members/${leaving.id}`, { active: false })).status).toBe(
+      200,
+    );
+    const still = await query(database.url, `SELECT 1 FROM conversations WHERE assignee_id = $1 AND state IN ('assigned', 'waiting')`, [
+      leaving.id,
+    ]);
+    expect(still).toHaveLength(0);
+    const events = await query(database.url, `SELECT 1 FROM routing_events WHERE type = 'requeued' AND user_id = $1`, [leaving.id]);
+    expect(events).toHaveLength(open.length);
+  });
 });

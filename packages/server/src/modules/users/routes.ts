@@ -19,6 +19,9 @@ import { memberOf } from '../auth/access.js';
 import { createPasswordReset } from '../auth/password-resets.js';
 import { revokeUserSessions } from '../auth/sessions.js';
 import { removeFromAllTeams } from '../teams/service.js';
+import { publishMessage } from '../conversations/events.js';
+import type { Appended } from '../conversations/write-path.js';
+import { setPresence } from '../routing/presence.js';
 import { memberships } from './schema.js';
 import { countActiveAdmins, memberRow, type Executor } from './service.js';
 
@@ -107,8 +110,10 @@ export const memberRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           response: { 200: Member, ...errors },
         },
       },
-      async (request) =>
-        ctx.db.transaction(async (tx) => {
+      async (request) => {
+        // A deactivated agent's open conversations go back to the queue.
+        const requeued: Appended[] = [];
+        const result = await ctx.db.transaction(async (tx) => {
           const { workspaceId } = memberOf(request);
           const before = await getMember(tx, workspaceId, request.params.id);
           await assertAdminRemains(tx, workspaceId, before, request.body);
@@ -117,10 +122,16 @@ export const memberRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
             .set(request.body)
             .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, request.params.id)));
           const after = await getMember(tx, workspaceId, request.params.id);
-          if (!after.active) await endSessionsIfNoWorkspaceLeft(tx, after.userId);
+          if (!after.active) {
+            await endSessionsIfNoWorkspaceLeft(tx, after.userId);
+            requeued.push(...(await setPresence(tx, workspaceId, after.userId, 'offline')).requeued);
+          }
           await recordAudit(tx, request, { action: 'member.update', targetType: 'user', targetId: after.userId, before, after });
           return after;
-        }),
+        });
+        for (const item of requeued) publishMessage(ctx.realtime, item.conversation, item.message);
+        return result;
+      },
     );
 
     app.delete(
@@ -135,6 +146,7 @@ export const memberRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         },
       },
       async (request, reply) => {
+        const requeued: Appended[] = [];
         await ctx.db.transaction(async (tx) => {
           const { workspaceId } = memberOf(request);
           const before = await getMember(tx, workspaceId, request.params.id);
@@ -142,8 +154,10 @@ export const memberRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           await removeFromAllTeams(tx, workspaceId, request.params.id);
           await tx.delete(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, request.params.id)));
           await endSessionsIfNoWorkspaceLeft(tx, before.userId);
+          requeued.push(...(await setPresence(tx, workspaceId, before.userId, 'offline')).requeued);
           await recordAudit(tx, request, { action: 'member.remove', targetType: 'user', targetId: before.userId, before });
         });
+        for (const item of requeued) publishMessage(ctx.realtime, item.conversation, item.message);
         return reply.code(204).send(null);
       },
     );
