@@ -20,8 +20,10 @@ export const WidgetConfig = z.object({
   attachments: z.object({ maxBytes: z.number().int(), contentTypes: z.array(z.string()) }),
   requireIdentity: z.boolean(),
   csatEnabled: z.boolean(),
-  /** Whether an agent of the inbox's team is online now. */
+  /** Whether the inbox's team is open and has an agent online now. */
   online: z.boolean(),
+  /** When the team is closed: when it opens again (ISO time), else null. */
+  opensAt: z.string().nullable(),
 });
 
 export const VisitorContext = z.object({

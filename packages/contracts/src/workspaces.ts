@@ -87,6 +87,17 @@ export const CreatedInvite = Invite.extend({
 
 export const PasswordResetLink = z.object({ url: z.string(), expiresAt: Timestamp });
 
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time such as 09:00');
+
+export const BusinessHours = z.object({
+  timezone: IanaTimezone,
+  weekly: z.partialRecord(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']), z.array(z.tuple([ClockTime, ClockTime])).max(6)),
+  holidays: z
+    .array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-10-01'))
+    .max(366)
+    .default([]),
+});
+
 export const RoutingAlgorithm = z.enum(['least_busy', 'longest_idle', 'round_robin', 'skills_first', 'manual']);
 
 export const Team = z.object({
@@ -97,6 +108,7 @@ export const Team = z.object({
   overflowTeamId: Id.nullable(),
   overflowAfterSeconds: z.number().int().nullable(),
   stickyHours: z.number().int(),
+  businessHours: BusinessHours.nullable(),
   memberIds: z.array(Id),
   members: z.array(z.object({ userId: Id, proficiency: z.number().int() })),
   createdAt: Timestamp,
@@ -121,6 +133,8 @@ export const UpdateTeamRequest = z
       .int()
       .min(0)
       .max(24 * 90),
+    /** null: always open. */
+    businessHours: BusinessHours.nullable(),
   })
   .partial()
   .refine((value) => Object.keys(value).length > 0, 'nothing to update');

@@ -46,13 +46,17 @@ describe.skipIf(!hasChromium)('the widget on /demo, in Chromium', () => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${server.url}/demo`);
     await page.getByRole('button', { name: '打开在线客服' }).click();
-    await expect.poll(() => page.getByText('欢迎光临汇流商城').count()).toBe(1);
+    await expect.poll(() => page.getByText('欢迎光临汇流商城').count(), { timeout: 20_000 }).toBe(1);
 
     const composer = page.getByRole('textbox', { name: /输入消息/ });
     await composer.fill('你好，智能手环支持七天无理由退货吗？');
     await composer.press('Enter');
 
-    const received = await agentSocket.inbox.waitFor('message', (event) => event.message.text === '你好，智能手环支持七天无理由退货吗？');
+    const received = await agentSocket.inbox.waitFor(
+      'message',
+      (event) => event.message.text === '你好，智能手环支持七天无理由退货吗？',
+      20_000,
+    );
     const conversationId = received.conversationId as string;
     const conversation = await agent.get(`/api/v1/workspaces/${workspaceId}/conversations/${conversationId}`);
     expect(conversation.body.context.pageUrl).toBe(`${server.url}/demo`);
@@ -62,18 +66,18 @@ describe.skipIf(!hasChromium)('the widget on /demo, in Chromium', () => {
       text: '支持的，签收后七天内可申请，详情见 https://shop.example/help/returns',
     });
     expect(reply.status).toBe(201);
-    await expect.poll(() => page.getByText('支持的，签收后七天内可申请').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.getByText('支持的，签收后七天内可申请').count(), { timeout: 20_000 }).toBe(1);
     // Links are clickable, and safe.
     const link = page.getByRole('link', { name: 'https://shop.example/help/returns' });
     expect(await link.getAttribute('rel')).toContain('noopener');
     // The reply is delivered (the widget acknowledged it) and read (the panel is open).
-    await agentSocket.inbox.waitFor('message:status', (event) => event.messageId === reply.body.id && event.delivery === 'read');
+    await agentSocket.inbox.waitFor('message:status', (event) => event.messageId === reply.body.id && event.delivery === 'read', 20_000);
     await page.screenshot({ path: path.join(shots, 'widget-desktop.png') });
 
     await page.reload();
     await page.getByRole('button', { name: '打开在线客服' }).click();
-    await expect.poll(() => page.getByText('你好，智能手环支持七天无理由退货吗？').count()).toBe(1);
-    await expect.poll(() => page.getByText('支持的，签收后七天内可申请').count()).toBe(1);
+    await expect.poll(() => page.getByText('你好，智能手环支持七天无理由退货吗？').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.getByText('支持的，签收后七天内可申请').count(), { timeout: 20_000 }).toBe(1);
     expect(pageErrors).toEqual([]);
     await context.close();
   });
@@ -93,7 +97,7 @@ describe.skipIf(!hasChromium)('the widget on /demo, in Chromium', () => {
     await composer.fill(xss);
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await agentSocket.inbox.waitFor('message', (event) => event.message.text === xss);
-    await expect.poll(() => page.getByText(xss).count()).toBe(1);
+    await expect.poll(() => page.getByText(xss).count(), { timeout: 20_000 }).toBe(1);
     const panel = await page.getByRole('dialog').boundingBox();
     expect(panel?.width).toBe(375);
     await page.screenshot({ path: path.join(shots, 'widget-mobile.png') });

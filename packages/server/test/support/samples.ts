@@ -16,6 +16,7 @@ type JsonSchema = {
   minLength?: number;
   minimum?: number;
   minItems?: number;
+  pattern?: string;
   default?: unknown;
 };
 
@@ -66,13 +67,21 @@ export function sampleOf(schema: JsonSchema, uuids: () => string = randomUUID, k
   }
 }
 
+/** Values that satisfy the patterns the contracts use (times, dates, colours, slugs). */
+const PATTERN_CANDIDATES = ['09:00', '2026-10-01', '#1677ff', 'sample-slug'];
+
 function sampleString(schema: JsonSchema, uuids: () => string, key: string): string {
   counter += 1;
+
   if (schema.format === 'email') return `sample-${counter}-${randomBytes(3).toString('hex')}@example.test`;
   if (schema.format === 'uuid') return uuids();
   if (schema.format === 'date-time') return new Date().toISOString();
   if (key === 'timezone') return 'Asia/Shanghai';
   if (key === 'slug') return `sample-${counter}-${randomBytes(3).toString('hex')}`;
+  if (schema.pattern) {
+    const fitting = PATTERN_CANDIDATES.find((candidate) => new RegExp(schema.pattern!).test(candidate));
+    if (fitting) return fitting;
+  }
   const text = `样例 sample ${counter}`;
   return text.padEnd(Math.max(schema.minLength ?? 0, 12), 'x');
 }

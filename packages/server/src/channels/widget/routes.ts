@@ -6,6 +6,8 @@ import { findOpenConversation } from '../../modules/conversations/commands.js';
 import { singleFilePart } from '../../modules/files/routes.js';
 import { storeUpload } from '../../modules/files/service.js';
 import { findEnabledInboxByKey, getInbox, widgetSettingsOf } from '../../modules/inboxes/service.js';
+import { isOpen, nextOpening } from '../../modules/routing/business-hours.js';
+import { teamBusinessHours } from '../../modules/teams/service.js';
 import { agentsOnline } from './presence.js';
 import { verifyIdentity } from './identity.js';
 import { findVisitorByToken, startVisitorSession } from './visitors.js';
@@ -35,6 +37,8 @@ export const widgetRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       async (request) => {
         const inbox = await inboxByKey(request.query.inboxKey);
         const settings = widgetSettingsOf(inbox);
+        const hours = inbox.defaultTeamId ? await teamBusinessHours(ctx.db, inbox.workspaceId, inbox.defaultTeamId) : null;
+        const open = isOpen(hours);
         return {
           inboxId: inbox.id,
           name: inbox.name,
@@ -45,7 +49,8 @@ export const widgetRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           attachments: settings.attachments,
           requireIdentity: settings.requireIdentity,
           csatEnabled: settings.csatEnabled,
-          online: await agentsOnline(ctx.realtime, inbox.workspaceId),
+          online: open && (await agentsOnline(ctx.realtime, inbox.workspaceId)),
+          opensAt: open ? null : (nextOpening(hours)?.toISOString() ?? null),
         };
       },
     );

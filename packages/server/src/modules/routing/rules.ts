@@ -68,13 +68,11 @@ export async function decideRouting(db: Executor, facts: RoutingFacts): Promise<
 }
 
 export async function recordRuleMatch(db: Executor, workspaceId: string, conversationId: string, decision: RoutingDecision) {
-  await db
-    .insert(routingEvents)
-    .values({
-      workspaceId,
-      type: 'rule_matched',
-      conversationId,
-      teamId: decision.teamId,
-      details: { ruleId: decision.ruleId, priority: decision.priority },
-    });
+  await db.insert(routingEvents).values({
+    workspaceId,
+    type: 'rule_matched',
+    conversationId,
+    teamId: decision.teamId,
+    details: { ruleId: decision.ruleId, priority: decision.priority },
+  });
 }

@@ -2,6 +2,7 @@ import type { AppContext } from '../../platform/context.js';
 import { publishMessage } from '../conversations/events.js';
 import { workspacesWithQueue } from '../conversations/queries.js';
 import { rooms } from '../../platform/realtime.js';
+import { replyIfClosed } from './closed-reply.js';
 import { recordRoutingEvent } from './events.js';
 import { queuePositions } from './queue-position.js';
 import { routeOnce, type QueueKey } from './router.js';
@@ -33,6 +34,10 @@ export class RoutingService {
 
   start(): void {
     for (const topic of WAKE_TOPICS) this.ctx.outbox.subscribe(topic, async (event) => this.wake(event.workspaceId));
+    this.ctx.outbox.subscribe('conversation.created', async (event) => {
+      const appended = await replyIfClosed(this.ctx.db, event.workspaceId, String(event.payload.conversationId));
+      if (appended) publishMessage(this.ctx.realtime, appended.conversation, appended.message);
+    });
     this.ctx.outbox.subscribe('conversation.transferred', async (event) => {
       const { conversationId, assigneeId, teamId, previousAssigneeId, previousTeamId, note } = event.payload as Record<
         string,

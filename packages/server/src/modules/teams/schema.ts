@@ -1,5 +1,6 @@
-import { index, integer, pgTable, primaryKey, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId } from '../../platform/db/columns.js';
+import type { BusinessHours } from '../routing/business-hours.js';
 import { users } from '../users/schema.js';
 import { workspaces } from '../workspaces/schema.js';
 
@@ -23,6 +24,8 @@ export const teams = pgTable(
     overflowAfterSeconds: integer('overflow_after_seconds'),
     /** A returning customer goes to their last agent within this many hours (熟人服务); 0 turns it off. */
     stickyHours: integer('sticky_hours').notNull().default(72),
+    /** Opening hours (time zone, weekly intervals, holidays); null means always open. */
+    businessHours: jsonb('business_hours').$type<BusinessHours>(),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex('teams_workspace_name_unique').on(table.workspaceId, table.name)],

@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../platform/errors.js';
+import type { BusinessHours } from '../routing/business-hours.js';
 import { keyset, toPage } from '../../platform/http/pagination.js';
 import type { Executor } from '../users/service.js';
 import { teamMembers, teams } from './schema.js';
@@ -20,6 +21,7 @@ const teamColumns = {
   overflowTeamId: teams.overflowTeamId,
   overflowAfterSeconds: teams.overflowAfterSeconds,
   stickyHours: teams.stickyHours,
+  businessHours: teams.businessHours,
   createdAt: teams.createdAt,
   memberIds,
   members,
@@ -33,6 +35,7 @@ type TeamRow = {
   overflowTeamId: string | null;
   overflowAfterSeconds: number | null;
   stickyHours: number;
+  businessHours: BusinessHours | null;
   createdAt: Date;
   memberIds: string[];
   members: { userId: string; proficiency: number }[];
@@ -71,7 +74,9 @@ export async function updateTeam(
   db: Executor,
   workspaceId: string,
   teamId: string,
-  input: Partial<Pick<TeamRow, 'name' | 'description' | 'algorithm' | 'overflowTeamId' | 'overflowAfterSeconds' | 'stickyHours'>>,
+  input: Partial<
+    Pick<TeamRow, 'name' | 'description' | 'algorithm' | 'overflowTeamId' | 'overflowAfterSeconds' | 'stickyHours' | 'businessHours'>
+  >,
 ) {
   if (input.overflowTeamId === teamId) throw new AppError(422, 'overflow_to_self', 'a team cannot overflow to itself');
   if (input.overflowTeamId) await assertTeamsInWorkspace(db, workspaceId, [input.overflowTeamId]);
@@ -122,4 +127,12 @@ export async function removeTeamMember(db: Executor, workspaceId: string, teamId
 
 export async function removeFromAllTeams(db: Executor, workspaceId: string, userId: string) {
   await db.delete(teamMembers).where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.userId, userId)));
+}
+
+export async function teamBusinessHours(db: Executor, workspaceId: string, teamId: string): Promise<BusinessHours | null> {
+  const [row] = await db
+    .select({ businessHours: teams.businessHours })
+    .from(teams)
+    .where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, teamId)));
+  return row?.businessHours ?? null;
 }
