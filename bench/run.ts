@@ -8,6 +8,7 @@ import { REPO_ROOT } from './support/process.js';
 
 const BENCHES: Record<string, string> = {
   'chat-latency': 'bench/chat-latency.ts',
+  routing: 'bench/routing.ts',
   bot: 'bench/bot.ts',
 };
 
