@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { queryRows } from './support/database.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspaceFixture, PASSWORD, type WorkspaceFixture } from './support/fixtures.js';
 import { HttpClient } from './support/http.js';
@@ -25,15 +25,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-async function sql<T extends pg.QueryResultRow>(text: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: server.database.url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = <T extends Record<string, unknown>>(text: string, values: unknown[] = []) => queryRows<T>(server.database.url, text, values);
 
 describe('sessions', () => {
   it('logs in, sets an HttpOnly SameSite=Lax cookie, and logs out', async () => {

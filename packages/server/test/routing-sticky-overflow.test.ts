@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { queryRows } from './support/database.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveInbound } from '../src/modules/conversations/inbound.js';
 import { getInbox } from '../src/modules/inboxes/service.js';
@@ -12,15 +12,7 @@ let ws: WorkspaceFixture;
 const agents: Record<'a' | 'b' | 'c', { id: string; client: HttpClient }> = {} as never;
 let overflowTeamId: string;
 
-async function rows<T extends pg.QueryResultRow>(text: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: server.database.url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const rows = <T extends Record<string, unknown>>(text: string, values: unknown[] = []) => queryRows<T>(server.database.url, text, values);
 
 async function assigneeOf(conversationId: string, timeoutMs = 10_000): Promise<string | null> {
   const deadline = Date.now() + timeoutMs;

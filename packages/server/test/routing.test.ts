@@ -1,23 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveInbound } from '../src/modules/conversations/inbound.js';
 import { getInbox } from '../src/modules/inboxes/service.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { createTestDatabase, type TestDatabase, queryRows } from './support/database.js';
 import { createWorkspaceFixture, PASSWORD, type WorkspaceFixture } from './support/fixtures.js';
 import { connectAgent, emitAck, startVisitor } from './support/chat.js';
 import { HttpClient } from './support/http.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
-async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = queryRows;
 
 async function until(check: () => Promise<boolean>, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;

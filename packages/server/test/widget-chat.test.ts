@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { queryRows } from './support/database.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIdentity } from '../src/channels/widget/identity.js';
 import { connectAgent, connectSocket, emitAck, startVisitor } from './support/chat.js';
@@ -27,15 +27,8 @@ afterAll(async () => {
 
 const api = (path: string) => `/api/v1/workspaces/${ws.workspaceId}${path}`;
 
-async function count(sql: string, values: unknown[] = []): Promise<number> {
-  const client = new pg.Client({ connectionString: server.database.url });
-  await client.connect();
-  try {
-    return Number((await client.query(sql, values)).rows[0].count);
-  } finally {
-    await client.end();
-  }
-}
+const count = async (sql: string, values: unknown[] = []) =>
+  Number((await queryRows<{ count: string }>(server.database.url, sql, values))[0]!.count);
 
 describe('visitor ⇄ agent in real time', () => {
   it('visitor sends, the agent receives; the agent replies, the visitor receives and it is marked delivered', async () => {

@@ -55,3 +55,18 @@ export async function fingerprint(url: string): Promise<Record<string, string>> 
     await client.end();
   }
 }
+
+/** Runs one query on its own connection and returns the rows: for checking what was stored. */
+export async function queryRows<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
