@@ -16,24 +16,31 @@ const idleOrder = (a: Candidate, b: Candidate) =>
 const busyOrder = (a: Candidate, b: Candidate) => a.load / a.capacity - b.load / b.capacity || idleOrder(a, b);
 
 /**
- * Picks the agent for a conversation among the team's online members, or none. Pure, so every
- * algorithm's order is tested exactly; the router supplies candidates it has locked.
+ * The team's online members with room, best first, by the team's algorithm. Pure, so every
+ * algorithm's order is tested exactly; the router tries them in this order.
  */
-export function chooseAgent(candidates: Candidate[], algorithm: Algorithm, roundRobinLastUserId: string | null): Candidate | undefined {
+export function rankAgents(candidates: Candidate[], algorithm: Algorithm, roundRobinLastUserId: string | null): Candidate[] {
   const free = candidates.filter((candidate) => candidate.load < candidate.capacity);
-  if (free.length === 0 || algorithm === 'manual') return undefined;
   switch (algorithm) {
+    case 'manual':
+      return [];
     case 'least_busy':
-      return [...free].sort(busyOrder)[0];
+      return [...free].sort(busyOrder);
     case 'longest_idle':
-      return [...free].sort(idleOrder)[0];
+      return [...free].sort(idleOrder);
     case 'skills_first':
-      return [...free].sort((a, b) => b.proficiency - a.proficiency || busyOrder(a, b))[0];
+      return [...free].sort((a, b) => b.proficiency - a.proficiency || busyOrder(a, b));
     case 'round_robin': {
       const ring = [...free].sort((a, b) => a.userId.localeCompare(b.userId));
-      return (roundRobinLastUserId ? ring.find((candidate) => candidate.userId > roundRobinLastUserId) : undefined) ?? ring[0];
+      const next = roundRobinLastUserId ? ring.findIndex((candidate) => candidate.userId > roundRobinLastUserId) : 0;
+      return next <= 0 ? ring : [...ring.slice(next), ...ring.slice(0, next)];
     }
   }
+}
+
+/** The agent the algorithm would pick first, if any has room. */
+export function chooseAgent(candidates: Candidate[], algorithm: Algorithm, roundRobinLastUserId: string | null): Candidate | undefined {
+  return rankAgents(candidates, algorithm, roundRobinLastUserId)[0];
 }
 
 export const DEFAULT_CAPACITY: Record<string, number> = { widget: 5, sms: 5, wechat: 5, wecom: 5, api: 5, email: 20, voice: 1 };

@@ -5,7 +5,7 @@ import { conversations } from '../conversations/schema.js';
 import type { Appended } from '../conversations/write-path.js';
 import { teamMembers, teams } from '../teams/schema.js';
 import { memberships } from '../users/schema.js';
-import { chooseAgent, DEFAULT_CAPACITY, type Algorithm, type Candidate } from './choose.js';
+import { DEFAULT_CAPACITY, rankAgents, type Algorithm, type Candidate } from './choose.js';
 import { agentCapacities, agentStates, routingEvents } from './schema.js';
 
 /** A team's queue on one channel: if its first conversation can't be placed, neither can the rest. */
@@ -15,14 +15,18 @@ export interface QueueKey {
 }
 
 export type RouteResult =
-  { kind: 'assigned'; appended: Appended; userId: string } | { kind: 'blocked'; queue: QueueKey } | { kind: 'empty' };
+  | { kind: 'assigned'; appended: Appended; userId: string }
+  | { kind: 'blocked'; queue: QueueKey }
+  /** Every agent with room was held by another router: try again rather than skip the team. */
+  | { kind: 'retry' }
+  | { kind: 'empty' };
 
 const ROUTER = { type: 'system' as const, id: null, name: null };
 
 /**
  * One routing step, in one transaction: the first queued conversation nobody else is routing
- * (FOR UPDATE SKIP LOCKED), the team's online agents (their presence rows locked), their load
- * counted after the locks are held, then the algorithm's pick. Locks, not process memory, make
+ * (FOR UPDATE SKIP LOCKED), the team's online agents ranked by the algorithm (sticky agent
+ * first), then the best one whose presence row we can lock, its load recounted under the lock. Locks, not process memory, make
  * it safe with any number of routers: a conversation is taken by one router, an agent's
  * capacity checked by one at a time.
  *
@@ -67,12 +71,7 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
         memberships,
         and(eq(memberships.userId, agentStates.userId), eq(memberships.workspaceId, workspaceId), eq(memberships.active, true)),
       )
-      .where(and(eq(agentStates.workspaceId, workspaceId), eq(agentStates.status, 'online')))
-      // Wait for (don't skip) agents another router is assigning to: skipping them could make a
-      // VIP look unassignable and let a later conversation take the slot. Locking in user id
-      // order means two routers never wait for each other in a circle.
-      .orderBy(asc(agentStates.userId))
-      .for('update', { of: agentStates });
+      .where(and(eq(agentStates.workspaceId, workspaceId), eq(agentStates.status, 'online')));
     // One entry per agent: an agent in both teams counts once, as a member of the home team.
     const online = [
       ...new Map(
@@ -85,20 +84,9 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
     const queue = { teamId: conversation.teamId!, channel: conversation.channel };
     if (online.length === 0) return { kind: 'blocked', queue };
 
-    // A new statement, so it sees every assignment committed before we took the locks.
+    // Loads as of now, without locks: good enough to rank; the chosen agent is re-checked under lock.
     const ids = online.map((agent) => agent.userId);
-    const loads = await tx
-      .select({ userId: conversations.assigneeId, load: sql<number>`count(*)::int` })
-      .from(conversations)
-      .where(
-        and(
-          eq(conversations.workspaceId, workspaceId),
-          inArray(conversations.assigneeId, ids),
-          inArray(conversations.state, ['assigned', 'waiting']),
-          eq(conversations.channel, conversation.channel),
-        ),
-      )
-      .groupBy(conversations.assigneeId);
+    const loads = await loadsOf(tx, workspaceId, ids, conversation.channel);
     const overrides = await tx
       .select()
       .from(agentCapacities)
@@ -113,12 +101,36 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
       userId: agent.userId,
       lastAssignedAt: agent.lastAssignedAt,
       proficiency: agent.proficiency,
-      load: loads.find((row) => row.userId === agent.userId)?.load ?? 0,
+      load: loads.get(agent.userId) ?? 0,
       capacity: overrides.find((row) => row.userId === agent.userId)?.capacity ?? DEFAULT_CAPACITY[conversation.channel] ?? 5,
     }));
     const sticky = await stickyAgent(tx, workspaceId, conversation, team.stickyHours, candidates);
-    const chosen = sticky ?? chooseAgent(candidates, team.algorithm as Algorithm, team.roundRobinLastUserId);
-    if (!chosen) return { kind: 'blocked', queue };
+    const ranked = rankAgents(candidates, team.algorithm as Algorithm, team.roundRobinLastUserId);
+    const order = sticky ? [sticky, ...ranked.filter((candidate) => candidate.userId !== sticky.userId)] : ranked;
+    if (order.length === 0) return { kind: 'blocked', queue };
+
+    // Lock only the agent about to get it; one another router holds is skipped, not waited for.
+    // Under the lock, a fresh count (a new statement sees every committed assignment) decides.
+    let chosen: Candidate | undefined;
+    let contended = false;
+    for (const candidate of order) {
+      const [locked] = await tx
+        .select({ status: agentStates.status })
+        .from(agentStates)
+        .where(and(eq(agentStates.workspaceId, workspaceId), eq(agentStates.userId, candidate.userId)))
+        .for('update', { skipLocked: true });
+      if (!locked) {
+        contended = true;
+        continue;
+      }
+      const load = (await loadsOf(tx, workspaceId, [candidate.userId], conversation.channel)).get(candidate.userId) ?? 0;
+      if (locked.status === 'online' && load < candidate.capacity) {
+        chosen = { ...candidate, load };
+        break;
+      }
+    }
+    // Agents busy with another router's assignment may still have room: try again, don't skip the team.
+    if (!chosen) return contended ? { kind: 'retry' } : { kind: 'blocked', queue };
     const overflowed = online.find((agent) => agent.userId === chosen.userId)?.teamId !== team.id;
 
     const appended = await assignConversation(tx, workspaceId, conversation.id, ROUTER, { assigneeId: chosen.userId });
@@ -126,7 +138,7 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
       .update(agentStates)
       .set({ lastAssignedAt: sql`now()` })
       .where(and(eq(agentStates.workspaceId, workspaceId), eq(agentStates.userId, chosen.userId)));
-    if (team.algorithm === 'round_robin' && !sticky && !overflowed) {
+    if (team.algorithm === 'round_robin' && sticky?.userId !== chosen.userId && !overflowed) {
       await tx.update(teams).set({ roundRobinLastUserId: chosen.userId }).where(eq(teams.id, team.id));
     }
     if (overflowed) {
@@ -145,7 +157,7 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
       userId: chosen.userId,
       teamId: conversation.teamId,
       details: {
-        algorithm: sticky ? 'sticky' : team.algorithm,
+        algorithm: sticky?.userId === chosen.userId ? 'sticky' : team.algorithm,
         overflow: overflowed,
         loadBefore: chosen.load,
         capacity: chosen.capacity,
@@ -184,4 +196,21 @@ async function stickyAgent(
     .limit(1);
   const candidate = last ? candidates.find((item) => item.userId === last.assigneeId) : undefined;
   return candidate && candidate.load < candidate.capacity ? candidate : undefined;
+}
+
+/** Open conversations of a channel per agent. */
+async function loadsOf(tx: Parameters<Parameters<Database['transaction']>[0]>[0], workspaceId: string, userIds: string[], channel: string) {
+  const rows = await tx
+    .select({ userId: conversations.assigneeId, load: sql<number>`count(*)::int` })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        inArray(conversations.assigneeId, userIds),
+        inArray(conversations.state, ['assigned', 'waiting']),
+        sql`${conversations.channel} = ${channel}`,
+      ),
+    )
+    .groupBy(conversations.assigneeId);
+  return new Map(rows.map((row) => [row.userId!, row.load]));
 }

@@ -83,6 +83,7 @@ export class RoutingService {
     for (let step = 0; step < MAX_STEPS_PER_PASS && !this.stopped; step++) {
       const result = await routeOnce(this.ctx.db, workspaceId, blocked);
       if (result.kind === 'empty') break;
+      if (result.kind === 'retry') continue;
       if (result.kind === 'blocked') blocked.push(result.queue);
       else publishMessage(this.ctx.realtime, result.appended.conversation, result.appended.message);
     }
