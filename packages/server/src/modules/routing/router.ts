@@ -26,9 +26,9 @@ const ROUTER = { type: 'system' as const, id: null, name: null };
 /**
  * One routing step, in one transaction: the first queued conversation nobody else is routing
  * (FOR UPDATE SKIP LOCKED), the team's online agents ranked by the algorithm (sticky agent
- * first), then the best one whose presence row we can lock, its load recounted under the lock. Locks, not process memory, make
- * it safe with any number of routers: a conversation is taken by one router, an agent's
- * capacity checked by one at a time.
+ * first), then the best one whose presence row we can lock, its load recounted under the lock.
+ * Locks, not process memory, make it safe with any number of routers: a conversation is taken
+ * by one router, an agent's capacity checked by one at a time.
  *
  * The router reads the conversations, teams and memberships tables directly: it is the one
  * place that joins them, and only reads them (assignment itself goes through the
