@@ -1,57 +1,69 @@
 import { render } from 'preact';
-import { createApi } from './api';
-import { App } from './App';
-import { ChatClient } from './chat';
-import { STYLES } from './styles';
-import type { Identity } from './types';
+import { createApi } from './api.js';
+import { ChatClient } from './chat-client.js';
+import { readEmbed, type Embed } from './embed.js';
+import { visitorTokenKey } from './storage.js';
+import { STYLES } from './styles.js';
+import type { Identity } from './types.js';
+import { App } from './ui/App.js';
+
+/** The page's handle on the widget, after the script has loaded. */
+export interface HuiliuApi {
+  open(): void;
+  close(): void;
+  /** The host site signed the visitor in (see README): continue the chat as that user. */
+  identify(identity: Identity): void;
+}
 
 declare global {
   interface Window {
     HuiliuSettings?: { identity?: Identity };
-    Huiliu?: { open(): void; close(): void; identify(identity: Identity): void };
+    Huiliu?: HuiliuApi;
   }
 }
 
-/** Finds our own <script> tag: it tells the server origin and the inbox. */
-function ownScript(): HTMLScriptElement | null {
-  const current = document.currentScript as HTMLScriptElement | null;
-  if (current?.dataset.inboxKey) return current;
-  return document.querySelector<HTMLScriptElement>('script[data-inbox-key]');
-}
-
-function boot(): void {
-  const script = ownScript();
-  const inboxKey = script?.dataset.inboxKey;
-  if (!script || !inboxKey) {
-    console.warn('[huiliu] the widget script needs a data-inbox-key attribute');
-    return;
-  }
-  const origin = new URL(script.src, location.href).origin;
-  const api = createApi(origin, inboxKey);
-  const client = new ChatClient(api, origin, `huiliu:${inboxKey}:visitor`, window.HuiliuSettings?.identity);
+function boot(embed: Embed): void {
+  if (document.getElementById('huiliu-widget')) return;
+  const client = new ChatClient(
+    createApi(embed.origin, embed.inboxKey),
+    embed.origin,
+    visitorTokenKey(embed.inboxKey),
+    window.HuiliuSettings?.identity,
+  );
 
   const host = document.createElement('div');
   host.id = 'huiliu-widget';
   document.body.appendChild(host);
-  const root = host.attachShadow({ mode: 'open' });
+  const shadow = host.attachShadow({ mode: 'open' });
   const style = document.createElement('style');
   style.textContent = STYLES;
-  root.appendChild(style);
+  shadow.appendChild(style);
   const mount = document.createElement('div');
-  root.appendChild(mount);
+  shadow.appendChild(mount);
+  render(<App client={client} />, mount);
 
-  const requestOpen = { current: (_open: boolean) => undefined as void };
-  render(<App client={client} requestOpen={requestOpen} />, mount);
   window.Huiliu = {
-    open: () => requestOpen.current(true),
-    close: () => requestOpen.current(false),
+    open: () => client.setPanelOpen(true),
+    close: () => client.setPanelOpen(false),
     identify: (identity) => client.identify(identity),
   };
+  // Coming back to the tab counts as reading what arrived meanwhile.
   document.addEventListener('visibilitychange', () => client.markRead());
+
   void client.loadConfig();
-  // A returning visitor reconnects at once, so agent replies that came while away show up.
-  if (client.visitorToken) void client.connect().catch(() => undefined);
+  // A returning visitor reconnects at once, so replies sent while they were away show up (and
+  // count on the badge); a signed-in user starts at once, while the host's signature is fresh.
+  if (client.shouldStartEarly) void client.start().catch(() => undefined);
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
-else boot();
+// Read now: `document.currentScript` is only set while this script runs.
+const embed = readEmbed();
+if (window.Huiliu) {
+  // The snippet was pasted twice: one widget is enough.
+} else if (!embed) {
+  console.warn('[huiliu] the widget script needs a src and a data-inbox-key attribute');
+} else if (document.readyState === 'loading') {
+  document.addEventListener('DOMContentLoaded', () => boot(embed));
+} else {
+  boot(embed);
+}

@@ -1,0 +1,115 @@
+import type { ChatClient, ChatState } from '../chat-client.js';
+import { lang, t } from '../i18n.js';
+import type { Config } from '../types.js';
+import { Composer } from './Composer.js';
+import { CsatForm } from './CsatForm.js';
+import { CloseIcon } from './icons.js';
+import { MessageList } from './MessageList.js';
+import { OfflineForm } from './OfflineForm.js';
+import { PreChatForm } from './PreChatForm.js';
+
+interface PanelProps {
+  client: ChatClient;
+  state: ChatState;
+  config: Config;
+  hidden: boolean;
+  onClose: () => void;
+  panelRef: { current: HTMLElement | null };
+  inputRef: { current: HTMLTextAreaElement | null };
+}
+
+function queueText(queue: NonNullable<ChatState['queue']>): string {
+  const wait = queue.estimatedWaitSeconds;
+  const ahead = Math.max(0, queue.position - 1);
+  if (ahead === 0) return t('queuedNext');
+  return t('queued', { ahead }) + (wait !== null ? t('queuedWait', { minutes: Math.max(1, Math.round(wait / 60)) }) : '');
+}
+
+/** The chat window: which of conversation, pre-chat form, offline form or rating to show is decided here. */
+export function Panel({ client, state, config, hidden, onClose, panelRef, inputRef }: PanelProps) {
+  const { conversation, entries } = state;
+  const hasOpenConversation = Boolean(conversation && conversation.state !== 'resolved');
+  const showOffline = !config.online && !hasOpenConversation && !state.offlineSubmitted;
+  const showPreChat =
+    !showOffline && config.preChatForm.enabled && config.preChatForm.fields.length > 0 && !conversation && entries.length === 0;
+  const rated = Boolean(conversation && state.ratedConversationId === conversation.id);
+  const showCsat = conversation?.state === 'resolved' && config.csatEnabled && !conversation.csat && !rated;
+  const showComposer = !showOffline && !showPreChat && !state.sessionProblem;
+  const typing = state.agentTyping ? t('agentTyping') : null;
+
+  return (
+    <section
+      id="huiliu-panel"
+      class="panel"
+      role="dialog"
+      aria-label={config.name}
+      hidden={hidden}
+      tabIndex={-1}
+      ref={panelRef}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.stopPropagation();
+          onClose();
+        }
+      }}
+    >
+      <header class="header">
+        <div class="title">
+          <h2>{config.name}</h2>
+          <span class="status">
+            <i class={`dot${config.online ? ' on' : ''}`} aria-hidden="true" />
+            {config.online ? t('online') : t('offline')}
+          </span>
+        </div>
+        <button type="button" class="icon-button" aria-label={t('close')} title={t('close')} onClick={onClose}>
+          <CloseIcon />
+        </button>
+      </header>
+
+      {state.connection === 'reconnecting' && (
+        <div class="banner warning" role="status">
+          {t('reconnecting')}
+        </div>
+      )}
+      {state.queue && conversation?.state === 'queued' && (
+        <div class="banner" role="status">
+          {queueText(state.queue)}
+        </div>
+      )}
+
+      <MessageList client={client} entries={entries} greeting={config.greeting[lang]} typing={typing}>
+        {showPreChat && <PreChatForm client={client} fields={config.preChatForm.fields} />}
+        {showOffline && <OfflineForm client={client} note={config.offlineMessage[lang]} opensAt={config.opensAt} />}
+        {state.offlineSubmitted && (
+          <div class="thanks" role="status">
+            {t('offlineThanks')}
+          </div>
+        )}
+        {showCsat && <CsatForm client={client} />}
+        {rated && (
+          <div class="thanks" role="status">
+            {t('csatThanks')}
+          </div>
+        )}
+      </MessageList>
+
+      {state.sessionProblem && (
+        <div class="alert" role="alert">
+          <span>{state.sessionProblem}</span>
+          <button type="button" class="link" onClick={() => void client.start().catch(() => undefined)}>
+            {t('retry')}
+          </button>
+        </div>
+      )}
+      {state.notice && (
+        <div class="alert" role="alert">
+          <span>{state.notice}</span>
+          <button type="button" class="link" onClick={() => client.dismissNotice()}>
+            {t('dismiss')}
+          </button>
+        </div>
+      )}
+      {showComposer && <Composer client={client} config={config} inputRef={inputRef} />}
+    </section>
+  );
+}
