@@ -2,16 +2,14 @@ import { index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-c
 import { customers } from '../../modules/customers/schema.js';
 import { inboxes } from '../../modules/inboxes/schema.js';
 import { createdAt, primaryId, timestampMs } from '../../platform/db/columns.js';
-import { workspaces } from '../../modules/workspaces/schema.js';
+import { workspaceIdColumn } from '../../modules/workspaces/schema.js';
 
 /** A browser's visitor token (stored hashed) and what we know of where it came from. */
 export const widgetVisitors = pgTable(
   'widget_visitors',
   {
     id: primaryId(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
     inboxId: uuid('inbox_id')
       .notNull()
       .references(() => inboxes.id, { onDelete: 'cascade' }),

@@ -1,15 +1,13 @@
 import { index, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId } from '../../platform/db/columns.js';
-import { workspaces } from '../workspaces/schema.js';
+import { workspaceIdColumn } from '../workspaces/schema.js';
 
 /** Who did what to which thing, with the state before and after. Append-only. */
 export const auditLog = pgTable(
   'audit_log',
   {
     id: primaryId(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
     actorUserId: uuid('actor_user_id'),
     actorTokenId: uuid('actor_token_id'),
     action: text('action').notNull(),

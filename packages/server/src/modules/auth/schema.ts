@@ -1,16 +1,14 @@
 import { bigserial, boolean, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId, timestampMs } from '../../platform/db/columns.js';
-import { users } from '../users/schema.js';
-import { workspaces } from '../workspaces/schema.js';
+import { userIdColumn, users } from '../users/schema.js';
+import { workspaceIdColumn } from '../workspaces/schema.js';
 
 /** Opaque session tokens: only the SHA-256 of the token is stored. */
 export const sessions = pgTable(
   'sessions',
   {
     id: primaryId(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userIdColumn(),
     tokenHash: text('token_hash').notNull(),
     ip: text('ip'),
     userAgent: text('user_agent'),
@@ -25,9 +23,7 @@ export const apiTokens = pgTable(
   'api_tokens',
   {
     id: primaryId(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
     name: text('name').notNull(),
     role: text('role', { enum: ['admin', 'supervisor', 'agent'] }).notNull(),
     /** The first characters of the token, to tell tokens apart in lists. */
@@ -61,9 +57,7 @@ export const invites = pgTable(
   'invites',
   {
     id: primaryId(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
     email: text('email').notNull(),
     role: text('role', { enum: ['admin', 'supervisor', 'agent'] }).notNull(),
     teamIds: uuid('team_ids').array().notNull().default([]),
@@ -81,9 +75,7 @@ export const passwordResets = pgTable(
   'password_resets',
   {
     id: primaryId(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userIdColumn(),
     tokenHash: text('token_hash').notNull(),
     createdAt: createdAt(),
     expiresAt: timestampMs('expires_at').notNull(),

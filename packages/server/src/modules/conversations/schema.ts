@@ -5,15 +5,13 @@ import { customers } from '../customers/schema.js';
 import { inboxes } from '../inboxes/schema.js';
 import { teams } from '../teams/schema.js';
 import { users } from '../users/schema.js';
-import { workspaces } from '../workspaces/schema.js';
+import { workspaceIdColumn } from '../workspaces/schema.js';
 
 export const conversations = pgTable(
   'conversations',
   {
     id: primaryId(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
     /** Human-friendly number (#1234), used in email subjects and by agents on the phone. */
     number: bigserial('number', { mode: 'number' }).notNull(),
     inboxId: uuid('inbox_id')
@@ -68,9 +66,7 @@ export const messages = pgTable(
   'messages',
   {
     id: primaryId(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
     conversationId: uuid('conversation_id')
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),

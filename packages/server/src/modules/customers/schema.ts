@@ -1,15 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId, timestampMs } from '../../platform/db/columns.js';
-import { workspaces } from '../workspaces/schema.js';
+import { workspaceIdColumn } from '../workspaces/schema.js';
 
 export const customers = pgTable(
   'customers',
   {
     id: primaryId(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
     name: text('name'),
     tier: text('tier', { enum: ['normal', 'vip'] })
       .notNull()
@@ -32,9 +30,7 @@ export const customerIdentities = pgTable(
   'customer_identities',
   {
     id: primaryId(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
     customerId: uuid('customer_id')
       .notNull()
       .references(() => customers.id, { onDelete: 'cascade' }),

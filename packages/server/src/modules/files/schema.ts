@@ -1,15 +1,13 @@
-import { bigint, index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, pgTable, text } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId } from '../../platform/db/columns.js';
-import { workspaces } from '../workspaces/schema.js';
+import { workspaceIdColumn } from '../workspaces/schema.js';
 
 /** Uploaded attachments. The bytes live in the storage backend under `storageKey`. */
 export const files = pgTable(
   'files',
   {
     id: primaryId(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
     /** Unguessable part of the download URL: possession of the URL is the permission to read. */
     accessKey: text('access_key').notNull(),
     name: text('name').notNull(),

@@ -1,16 +1,14 @@
 import { boolean, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId } from '../../platform/db/columns.js';
 import { teams } from '../teams/schema.js';
-import { workspaces } from '../workspaces/schema.js';
+import { workspaceIdColumn } from '../workspaces/schema.js';
 
 /** A configured channel instance, e.g. the website widget or support@acme.com. */
 export const inboxes = pgTable(
   'inboxes',
   {
     id: primaryId(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
     kind: text('kind', { enum: ['widget', 'email', 'sms', 'wechat', 'wecom', 'api', 'voice'] }).notNull(),
     name: text('name').notNull(),
     /** Public identifier (the widget's data-inbox-key, a webhook path segment). */

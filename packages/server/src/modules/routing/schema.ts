@@ -3,19 +3,15 @@ import type { RoutingConditions as RoutingConditionsSchema } from '@huiliu/contr
 import type { z } from 'zod';
 import { teams } from '../teams/schema.js';
 import { createdAt, timestampMs } from '../../platform/db/columns.js';
-import { users } from '../users/schema.js';
-import { workspaces } from '../workspaces/schema.js';
+import { userIdColumn } from '../users/schema.js';
+import { workspaceIdColumn } from '../workspaces/schema.js';
 
 /** Each agent's presence in a workspace: the row routers lock to keep capacity exact. */
 export const agentStates = pgTable(
   'agent_states',
   {
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
+    userId: userIdColumn(),
     status: text('status', { enum: ['online', 'busy', 'away', 'offline'] })
       .notNull()
       .default('offline'),
@@ -29,12 +25,8 @@ export const agentStates = pgTable(
 export const agentCapacities = pgTable(
   'agent_capacities',
   {
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
+    userId: userIdColumn(),
     channel: text('channel', { enum: ['widget', 'email', 'sms', 'wechat', 'wecom', 'api', 'voice'] }).notNull(),
     capacity: integer('capacity').notNull(),
   },
@@ -46,9 +38,7 @@ export const routingEvents = pgTable(
   'routing_events',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
     type: text('type').notNull(),
     conversationId: uuid('conversation_id'),
     userId: uuid('user_id'),
@@ -67,9 +57,7 @@ export const routingRules = pgTable(
   'routing_rules',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
     position: integer('position').notNull(),
     name: text('name').notNull(),
     enabled: boolean('enabled').notNull().default(true),

@@ -1,16 +1,14 @@
 import { index, integer, jsonb, pgTable, primaryKey, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId } from '../../platform/db/columns.js';
 import type { BusinessHours } from '../routing/business-hours.js';
-import { users } from '../users/schema.js';
-import { workspaces } from '../workspaces/schema.js';
+import { userIdColumn } from '../users/schema.js';
+import { workspaceIdColumn } from '../workspaces/schema.js';
 
 export const teams = pgTable(
   'teams',
   {
     id: primaryId(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     /** How queued conversations of this team are given to its agents. */
@@ -34,15 +32,11 @@ export const teams = pgTable(
 export const teamMembers = pgTable(
   'team_members',
   {
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceIdColumn(),
     teamId: uuid('team_id')
       .notNull()
       .references(() => teams.id, { onDelete: 'cascade' }),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'cascade' }),
+    userId: userIdColumn(),
     /** Skill level in this team, 1–5: the skills-first algorithm prefers higher. */
     proficiency: smallint('proficiency').notNull().default(3),
     createdAt: createdAt(),

@@ -1,4 +1,4 @@
-import { jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId, timestampMs } from '../../platform/db/columns.js';
 
 export const workspaces = pgTable(
@@ -17,3 +17,9 @@ export const workspaces = pgTable(
   },
   (table) => [uniqueIndex('workspaces_slug_unique').on(table.slug)],
 );
+
+/** The owning workspace of a row; deleting the workspace deletes the row. */
+export const workspaceIdColumn = () =>
+  uuid('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' });
