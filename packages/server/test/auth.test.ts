@@ -248,6 +248,23 @@ describe('passwords', () => {
 });
 
 describe('membership changes', () => {
+  it('lists members page by page with their roles and teams', async () => {
+    const seen: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await ws.clients.admin.get(
+        `/api/v1/workspaces/${ws.workspaceId}/members?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(new Set(seen.map((member) => member.userId)).size).toBe(seen.length);
+    expect(seen.find((member) => member.userId === ws.users.agent.id)).toMatchObject({ role: 'agent', teamIds: [ws.teamId] });
+    expect(seen.find((member) => member.userId === ws.users.admin.id)).toMatchObject({ role: 'admin', teamIds: [] });
+  });
+
   it('a deactivated member loses access at once; the last admin cannot be demoted', async () => {
     const agent = new HttpClient(server.url);
     await agent.login(ws.users.agent.email, PASSWORD);

@@ -23,7 +23,7 @@ import { publishMessage } from '../conversations/events.js';
 import type { Appended } from '../conversations/write-path.js';
 import { setPresence } from '../routing/presence.js';
 import { memberships } from './schema.js';
-import { countActiveAdmins, memberRow, type Executor } from './service.js';
+import { countActiveAdmins, memberRow, memberRows, type Executor } from './service.js';
 
 const errors = { '4xx': ErrorBody };
 
@@ -77,15 +77,15 @@ export const memberRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         const { workspaceId } = memberOf(request);
         const { cursor, limit } = request.query;
         const pageQuery = keyset({ createdAt: memberships.createdAt, id: memberships.userId }, cursor);
-        const ids = await ctx.db
-          .select({ id: memberships.userId, createdAt: memberships.createdAt })
-          .from(memberships)
-          .where(and(eq(memberships.workspaceId, workspaceId), pageQuery.where))
+        // One query for the page, not one per member.
+        const rows = await memberRows(ctx.db, workspaceId, pageQuery.where)
           .orderBy(...pageQuery.orderBy)
           .limit(limit + 1);
-        const result = toPage(ids, limit, (row) => row.id);
-        const items = await Promise.all(result.items.map((userId) => getMember(ctx.db, workspaceId, userId)));
-        return { items, nextCursor: result.nextCursor };
+        return toPage(
+          rows.map((row) => ({ ...row, createdAt: row.joinedAt, id: row.userId })),
+          limit,
+          ({ createdAt: _createdAt, id: _id, ...row }) => memberView(row),
+        );
       },
     );
 

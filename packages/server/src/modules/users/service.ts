@@ -1,5 +1,5 @@
 import type { Role } from '@huiliu/contracts';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../platform/db/pool.js';
 import { teamMembers } from '../teams/schema.js';
 import { workspaces } from '../workspaces/schema.js';
@@ -65,7 +65,8 @@ export async function countActiveAdmins(db: Executor, workspaceId: string): Prom
   return row?.count ?? 0;
 }
 
-export function memberRow(db: Executor, workspaceId: string, userId: string) {
+/** Members of a workspace with their teams, in one query; `condition` narrows it. */
+export function memberRows(db: Executor, workspaceId: string, condition?: SQL) {
   return db
     .select({
       userId: users.id,
@@ -80,6 +81,10 @@ export function memberRow(db: Executor, workspaceId: string, userId: string) {
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)))
-    .then((rows) => rows[0]);
+    .where(and(eq(memberships.workspaceId, workspaceId), condition))
+    .$dynamic();
+}
+
+export function memberRow(db: Executor, workspaceId: string, userId: string) {
+  return memberRows(db, workspaceId, eq(memberships.userId, userId)).then((rows) => rows[0]);
 }
