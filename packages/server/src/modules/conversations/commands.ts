@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { AppError, conflict, notFound } from '../../platform/errors.js';
 import { writeOutbox } from '../../platform/outbox/outbox.js';
 import { activeRole, type Executor } from '../users/service.js';
@@ -7,7 +7,7 @@ import { queuePriorityOf } from '../routing/queue.js';
 import { decideRouting, recordRuleMatch } from '../routing/rules.js';
 import { conversations, messages } from './schema.js';
 import type { ConversationRow } from './views.js';
-import { appendMessage, lockConversation, type Appended } from './write-path.js';
+import { appendMessage, lockConversation, type Appended, type ConversationChange } from './write-path.js';
 
 export interface Actor {
   type: 'agent' | 'system' | 'customer' | 'bot';
@@ -72,9 +72,6 @@ export async function findOpenConversation(db: Executor, workspaceId: string, in
   return row;
 }
 
-type ConversationInsert = typeof conversations.$inferInsert;
-type ConversationChange = { [K in keyof ConversationInsert]?: ConversationInsert[K] | SQL };
-
 /** Applies a change to the conversation and records it as an `event` message in the timeline. */
 async function changeWithEvent(
   db: Executor,
@@ -83,19 +80,18 @@ async function changeWithEvent(
   actor: Actor,
   event: Record<string, unknown> & { type: string },
   change: ConversationChange,
+  /** The row, when the caller locked it in this transaction already. */
+  locked?: ConversationRow,
 ): Promise<Appended> {
-  await lockConversation(db, workspaceId, conversationId);
-  await db
-    .update(conversations)
-    .set({ ...change, updatedAt: sql`now()` })
-    .where(eq(conversations.id, conversationId));
-  const appended = await appendMessage(db, workspaceId, conversationId, {
-    kind: 'event',
-    senderType: actor.type === 'customer' ? 'system' : actor.type,
-    senderId: actor.id,
-    senderName: actor.name,
-    event,
-  });
+  const current = locked ?? (await lockConversation(db, workspaceId, conversationId));
+  const appended = await appendMessage(
+    db,
+    workspaceId,
+    conversationId,
+    { kind: 'event', senderType: actor.type === 'customer' ? 'system' : actor.type, senderId: actor.id, senderName: actor.name, event },
+    current,
+    change,
+  );
   await writeOutbox(db, workspaceId, `conversation.${event.type}`, { conversationId, ...event });
   return appended;
 }
@@ -108,9 +104,11 @@ export async function assignConversation(
   target: { assigneeId: string | null; teamId?: string | null },
   /** What to call the change in the timeline (a transfer, a re-queue) and why. */
   kind: { type?: 'transferred' | 'requeued'; details?: Record<string, unknown> } = {},
+  /** The router's shortcut: it holds the row's lock and picked the agent among active members. */
+  routed?: { locked: ConversationRow },
 ) {
-  const current = await lockConversation(db, workspaceId, conversationId);
-  if (target.assigneeId && !(await activeRole(db, target.assigneeId, workspaceId))) throw notFound('agent');
+  const current = routed?.locked ?? (await lockConversation(db, workspaceId, conversationId));
+  if (target.assigneeId && !routed && !(await activeRole(db, target.assigneeId, workspaceId))) throw notFound('agent');
   if (target.teamId) {
     const [team] = await db
       .select({ id: teams.id })
@@ -139,6 +137,7 @@ export async function assignConversation(
       state,
       ...(state === 'queued' ? { queuedAt: sql`coalesce(${conversations.queuedAt}, now())` } : {}),
     },
+    current,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { Attachment } from '@huiliu/contracts';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { notFound } from '../../platform/errors.js';
 import { writeOutbox } from '../../platform/outbox/outbox.js';
 import type { Executor } from '../users/service.js';
@@ -38,6 +38,9 @@ export interface Appended {
 
 const PREVIEW_LENGTH = 140;
 
+type ConversationInsert = typeof conversations.$inferInsert;
+export type ConversationChange = { [K in keyof ConversationInsert]?: ConversationInsert[K] | SQL };
+
 /** The message stored earlier under this idempotency key, if any. */
 export async function findByIdempotencyKey(db: Executor, workspaceId: string, key: string) {
   const [row] = await db
@@ -70,6 +73,8 @@ export async function appendMessage(
   input: NewMessage,
   /** The conversation row, when the caller already holds its lock in this transaction. */
   alreadyLocked?: ConversationRow,
+  /** A change to the conversation made by the same statement that takes the sequence number. */
+  change: ConversationChange = {},
 ): Promise<Appended> {
   const locked = alreadyLocked ?? (await lockConversation(db, workspaceId, conversationId));
   if (input.idempotencyKey && !input.idempotencyCheckedByCaller) {
@@ -84,6 +89,7 @@ export async function appendMessage(
   const [conversation] = await db
     .update(conversations)
     .set({
+      ...change,
       lastSeq: sql`${conversations.lastSeq} + 1`,
       updatedAt: sql`now()`,
       ...(visible ? { lastMessageAt: sql`now()`, lastMessagePreview: preview } : {}),

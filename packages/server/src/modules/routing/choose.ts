@@ -19,7 +19,7 @@ const busyOrder = (a: Candidate, b: Candidate) => a.load / a.capacity - b.load /
  * The team's online members with room, best first, by the team's algorithm. Pure, so every
  * algorithm's order is tested exactly; the router tries them in this order.
  */
-export function rankAgents(candidates: Candidate[], algorithm: Algorithm, roundRobinLastUserId: string | null): Candidate[] {
+export function rankAgents<T extends Candidate>(candidates: T[], algorithm: Algorithm, roundRobinLastUserId: string | null): T[] {
   const free = candidates.filter((candidate) => candidate.load < candidate.capacity);
   switch (algorithm) {
     case 'manual':

@@ -18,7 +18,7 @@ const WAKE_TOPICS = [
   'routing.agent_available',
 ];
 const SWEEP_MS = 5_000;
-const MAX_STEPS_PER_PASS = 500;
+const MAX_STEPS_PER_PASS = 200;
 
 /**
  * Runs routing passes per workspace when something changes (from the outbox, on any node) and
@@ -82,10 +82,11 @@ export class RoutingService {
     const blocked: QueueKey[] = [];
     for (let step = 0; step < MAX_STEPS_PER_PASS && !this.stopped; step++) {
       const result = await routeOnce(this.ctx.db, workspaceId, blocked);
-      if (result.kind === 'empty') break;
-      if (result.kind === 'retry') continue;
-      if (result.kind === 'blocked') blocked.push(result.queue);
-      else publishMessage(this.ctx.realtime, result.appended.conversation, result.appended.message);
+      if (result.empty) break;
+      blocked.push(...result.blocked);
+      for (const { appended } of result.assigned) publishMessage(this.ctx.realtime, appended.conversation, appended.message);
+      // Only queues that were blocked, or that other routers hold: leave it to the next wake-up.
+      if (result.assigned.length === 0 && !result.contended && result.blocked.length === 0) break;
     }
     await this.publishQueue(workspaceId);
   }
