@@ -163,6 +163,7 @@ export class WecomPuller {
         if (this.stopped) return false;
         await this.handle(account, message);
       }
+      if (((result.msg_list as unknown[] | undefined) ?? []).length > 0) await touchInbound(this.ctx.db, account.inbox.id);
       cursor = String(result.next_cursor ?? cursor);
       await this.ctx.db.update(wechatAccounts).set({ syncCursor: cursor }).where(eq(wechatAccounts.inboxId, account.inbox.id));
       if (!result.has_more) return true;
@@ -222,10 +223,7 @@ export class WecomPuller {
       attachments,
       context: { wecom: { externalUserId: message.external_userid, openKfid: message.open_kfid } },
     });
-    if (!appended.duplicate) {
-      await touchInbound(ctx.db, account.inbox.id);
-      publishMessage(ctx.realtime, appended.conversation, appended.message);
-    }
+    if (!appended.duplicate) publishMessage(ctx.realtime, appended.conversation, appended.message);
   }
 
   private async handleEvent(account: WechatAccount, message: KfMessage): Promise<void> {
