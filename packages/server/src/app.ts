@@ -17,6 +17,10 @@ import { workspaceRoutes } from './modules/workspaces/routes.js';
 import { widgetConnector } from './channels/widget/connector.js';
 import { registerWidgetGateway } from './channels/widget/gateway.js';
 import { widgetRoutes } from './channels/widget/routes.js';
+import { WechatApi } from './channels/wechat/api.js';
+import { wechatConnector } from './channels/wechat/connector.js';
+import { wechatRoutes } from './channels/wechat/routes.js';
+import { WecomPuller } from './channels/wechat/wecom.js';
 import { moveVisitors } from './channels/widget/visitors.js';
 import { registerAgentGateway } from './modules/auth/agent-gateway.js';
 import { conversationSocketHandler } from './modules/conversations/agent-events.js';
@@ -84,6 +88,14 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   registerHealth(app, ctx.pool);
   const metrics = registerMetrics(app, ctx.pool, ctx.config.METRICS_TOKEN);
 
+  const wechatApi = new WechatApi(ctx.db, { wechatBase: ctx.config.WECHAT_API_BASE, wecomBase: ctx.config.WECOM_API_BASE });
+  const wecomPuller = new WecomPuller(ctx, wechatApi);
+  app.addHook(
+    'onReady',
+    async () => void wecomPuller.resumePending().catch((error: unknown) => ctx.logger.warn({ err: error }, 'WeCom resume failed')),
+  );
+  app.addHook('onClose', () => wecomPuller.stop());
+
   await app.register(
     async (api) => {
       await api.register(authRoutes(ctx));
@@ -98,6 +110,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(widgetRoutes(ctx));
       await api.register(routingRoutes(ctx));
       await api.register(routingRuleRoutes(ctx));
+      await api.register(wechatRoutes({ ctx, api: wechatApi, passiveWaitMs: ctx.config.WECHAT_PASSIVE_WAIT_MS, puller: wecomPuller }));
     },
     { prefix: API_PREFIX },
   );
@@ -108,6 +121,8 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   registerMergeParticipant(moveConversations);
   registerMergeParticipant(moveVisitors);
   ctx.connectors.register(widgetConnector(ctx.realtime));
+  ctx.connectors.register(wechatConnector(ctx, wechatApi, 'wechat'));
+  ctx.connectors.register(wechatConnector(ctx, wechatApi, 'wecom'));
   subscribeDelivery(ctx);
   registerAgentGateway(ctx, [conversationSocketHandler(ctx), presenceSocketHandler(ctx)]);
   registerWidgetGateway(ctx);

@@ -44,6 +44,12 @@ const EnvSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   WIDGET_SESSIONS_PER_MINUTE: positiveInt.default(30),
   PRESENCE_GRACE_SECONDS: positiveInt.default(60),
+  /** WeChat Official Account API (point at the test double in tests and demos). */
+  WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  /** WeCom API (point at the test double in tests and demos). */
+  WECOM_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
+  /** How long a WeChat callback waits for a reply to send passively (WeChat gives up after 5 s). */
+  WECHAT_PASSIVE_WAIT_MS: positiveInt.max(4500).default(4000),
 });
 
 export type Config = z.infer<typeof EnvSchema> & {

@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import type { OutboxEvent } from '../../platform/outbox/relay.js';
+import type { Executor } from '../users/service.js';
 import { publishStatus } from './events.js';
 import { conversations, messages } from './schema.js';
 
@@ -32,4 +33,24 @@ export function subscribeDelivery(ctx: AppContext): void {
       .returning({ id: messages.id, seq: messages.seq });
     if (updated) publishStatus(ctx.realtime, row.conversation, [updated], outcome.delivery);
   });
+}
+
+/** Marks a message delivered unless it already has a final state; returns it when it changed. */
+export async function markDelivered(db: Executor, workspaceId: string, messageId: string) {
+  const [updated] = await db
+    .update(messages)
+    .set({ delivery: 'delivered', failureReason: null })
+    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.id, messageId), eq(messages.delivery, 'sent')))
+    .returning({ id: messages.id, seq: messages.seq });
+  return updated;
+}
+
+/** Marks a message failed with a reason (a channel reported it later); returns it when it changed. */
+export async function markFailed(db: Executor, workspaceId: string, messageId: string, reason: string) {
+  const [updated] = await db
+    .update(messages)
+    .set({ delivery: 'failed', failureReason: reason })
+    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.id, messageId), eq(messages.kind, 'out')))
+    .returning({ id: messages.id, seq: messages.seq, conversationId: messages.conversationId });
+  return updated;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PassThrough, Transform, type Readable } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Attachment } from '@huiliu/contracts';
 import { AppError, notFound } from '../../platform/errors.js';
@@ -142,4 +142,39 @@ export async function claimAttachments(db: Executor, workspaceId: string, ids: s
 export async function findFileByAccess(db: Executor, id: string, accessKey: string) {
   const [row] = await db.select().from(files).where(eq(files.id, id));
   return row && constantTimeEqual(row.accessKey, accessKey) ? row : undefined;
+}
+
+/** Stores bytes a channel fetched (e.g. a WeChat image) as an attachment of the workspace. */
+export async function storeFetchedFile(
+  db: Executor,
+  storage: FileStorage,
+  input: { workspaceId: string; uploadedBy: string; fileName: string; contentType: string; bytes: Buffer },
+): Promise<Attachment> {
+  const storageKey = `${input.workspaceId}/${randomBytes(16).toString('hex')}`;
+  const size = await storage.put(storageKey, Readable.from([input.bytes]));
+  const [row] = await db
+    .insert(files)
+    .values({
+      workspaceId: input.workspaceId,
+      accessKey: randomBytes(18).toString('base64url'),
+      name: sanitiseFileName(input.fileName),
+      contentType: input.contentType,
+      size,
+      storageKey,
+      uploadedBy: input.uploadedBy,
+    })
+    .returning();
+  return attachmentView(row!);
+}
+
+/** A file of the workspace with its bytes, for a connector that sends it on. */
+export async function readWorkspaceFile(db: Executor, storage: FileStorage, workspaceId: string, fileId: string) {
+  const [row] = await db
+    .select()
+    .from(files)
+    .where(and(eq(files.workspaceId, workspaceId), eq(files.id, fileId)));
+  if (!row) throw notFound('attachment');
+  const chunks: Buffer[] = [];
+  for await (const chunk of await storage.get(row.storageKey)) chunks.push(chunk as Buffer);
+  return { name: row.name, contentType: row.contentType, bytes: Buffer.concat(chunks) };
 }

@@ -1,0 +1,258 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WechatDouble } from '../../src/channels/wechat/double/server.js';
+import { WechatDriver } from '../../src/channels/wechat/double/driver.js';
+import { parseXml } from '../../src/channels/wechat/xml.js';
+import { messages, conversations } from '../../src/modules/conversations/schema.js';
+import { customerIdentities } from '../../src/modules/customers/schema.js';
+import { createWorkspaceFixture, type WorkspaceFixture } from '../support/fixtures.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const APP_ID = 'wx5823bf96d3bd56c7';
+const SECRET = 'app-secret-for-tests';
+const TOKEN = 'QDG6eK';
+const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
+
+let double: WechatDouble;
+let server: TestServer;
+let ws: WorkspaceFixture;
+let driver: WechatDriver;
+let inboxId: string;
+
+const openId = () => `o${randomBytes(12).toString('base64url')}`;
+const msgId = () => String(BigInt(`0x${randomBytes(7).toString('hex')}`));
+
+async function until<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function inboundOf(open: string) {
+  const db = server.ctx.db;
+  const [identity] = await db.select().from(customerIdentities).where(eq(customerIdentities.value, open));
+  if (!identity) return [];
+  return db
+    .select({ message: messages })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(and(eq(conversations.customerId, identity.customerId), eq(messages.kind, 'in')));
+}
+
+async function conversationOf(open: string) {
+  const rows = await inboundOf(open);
+  return rows[0]?.message.conversationId;
+}
+
+async function reply(conversationId: string, text: string) {
+  const response = await ws.clients.admin.post(`/api/v1/workspaces/${ws.workspaceId}/conversations/${conversationId}/messages`, { text });
+  expect(response.status).toBe(201);
+  return response.body.id as string;
+}
+
+async function messageRow(id: string) {
+  const [row] = await server.ctx.db.select().from(messages).where(eq(messages.id, id));
+  return row!;
+}
+
+beforeAll(async () => {
+  double = new WechatDouble();
+  await double.start();
+  double.registerApp(APP_ID, SECRET);
+  server = await startTestServer({ WECHAT_API_BASE: double.url, WECOM_API_BASE: double.url, WECHAT_PASSIVE_WAIT_MS: '1500' });
+  ws = await createWorkspaceFixture(server.ctx.db, server.url);
+  const created = await ws.clients.admin.post(`/api/v1/workspaces/${ws.workspaceId}/wechat-inboxes`, {
+    kind: 'wechat',
+    name: '汇流商城公众号',
+    appId: APP_ID,
+    appSecret: SECRET,
+    token: TOKEN,
+    encodingAESKey: AES_KEY,
+    mode: 'safe',
+    welcomeText: '欢迎关注汇流商城！回复“转人工”联系客服。',
+    menuTopics: { MENU_AFTER_SALES: '售后' },
+  });
+  expect(created.status).toBe(201);
+  inboxId = created.body.inbox.id;
+  expect(JSON.stringify(created.body)).not.toContain(SECRET);
+  expect(JSON.stringify(created.body)).not.toContain(AES_KEY);
+  driver = new WechatDriver({
+    callbackUrl: `${server.url}${new URL(created.body.callbackUrl).pathname}`,
+    token: TOKEN,
+    encodingAESKey: AES_KEY,
+    appId: APP_ID,
+    mode: 'safe',
+  });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await double?.stop();
+});
+
+describe('WeChat Official Account inbox', () => {
+  it('answers the URL check only when the signature is right', async () => {
+    const good = await driver.verifyUrl('echo-123');
+    expect(good).toEqual({ status: 200, body: 'echo-123' });
+    const bad = await driver.verifyUrl('echo-123', 'f21891de399b4e33a1a93c9a7b8a8fffb5a443fe');
+    expect(bad.status).toBe(401);
+    expect(bad.body).not.toContain('echo-123');
+  });
+
+  it('greets a new follower with a passive reply in its own signed, encrypted envelope', async () => {
+    const user = openId();
+    const response = await driver.post(WechatDriver.event(user, 'subscribe', { EventKey: 'qrscene_42' }));
+    expect(response.status).toBe(200);
+    expect(response.body).toContain('<MsgSignature>');
+    const xml = parseXml(driver.openReply(response.body));
+    expect(xml).toMatchObject({ ToUserName: user, MsgType: 'text', Content: '欢迎关注汇流商城！回复“转人工”联系客服。' });
+    const window = await server.ctx.db.select().from(customerIdentities).where(eq(customerIdentities.value, user));
+    expect(window).toHaveLength(1);
+  });
+
+  it('stores a message once however often WeChat retries it, and answers success without a reply', async () => {
+    const user = openId();
+    const fields = WechatDriver.text(user, '请问什么时候发货？', msgId());
+    const answers = [];
+    for (let attempt = 0; attempt < 3; attempt++) answers.push(await driver.post(fields));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect(answers.map((answer) => answer.body)).toEqual(['success', 'success', 'success']);
+    const stored = await inboundOf(user);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.message.text).toBe('请问什么时候发货？');
+  });
+
+  it('sends a reply that comes within the wait as the passive reply, and never again through the API', async () => {
+    const user = openId();
+    const posting = driver.post(WechatDriver.text(user, '转人工', msgId()));
+    const conversationId = await until(() => conversationOf(user), 'the inbound message');
+    const replyId = await reply(conversationId, '您好，我是客服小汇，请问有什么可以帮您？');
+    const response = await posting;
+    expect(parseXml(driver.openReply(response.body))).toMatchObject({
+      ToUserName: user,
+      Content: '您好，我是客服小汇，请问有什么可以帮您？',
+    });
+    await until(async () => (await messageRow(replyId)).delivery === 'delivered', 'delivered');
+    // Give the outbox its retries: it must not send the passively answered message again.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(double.sentOf('custom.send').filter((sent) => (sent.body.touser as string) === user)).toEqual([]);
+  });
+
+  it('sends an agent reply after the callback through custom/send', async () => {
+    const user = openId();
+    expect((await driver.post(WechatDriver.text(user, '我的订单还没到', msgId()))).body).toBe('success');
+    const conversationId = (await conversationOf(user))!;
+    const replyId = await reply(conversationId, '已为您催促快递，请耐心等待。');
+    const sent = await until(async () => double.sentOf('custom.send').find((record) => record.body.touser === user), 'custom/send');
+    expect(sent.body).toEqual({ touser: user, msgtype: 'text', text: { content: '已为您催促快递，请耐心等待。' } });
+    await until(async () => (await messageRow(replyId)).delivery === 'delivered', 'delivered');
+    const window = await ws.clients.agent.get(`/api/v1/workspaces/${ws.workspaceId}/conversations/${conversationId}/wechat-window`);
+    expect(window.status).toBe(200);
+    expect(window.body).toMatchObject({ subscribed: true, windowOpen: true, quota: 5, remaining: 4 });
+  });
+
+  it('marks a reply failed with the reason when WeChat answers 45015, without retrying', async () => {
+    const user = openId();
+    await driver.post(WechatDriver.text(user, '在吗', msgId()));
+    const conversationId = (await conversationOf(user))!;
+    const before = double.sentOf('custom.send').length;
+    double.failNext('custom.send', 45015);
+    const replyId = await reply(conversationId, '在的');
+    const failed = await until(async () => {
+      const row = await messageRow(replyId);
+      return row.delivery === 'failed' ? row : undefined;
+    }, 'failed');
+    expect(failed.failureReason).toContain('45015');
+    expect(failed.failureReason).toContain('48');
+    expect(double.sentOf('custom.send').length).toBe(before);
+  });
+
+  it('refreshes the token once on 42001 and then succeeds', async () => {
+    const user = openId();
+    await driver.post(WechatDriver.text(user, '发票怎么开', msgId()));
+    const conversationId = (await conversationOf(user))!;
+    await reply(conversationId, '先来一条，确保已有 token');
+    await until(async () => double.sentOf('custom.send').find((record) => record.body.touser === user), 'first send');
+    const fetches = double.tokenFetches;
+    double.failNext('custom.send', 42001);
+    const replyId = await reply(conversationId, '请在订单页申请电子发票。');
+    await until(async () => (await messageRow(replyId)).delivery === 'delivered', 'delivered');
+    expect(double.tokenFetches).toBe(fetches + 1);
+    expect(double.sentOf('custom.send').filter((record) => record.body.touser === user)).toHaveLength(2);
+  });
+
+  it('stops outbound after unsubscribe', async () => {
+    const user = openId();
+    await driver.post(WechatDriver.text(user, '你好', msgId()));
+    const conversationId = (await conversationOf(user))!;
+    expect((await driver.post(WechatDriver.event(user, 'unsubscribe'))).body).toBe('success');
+    const replyId = await reply(conversationId, '还在吗？');
+    const failed = await until(async () => {
+      const row = await messageRow(replyId);
+      return row.delivery === 'failed' ? row : undefined;
+    }, 'failed');
+    expect(failed.failureReason).toContain('取消关注');
+  });
+
+  it('puts a mapped menu click topic on the conversation', async () => {
+    const user = openId();
+    await driver.post(WechatDriver.event(user, 'CLICK', { EventKey: 'MENU_AFTER_SALES' }));
+    const conversationId = (await conversationOf(user))!;
+    const [row] = await server.ctx.db.select().from(conversations).where(eq(conversations.id, conversationId));
+    expect(row!.preChat).toEqual({ topic: '售后' });
+  });
+
+  it('fetches an inbound image into an attachment', async () => {
+    const user = openId();
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(64)]);
+    const mediaId = double.putMedia(png, 'image/png');
+    await driver.post({
+      ToUserName: 'gh_double',
+      FromUserName: user,
+      CreateTime: 1,
+      MsgType: 'image',
+      PicUrl: 'http://x/1.png',
+      MediaId: mediaId,
+      MsgId: msgId(),
+    });
+    const [stored] = await inboundOf(user);
+    expect(stored!.message.attachments).toHaveLength(1);
+    const download = await fetch(`${server.url}${stored!.message.attachments[0]!.url}`);
+    expect(Buffer.from(await download.arrayBuffer()).equals(png)).toBe(true);
+  });
+
+  it('refuses bad callbacks with a 4xx, stores nothing and logs them', async () => {
+    const count = async () => (await server.ctx.db.select({ id: messages.id }).from(messages)).length;
+    const before = await count();
+    const user = openId();
+    const fields = WechatDriver.text(user, 'bad', msgId());
+    expect((await driver.post(fields, { tamper: 'signature' })).status).toBe(401);
+    expect((await driver.post(fields, { tamper: 'appId' })).status).toBe(400);
+    expect((await driver.post(fields, { tamper: 'truncate' })).status).toBe(400);
+    expect((await driver.post(null, { rawXml: '<xml><ToUserName>oops' })).status).toBe(400);
+    expect((await driver.post(null, { rawBody: '<xml><ToUserName>oops' })).status).toBe(400);
+    expect((await driver.post(fields, { mode: 'plain' })).status).toBe(400);
+    expect((await driver.post(fields, { rawBody: `<xml><Encrypt>${'A'.repeat(70_000)}</Encrypt></xml>` })).status).toBe(413);
+    const missing = await fetch(`${server.url}/api/v1/channels/wechat/nope`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: '<xml/>',
+    });
+    expect(missing.status).toBe(404);
+    expect(await count()).toBe(before);
+    const log = await ws.clients.admin.get(`/api/v1/workspaces/${ws.workspaceId}/wechat-inboxes/${inboxId}/log?limit=20`);
+    expect(log.status).toBe(200);
+    expect(log.body.items.filter((item: { ok: boolean }) => !item.ok).length).toBeGreaterThanOrEqual(5);
+    expect(JSON.stringify(log.body)).not.toMatch(/TOKEN_[0-9a-f]{32}|app-secret-for-tests/);
+    const health = await ws.clients.agent.get(`/api/v1/workspaces/${ws.workspaceId}/wechat-inboxes/${inboxId}/health`);
+    expect(health.status).toBe(200);
+    expect(health.body.token.state).toBe('valid');
+    expect(health.body.lastError).toBeTruthy();
+    expect(health.body.lastInboundAt).toBeTruthy();
+  });
+});
