@@ -6,3 +6,5 @@ export * from './customers.js';
 export * from './conversations.js';
 export * from './inboxes.js';
 export * from './widget.js';
+export * from './canned-responses.js';
+export * from './dispositions.js';

@@ -30,6 +30,8 @@ import { inboxRoutes } from './modules/inboxes/routes.js';
 import { presenceSocketHandler } from './modules/routing/presence-gateway.js';
 import { routingRuleRoutes } from './modules/routing/rule-routes.js';
 import { routingRoutes } from './modules/routing/routes.js';
+import { cannedRoutes } from './modules/canned/routes.js';
+import { dispositionRoutes } from './modules/dispositions/routes.js';
 import { demoRoutes } from './demo/routes.js';
 import type { AppContext } from './platform/context.js';
 import { registerErrorHandling } from './platform/errors.js';
@@ -98,6 +100,8 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(widgetRoutes(ctx));
       await api.register(routingRoutes(ctx));
       await api.register(routingRuleRoutes(ctx));
+      await api.register(cannedRoutes(ctx));
+      await api.register(dispositionRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );
