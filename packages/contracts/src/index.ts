@@ -8,3 +8,4 @@ export * from './inboxes.js';
 export * from './widget.js';
 export * from './canned-responses.js';
 export * from './dispositions.js';
+export * from './supervision.js';

@@ -17,6 +17,7 @@ import { workspaceRoutes } from './modules/workspaces/routes.js';
 import { widgetConnector } from './channels/widget/connector.js';
 import { registerWidgetGateway } from './channels/widget/gateway.js';
 import { widgetRoutes } from './channels/widget/routes.js';
+import { widgetCustomersGone } from './channels/widget/presence.js';
 import { moveVisitors } from './channels/widget/visitors.js';
 import { registerAgentGateway } from './modules/auth/agent-gateway.js';
 import { conversationSocketHandler } from './modules/conversations/agent-events.js';
@@ -115,5 +116,8 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   subscribeDelivery(ctx);
   registerAgentGateway(ctx, [conversationSocketHandler(ctx), presenceSocketHandler(ctx)]);
   registerWidgetGateway(ctx);
+  ctx.routing.registerCustomerPresence('widget', (workspaceId, customerIds, seconds) =>
+    widgetCustomersGone(ctx, workspaceId, customerIds, seconds),
+  );
   return { app, routes, metrics };
 }

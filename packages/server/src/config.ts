@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   WIDGET_SESSIONS_PER_MINUTE: positiveInt.default(30),
   PRESENCE_GRACE_SECONDS: positiveInt.default(60),
+  QUEUE_ABANDON_SECONDS: positiveInt.default(300),
 });
 
 export type Config = z.infer<typeof EnvSchema> & {

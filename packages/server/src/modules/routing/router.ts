@@ -5,6 +5,7 @@ import { conversations } from '../conversations/schema.js';
 import type { Appended } from '../conversations/write-path.js';
 import { teamMembers, teams } from '../teams/schema.js';
 import { memberships } from '../users/schema.js';
+import { getWorkspace, workspaceSettings } from '../workspaces/service.js';
 import { DEFAULT_CAPACITY, rankAgents, type Algorithm, type Candidate } from './choose.js';
 import { agentCapacities, agentStates, routingEvents } from './schema.js';
 
@@ -97,12 +98,16 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
           eq(agentCapacities.channel, conversation.channel),
         ),
       );
+    const defaultCapacity =
+      workspaceSettings(await getWorkspace(tx, workspaceId)).defaultCapacities[conversation.channel] ??
+      DEFAULT_CAPACITY[conversation.channel] ??
+      5;
     const candidates: Candidate[] = online.map((agent) => ({
       userId: agent.userId,
       lastAssignedAt: agent.lastAssignedAt,
       proficiency: agent.proficiency,
       load: loads.get(agent.userId) ?? 0,
-      capacity: overrides.find((row) => row.userId === agent.userId)?.capacity ?? DEFAULT_CAPACITY[conversation.channel] ?? 5,
+      capacity: overrides.find((row) => row.userId === agent.userId)?.capacity ?? defaultCapacity,
     }));
     const sticky = await stickyAgent(tx, workspaceId, conversation, team.stickyHours, candidates);
     const ranked = rankAgents(candidates, team.algorithm as Algorithm, team.roundRobinLastUserId);
@@ -150,6 +155,15 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
         details: { fromTeamId: team.id, waitedSeconds },
       });
     }
+    // Assignment is immediate (no accept step yet): the offer and the assignment are one moment.
+    await tx.insert(routingEvents).values({
+      workspaceId,
+      type: 'offered',
+      conversationId: conversation.id,
+      userId: chosen.userId,
+      teamId: conversation.teamId,
+      details: { algorithm: sticky?.userId === chosen.userId ? 'sticky' : team.algorithm },
+    });
     await tx.insert(routingEvents).values({
       workspaceId,
       type: 'assigned',

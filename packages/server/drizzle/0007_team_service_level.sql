@@ -1,0 +1,1 @@
+ALTER TABLE "teams" ADD COLUMN "service_level_target_seconds" integer;
