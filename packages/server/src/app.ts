@@ -33,6 +33,8 @@ import { routingRuleRoutes } from './modules/routing/rule-routes.js';
 import { routingRoutes } from './modules/routing/routes.js';
 import { cannedRoutes } from './modules/canned/routes.js';
 import { dispositionRoutes } from './modules/dispositions/routes.js';
+import { subscribeWallboard, wallboardSocketHandler } from './modules/wallboard/notifier.js';
+import { wallboardRoutes } from './modules/wallboard/routes.js';
 import { demoRoutes } from './demo/routes.js';
 import type { AppContext } from './platform/context.js';
 import { registerErrorHandling } from './platform/errors.js';
@@ -103,6 +105,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(routingRuleRoutes(ctx));
       await api.register(cannedRoutes(ctx));
       await api.register(dispositionRoutes(ctx));
+      await api.register(wallboardRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );
@@ -114,7 +117,9 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   registerMergeParticipant(moveVisitors);
   ctx.connectors.register(widgetConnector(ctx.realtime));
   subscribeDelivery(ctx);
-  registerAgentGateway(ctx, [conversationSocketHandler(ctx), presenceSocketHandler(ctx)]);
+  const wallboard = subscribeWallboard(ctx);
+  app.addHook('onClose', async () => wallboard.stop());
+  registerAgentGateway(ctx, [conversationSocketHandler(ctx), presenceSocketHandler(ctx), wallboardSocketHandler()]);
   registerWidgetGateway(ctx);
   ctx.routing.registerCustomerPresence('widget', (workspaceId, customerIds, seconds) =>
     widgetCustomersGone(ctx, workspaceId, customerIds, seconds),
