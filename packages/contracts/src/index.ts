@@ -7,3 +7,6 @@ export * from './conversations.js';
 export * from './inboxes.js';
 export * from './widget.js';
 export * from './wechat.js';
+export * from './canned-responses.js';
+export * from './dispositions.js';
+export * from './supervision.js';

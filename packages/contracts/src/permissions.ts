@@ -28,6 +28,11 @@ export const PERMISSIONS = {
   'conversations.manage': ['admin', 'supervisor', 'agent'],
   'presence.set': ['admin', 'supervisor', 'agent'],
   'routing.manage': ['admin', 'supervisor'],
+  'canned.read': ['admin', 'supervisor', 'agent'],
+  'canned.manage': ['admin', 'supervisor'],
+  'dispositions.read': ['admin', 'supervisor', 'agent'],
+  'dispositions.manage': ['admin', 'supervisor'],
+  'wallboard.read': ['admin', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -81,6 +81,9 @@ export const WidgetCsat = z.object({
   rating: z.number().int().min(1).max(5),
   comment: z.string().max(2000).default(''),
 });
+/** The visitor ends the chat (“结束对话”); one still waiting for an agent counts as abandoned. */
+export const WidgetEndConversation = z.object({ conversationId: Id });
+
 export const WidgetOfflineMessage = z.object({
   clientMessageId: z.string().min(1).max(100),
   name: z.string().max(100).optional(),

@@ -17,12 +17,29 @@ const IanaTimezone = z
     }
   }, 'not an IANA time zone such as Asia/Shanghai');
 
+const CapacityChannel = z.enum(['widget', 'email', 'sms', 'wechat', 'wecom', 'api', 'voice']);
+
+/** Settings the console and routing read; every one has a default. */
+export const WorkspaceSettings = z.object({
+  /** Answered within this many seconds of starting to wait counts toward the service level (teams may override). */
+  serviceLevelTargetSeconds: z.number().int(),
+  /** Open conversations an agent takes at once, per channel (agents may have overrides). */
+  defaultCapacities: z.record(CapacityChannel, z.number().int()),
+});
+export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>;
+
+export const DEFAULT_WORKSPACE_SETTINGS: WorkspaceSettings = {
+  serviceLevelTargetSeconds: 60,
+  defaultCapacities: { widget: 5, email: 20, sms: 5, wechat: 5, wecom: 5, api: 5, voice: 1 },
+};
+
 export const Workspace = z.object({
   id: Id,
   name: z.string(),
   slug: z.string(),
   timezone: z.string(),
   locale: Locale,
+  settings: WorkspaceSettings,
   createdAt: Timestamp,
 });
 
@@ -44,6 +61,9 @@ export const UpdateWorkspaceRequest = z
     name: z.string().trim().min(1).max(100),
     timezone: IanaTimezone,
     locale: Locale,
+    serviceLevelTargetSeconds: z.number().int().min(1).max(86_400),
+    /** Only the channels named change. */
+    defaultCapacities: z.partialRecord(CapacityChannel, z.number().int().min(0).max(100)),
   })
   .partial()
   .refine((value) => Object.keys(value).length > 0, 'nothing to update');
@@ -109,6 +129,8 @@ export const Team = z.object({
   overflowAfterSeconds: z.number().int().nullable(),
   stickyHours: z.number().int(),
   businessHours: BusinessHours.nullable(),
+  /** Service-level target of this team; null: the workspace default. */
+  serviceLevelTargetSeconds: z.number().int().nullable(),
   memberIds: z.array(Id),
   members: z.array(z.object({ userId: Id, proficiency: z.number().int() })),
   createdAt: Timestamp,
@@ -135,6 +157,8 @@ export const UpdateTeamRequest = z
       .max(24 * 90),
     /** null: always open. */
     businessHours: BusinessHours.nullable(),
+    /** null: use the workspace's default target. */
+    serviceLevelTargetSeconds: z.number().int().min(1).max(86_400).nullable(),
   })
   .partial()
   .refine((value) => Object.keys(value).length > 0, 'nothing to update');

@@ -21,6 +21,7 @@ import { WechatApi } from './channels/wechat/api.js';
 import { wechatConnector } from './channels/wechat/connector.js';
 import { wechatRoutes } from './channels/wechat/routes.js';
 import { WecomPuller } from './channels/wechat/wecom.js';
+import { widgetCustomersGone } from './channels/widget/presence.js';
 import { moveVisitors } from './channels/widget/visitors.js';
 import { registerAgentGateway } from './modules/auth/agent-gateway.js';
 import { conversationSocketHandler } from './modules/conversations/agent-events.js';
@@ -34,6 +35,10 @@ import { inboxRoutes } from './modules/inboxes/routes.js';
 import { presenceSocketHandler } from './modules/routing/presence-gateway.js';
 import { routingRuleRoutes } from './modules/routing/rule-routes.js';
 import { routingRoutes } from './modules/routing/routes.js';
+import { cannedRoutes } from './modules/canned/routes.js';
+import { dispositionRoutes } from './modules/dispositions/routes.js';
+import { subscribeWallboard, wallboardSocketHandler } from './modules/wallboard/notifier.js';
+import { wallboardRoutes } from './modules/wallboard/routes.js';
 import { demoRoutes } from './demo/routes.js';
 import type { AppContext } from './platform/context.js';
 import { registerErrorHandling } from './platform/errors.js';
@@ -111,6 +116,9 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(routingRoutes(ctx));
       await api.register(routingRuleRoutes(ctx));
       await api.register(wechatRoutes({ ctx, api: wechatApi, passiveWaitMs: ctx.config.WECHAT_PASSIVE_WAIT_MS, puller: wecomPuller }));
+      await api.register(cannedRoutes(ctx));
+      await api.register(dispositionRoutes(ctx));
+      await api.register(wallboardRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );
@@ -124,7 +132,12 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   ctx.connectors.register(wechatConnector(ctx, wechatApi, 'wechat'));
   ctx.connectors.register(wechatConnector(ctx, wechatApi, 'wecom'));
   subscribeDelivery(ctx);
-  registerAgentGateway(ctx, [conversationSocketHandler(ctx), presenceSocketHandler(ctx)]);
+  const wallboard = subscribeWallboard(ctx);
+  app.addHook('onClose', async () => wallboard.stop());
+  registerAgentGateway(ctx, [conversationSocketHandler(ctx), presenceSocketHandler(ctx), wallboardSocketHandler()]);
   registerWidgetGateway(ctx);
+  ctx.routing.registerCustomerPresence('widget', (workspaceId, customerIds, seconds) =>
+    widgetCustomersGone(ctx, workspaceId, customerIds, seconds),
+  );
   return { app, routes, metrics };
 }

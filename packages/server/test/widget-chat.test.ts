@@ -19,6 +19,8 @@ beforeAll(async () => {
   inboxKey = inbox.body.publicKey;
   inboxId = inbox.body.id;
   agent = await connectAgent(server.url, ws.clients.agent);
+  // The fixture has 已解答; a resolve below uses 已发货 too.
+  await ws.clients.admin.post(`/api/v1/workspaces/${ws.workspaceId}/disposition-codes`, { code: '已发货', label: '已发货' });
 });
 afterAll(async () => {
   agent?.socket.close();

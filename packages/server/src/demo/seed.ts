@@ -2,6 +2,8 @@ import type { Role } from '@huiliu/contracts';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../platform/db/pool.js';
 import { hashPassword } from '../modules/auth/passwords.js';
+import { createCanned } from '../modules/canned/service.js';
+import { createDisposition } from '../modules/dispositions/service.js';
 import { createInbox } from '../modules/inboxes/service.js';
 import { addTeamMember, createTeam } from '../modules/teams/service.js';
 import { addMembership, createUser } from '../modules/users/service.js';
@@ -32,6 +34,47 @@ const DEMO_TEAMS = [
   { name: '技术支持', description: '智能设备的安装、连接与故障排查' },
 ];
 
+/** 快捷回复: what agents of a shop type most often, with variables filled in per conversation. */
+const DEMO_CANNED: { shortcut: string; title: string; text: string; team?: string }[] = [
+  { shortcut: 'hi', title: '问候', text: '{{customer.name}}您好，我是汇流商城客服{{agent.name}}，很高兴为您服务！请问有什么可以帮您？' },
+  { shortcut: 'wait', title: '请稍等', text: '好的，请您稍等，我马上为您查询。' },
+  { shortcut: 'bye', title: '结束语', text: '感谢您的咨询，祝您生活愉快！如有其他问题，欢迎随时联系我们。' },
+  {
+    shortcut: 'ship',
+    title: '发货时间',
+    text: '您好，现货商品一般在付款后 24 小时内发货，预售商品以商品页面标注的时间为准。',
+    team: '售前咨询',
+  },
+  {
+    shortcut: 'refund',
+    title: '退款说明',
+    text: '{{customer.name}}您好，退款申请审核通过后，款项将在 1–3 个工作日内原路退回，请留意到账通知。会话编号：{{conversation.number}}。',
+    team: '售后服务',
+  },
+  {
+    shortcut: 'return',
+    title: '七天无理由退货',
+    text: '本店支持七天无理由退货：请在订单页面点击“申请售后”，选择“退货退款”，商品寄回后我们会尽快处理。',
+    team: '售后服务',
+  },
+  {
+    shortcut: 'reset',
+    title: '设备重置',
+    text: '请长按设备电源键 10 秒，指示灯闪烁后松开，设备即恢复出厂设置，然后重新配网即可。',
+    team: '技术支持',
+  },
+];
+
+/** 处理结果: the wrap-up codes agents choose from. */
+const DEMO_DISPOSITIONS = [
+  { code: 'answered', label: '已解答' },
+  { code: 'order', label: '订单/物流查询' },
+  { code: 'refund', label: '退换货/退款' },
+  { code: 'complaint', label: '投诉' },
+  { code: 'tech', label: '技术故障' },
+  { code: 'spam', label: '无效会话' },
+];
+
 const SEED_LOCK_KEY = 7_426_002;
 export const DEMO_SLUG = 'huiliu-shop';
 
@@ -53,6 +96,14 @@ export async function seedDemoIfEmpty(db: Database): Promise<boolean> {
       await addMembership(tx, { workspaceId: workspace.id, userId: user.id, role: person.role });
       for (const team of person.teams) await addTeamMember(tx, workspace.id, teamIds.get(team)!, user.id);
     }
+    for (const item of DEMO_CANNED)
+      await createCanned(
+        tx,
+        workspace.id,
+        { shortcut: item.shortcut, title: item.title, text: item.text, teamId: item.team ? teamIds.get(item.team)! : null },
+        null,
+      );
+    for (const item of DEMO_DISPOSITIONS) await createDisposition(tx, workspace.id, { ...item, enabled: true });
     await createInbox(tx, workspace.id, {
       kind: 'widget',
       name: '官网在线客服',

@@ -35,6 +35,8 @@ export const CONSTRAINT_MESSAGES: Record<string, string> = {
   workspaces_slug_unique: 'a workspace with this slug already exists',
   users_email_unique: 'an account with this email already exists',
   teams_workspace_name_unique: 'a team with this name already exists',
+  canned_responses_workspace_shortcut_unique: 'a canned response with this shortcut already exists',
+  disposition_codes_workspace_code_unique: 'a disposition code with this code already exists',
 };
 
 const FASTIFY_CLIENT_ERRORS: Record<string, [string, string]> = {

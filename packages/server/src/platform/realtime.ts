@@ -8,7 +8,7 @@ export interface Realtime {
   /** The HTTP server Fastify and Socket.IO share (one port). */
   httpServer: http.Server;
   io: Server;
-  /** Agents, supervisors and admins (session cookie). Rooms: `ws:<workspaceId>`, `user:<userId>`, `conv:<id>` (subscribed). */
+  /** Agents, supervisors and admins (session cookie). Rooms: `ws:<workspaceId>`, `user:<userId>`, `conv:<id>` (subscribed), `wallboard:<workspaceId>` (supervisors). */
   agents: Namespace;
   /** Widget visitors (visitor token). Rooms: `customer:<customerId>`. */
   visitors: Namespace;
@@ -20,6 +20,8 @@ export const rooms = {
   user: (userId: string) => `user:${userId}`,
   customer: (customerId: string) => `customer:${customerId}`,
   conversation: (conversationId: string) => `conv:${conversationId}`,
+  /** Supervisors and admins of the workspace: wallboard updates. */
+  wallboard: (workspaceId: string) => `wallboard:${workspaceId}`,
 };
 
 /**

@@ -104,5 +104,16 @@ export async function createWorkspaceFixture(
   });
   if (rule.status !== 201) throw new Error(`routing rule failed: ${JSON.stringify(rule.body)}`);
   ids.routingRule = rule.body.id;
+  const canned = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/canned-responses`, {
+    shortcut: 'hi',
+    title: '问候',
+    text: '{{customer.name}}您好，我是{{agent.name}}',
+    teamId: team.id,
+  });
+  if (canned.status !== 201) throw new Error(`canned response failed: ${JSON.stringify(canned.body)}`);
+  ids.cannedResponse = canned.body.id;
+  const disposition = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/disposition-codes`, { code: '已解答', label: '已解答' });
+  if (disposition.status !== 201) throw new Error(`disposition code failed: ${JSON.stringify(disposition.body)}`);
+  ids.dispositionCode = disposition.body.id;
   return { workspaceId: workspace.id, slug: workspace.slug, users, teamId: team.id, clients, tokenClients, ids };
 }

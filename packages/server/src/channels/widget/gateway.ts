@@ -1,11 +1,20 @@
-import { WidgetCsat, WidgetOfflineMessage, WidgetRead, WidgetSend, WidgetSync, WidgetTyping, type WidgetAck } from '@huiliu/contracts';
+import {
+  WidgetCsat,
+  WidgetEndConversation,
+  WidgetOfflineMessage,
+  WidgetRead,
+  WidgetSend,
+  WidgetSync,
+  WidgetTyping,
+  type WidgetAck,
+} from '@huiliu/contracts';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { rooms } from '../../platform/realtime.js';
-import { findOpenConversation, markRead, rateConversation } from '../../modules/conversations/commands.js';
+import { endConversationByCustomer, findOpenConversation, markRead, rateConversation } from '../../modules/conversations/commands.js';
 import { publishMessage, publishStatus, publishTyping } from '../../modules/conversations/events.js';
 import { receiveInbound } from '../../modules/conversations/inbound.js';
 import { conversations } from '../../modules/conversations/schema.js';
@@ -14,7 +23,7 @@ import { messagesAfter } from '../../modules/conversations/write-path.js';
 import { addIdentity, updateCustomer } from '../../modules/customers/service.js';
 import { claimAttachments } from '../../modules/files/service.js';
 import { getInbox } from '../../modules/inboxes/service.js';
-import { findVisitorByToken, type VisitorRow } from './visitors.js';
+import { findVisitorByToken, touchVisitor, type VisitorRow } from './visitors.js';
 
 interface VisitorSocketData {
   visitor: VisitorRow;
@@ -80,6 +89,11 @@ export function registerWidgetGateway(ctx: AppContext): void {
   namespace.on('connection', (socket: Socket) => {
     const { visitor } = socket.data as VisitorSocketData;
     void socket.join(rooms.customer(visitor.customerId));
+    // When the customer was last here: a queued conversation whose customer stays gone is abandoned.
+    const touch = () =>
+      void touchVisitor(ctx.db, visitor.id).catch((error: unknown) => ctx.logger.warn({ err: error }, 'could not touch visitor'));
+    touch();
+    socket.on('disconnect', touch);
 
     /** Wraps a handler: validates the payload, answers the ack, never throws into Socket.IO. */
     const handle = <Schema extends z.ZodType, Result>(
@@ -227,6 +241,15 @@ export function registerWidgetGateway(ctx: AppContext): void {
       const appended = await ctx.db.transaction((tx) =>
         rateConversation(tx, visitor.workspaceId, conversation.id, input.rating, input.comment),
       );
+      publishMessage(ctx.realtime, appended.conversation, appended.message);
+      return { conversation: widgetConversationView(appended.conversation) };
+    });
+
+    handle('conversation:end', WidgetEndConversation, async (input) => {
+      const conversation = await ownConversation(input.conversationId);
+      const { appended } = (await ctx.db.transaction((tx) =>
+        endConversationByCustomer(tx, visitor.workspaceId, conversation.id, 'customer_ended'),
+      ))!;
       publishMessage(ctx.realtime, appended.conversation, appended.message);
       return { conversation: widgetConversationView(appended.conversation) };
     });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/db/pool.js';
 import { hashToken, newToken } from '../../platform/secrets.js';
 import { addIdentity, findOrCreateCustomer } from '../../modules/customers/service.js';
@@ -98,4 +98,27 @@ export async function moveVisitors(db: Executor, workspaceId: string, sourceId: 
     .update(widgetVisitors)
     .set({ customerId: targetId })
     .where(and(eq(widgetVisitors.workspaceId, workspaceId), eq(widgetVisitors.customerId, sourceId)));
+}
+
+/** Marks the visitor as seen now (on connecting and on leaving), for telling when a customer has gone. */
+export async function touchVisitor(db: Executor, visitorId: string): Promise<void> {
+  await db
+    .update(widgetVisitors)
+    .set({ lastSeenAt: sql`now()` })
+    .where(eq(widgetVisitors.id, visitorId));
+}
+
+/**
+ * Of these customers, the ones whose every widget visitor was last seen more than `seconds`
+ * ago (the caller checks that no socket of theirs is still connected).
+ */
+export async function customersSeenBefore(db: Executor, workspaceId: string, customerIds: string[], seconds: number): Promise<Set<string>> {
+  if (customerIds.length === 0) return new Set();
+  const rows = await db
+    .select({ customerId: widgetVisitors.customerId })
+    .from(widgetVisitors)
+    .where(and(eq(widgetVisitors.workspaceId, workspaceId), inArray(widgetVisitors.customerId, customerIds)))
+    .groupBy(widgetVisitors.customerId)
+    .having(sql`max(${widgetVisitors.lastSeenAt}) < now() - make_interval(secs => ${seconds})`);
+  return new Set(rows.map((row) => row.customerId));
 }

@@ -4,6 +4,7 @@ import { writeOutbox } from '../../platform/outbox/outbox.js';
 import { activeRole, type Executor } from '../users/service.js';
 import { teams } from '../teams/schema.js';
 import { queuePriorityOf } from '../routing/queue.js';
+import { recordRoutingEvent } from '../routing/events.js';
 import { decideRouting, recordRuleMatch } from '../routing/rules.js';
 import { conversations, messages } from './schema.js';
 import type { ConversationRow } from './views.js';
@@ -45,6 +46,8 @@ export async function createConversation(
     })
     .returning();
   if (decision) await recordRuleMatch(db, input.workspaceId, row!.id, decision);
+  if (state === 'queued')
+    await recordRoutingEvent(db, { workspaceId: input.workspaceId, type: 'queued', conversationId: row!.id, teamId: row!.teamId });
   await writeOutbox(db, input.workspaceId, 'conversation.created', {
     conversationId: row!.id,
     inboxId: row!.inboxId,
@@ -160,9 +163,46 @@ export async function resolveConversation(
   );
 }
 
+/**
+ * The customer ends the conversation (or left and never came back). One still waiting for an
+ * agent is *abandoned*: a routing event the wallboard counts. Returns whether it was.
+ */
+export async function endConversationByCustomer(
+  db: Executor,
+  workspaceId: string,
+  conversationId: string,
+  reason: 'customer_ended' | 'customer_gone',
+): Promise<{ appended: Appended; abandoned: boolean } | null> {
+  const current = await lockConversation(db, workspaceId, conversationId);
+  if (current.state === 'resolved') throw conflict('the conversation has already ended');
+  const abandoned = current.state === 'queued' && !current.assigneeId;
+  // A customer gone from a conversation an agent has (by now) taken is the agent's to close.
+  if (reason === 'customer_gone' && !abandoned) return null;
+  if (abandoned) {
+    await recordRoutingEvent(db, {
+      workspaceId,
+      type: 'abandoned',
+      conversationId,
+      teamId: current.teamId,
+      details: { reason, waitedMs: current.queuedAt ? Date.now() - current.queuedAt.getTime() : null },
+    });
+  }
+  const appended = await changeWithEvent(
+    db,
+    workspaceId,
+    conversationId,
+    { type: 'system', id: null, name: null },
+    { type: 'resolved', disposition: null, endedBy: 'customer', reason },
+    { state: 'resolved', resolvedAt: sql`now()` },
+  );
+  return { appended, abandoned };
+}
+
 export async function reopenConversation(db: Executor, workspaceId: string, conversationId: string, actor: Actor) {
   const current = await lockConversation(db, workspaceId, conversationId);
   if (current.state !== 'resolved') throw conflict('the conversation is not resolved');
+  if (!current.assigneeId)
+    await recordRoutingEvent(db, { workspaceId, type: 'queued', conversationId, teamId: current.teamId, details: { reopened: true } });
   return changeWithEvent(
     db,
     workspaceId,

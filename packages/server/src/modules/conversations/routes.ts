@@ -23,6 +23,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { conflict } from '../../platform/errors.js';
 import { memberOf } from '../auth/access.js';
+import { assertDispositionUsable } from '../dispositions/service.js';
 import { claimAttachments } from '../files/service.js';
 import { findUserById } from '../users/service.js';
 import { assignConversation, markRead, reopenConversation, resolveConversation, setPriority, setTags, type Actor } from './commands.js';
@@ -221,8 +222,16 @@ export const conversationRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         );
       },
     );
-    action('resolve', 'Resolve, with an optional wrap-up (disposition code and summary)', ResolveRequest, (tx, ws, id, actor, input) =>
-      resolveConversation(tx, ws, id, actor, input),
+    action(
+      'resolve',
+      'Resolve, with an optional wrap-up (an enabled disposition code of the workspace, and a summary)',
+      ResolveRequest,
+      async (tx, ws, id, actor, input) => {
+        // An unknown conversation is a 404 before a bad code is a 422.
+        await lockConversation(tx, ws, id);
+        if (input.disposition) await assertDispositionUsable(tx, ws, input.disposition);
+        return resolveConversation(tx, ws, id, actor, input);
+      },
     );
     action('reopen', 'Reopen a resolved conversation', z.object({}).default({}), (tx, ws, id, actor) =>
       reopenConversation(tx, ws, id, actor),

@@ -22,6 +22,7 @@ export async function setPresence(db: Executor, workspaceId: string, userId: str
   await db
     .insert(routingEvents)
     .values({ workspaceId, type: 'presence', userId, details: { from: before?.status ?? 'offline', to: status } });
+  await writeOutbox(db, workspaceId, 'routing.presence_changed', { userId, from: before?.status ?? 'offline', to: status });
   if (status === 'online') await writeOutbox(db, workspaceId, 'routing.agent_available', { userId });
   const requeued = status === 'offline' ? await requeueAgentConversations(db, workspaceId, userId, 'agent offline') : [];
   for (const item of requeued) {

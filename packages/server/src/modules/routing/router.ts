@@ -5,6 +5,7 @@ import { conversations } from '../conversations/schema.js';
 import type { Appended } from '../conversations/write-path.js';
 import { teamMembers, teams } from '../teams/schema.js';
 import { memberships } from '../users/schema.js';
+import { getWorkspace, workspaceSettings } from '../workspaces/service.js';
 import { DEFAULT_CAPACITY, rankAgents, type Algorithm, type Candidate } from './choose.js';
 import type { RoutingEvent } from './events.js';
 import { agentCapacities, agentStates, routingEvents } from './schema.js';
@@ -128,6 +129,15 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
           details: { fromTeamId: team.id, waitedSeconds },
         });
       }
+      // Assignment is immediate (no accept step yet): the offer and the assignment are one moment.
+      events.push({
+        workspaceId,
+        type: 'offered',
+        conversationId: conversation.id,
+        userId: chosen.userId,
+        teamId: conversation.teamId,
+        details: { algorithm: sticky?.userId === chosen.userId ? 'sticky' : team.algorithm },
+      });
       events.push({
         workspaceId,
         type: 'assigned',
@@ -162,6 +172,8 @@ class AgentPools {
   private readonly loads = new Map<string, number>();
   private readonly idle = new Map<string, Date>();
   private readonly rotation = new Map<string, string>();
+  /** The workspace's default capacities per channel, read once per batch. */
+  private defaults: Partial<Record<string, number>> | undefined;
 
   constructor(
     private readonly tx: Tx,
@@ -273,11 +285,13 @@ class AgentPools {
           sql`${agentCapacities.channel} = ${channel}`,
         ),
       );
+    this.defaults ??= workspaceSettings(await getWorkspace(this.tx, this.workspaceId)).defaultCapacities;
+    const defaultCapacity = this.defaults[channel] ?? DEFAULT_CAPACITY[channel] ?? 5;
     return online.map((agent) => ({
       ...agent,
       lastAssignedAt: this.idle.get(agent.userId) ?? agent.lastAssignedAt,
       load: this.loads.get(`${agent.userId}:${channel}`) ?? loads.get(agent.userId) ?? 0,
-      capacity: overrides.find((row) => row.userId === agent.userId)?.capacity ?? DEFAULT_CAPACITY[channel] ?? 5,
+      capacity: overrides.find((row) => row.userId === agent.userId)?.capacity ?? defaultCapacity,
     }));
   }
 }

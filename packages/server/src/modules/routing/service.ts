@@ -2,6 +2,7 @@ import type { AppContext } from '../../platform/context.js';
 import { publishMessage } from '../conversations/events.js';
 import { workspacesWithQueue } from '../conversations/queries.js';
 import { rooms } from '../../platform/realtime.js';
+import { abandonGoneCustomers, type CustomersGone } from './abandon.js';
 import { replyIfClosed } from './closed-reply.js';
 import { recordRoutingEvent } from './events.js';
 import { queuePositions } from './queue-position.js';
@@ -29,8 +30,14 @@ export class RoutingService {
   private readonly again = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly presence = new Map<string, CustomersGone>();
 
-  constructor(private readonly ctx: Pick<AppContext, 'db' | 'pool' | 'realtime' | 'outbox' | 'logger'>) {}
+  constructor(private readonly ctx: Pick<AppContext, 'config' | 'db' | 'pool' | 'realtime' | 'outbox' | 'logger'>) {}
+
+  /** A channel that can tell when its customers have gone (the widget) lets the sweep abandon their waiting conversations. */
+  registerCustomerPresence(channel: string, gone: CustomersGone): void {
+    this.presence.set(channel, gone);
+  }
 
   start(): void {
     for (const topic of WAKE_TOPICS) this.ctx.outbox.subscribe(topic, async (event) => this.wake(event.workspaceId));
@@ -104,6 +111,20 @@ export class RoutingService {
 
   private async sweep(): Promise<void> {
     const workspaces = await workspacesWithQueue(this.ctx.db).catch(() => [] as string[]);
-    for (const workspaceId of workspaces) this.wake(workspaceId);
+    for (const workspaceId of workspaces) {
+      await this.abandon(workspaceId);
+      this.wake(workspaceId);
+    }
+  }
+
+  /** Ends the waiting conversations of customers gone longer than QUEUE_ABANDON_SECONDS. */
+  async abandon(workspaceId: string): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const changed = await abandonGoneCustomers(this.ctx.db, workspaceId, this.ctx.config.QUEUE_ABANDON_SECONDS, this.presence);
+      for (const appended of changed) publishMessage(this.ctx.realtime, appended.conversation, appended.message);
+    } catch (error) {
+      this.ctx.logger.error({ err: error, workspaceId }, 'abandonment sweep failed');
+    }
   }
 }

@@ -24,6 +24,8 @@ export const teams = pgTable(
     stickyHours: integer('sticky_hours').notNull().default(72),
     /** Opening hours (time zone, weekly intervals, holidays); null means always open. */
     businessHours: jsonb('business_hours').$type<BusinessHours>(),
+    /** Service-level target in seconds for the wallboard; null: the workspace default. */
+    serviceLevelTargetSeconds: integer('service_level_target_seconds'),
     createdAt: createdAt(),
   },
   (table) => [uniqueIndex('teams_workspace_name_unique').on(table.workspaceId, table.name)],

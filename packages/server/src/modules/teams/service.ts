@@ -22,6 +22,7 @@ const teamColumns = {
   overflowAfterSeconds: teams.overflowAfterSeconds,
   stickyHours: teams.stickyHours,
   businessHours: teams.businessHours,
+  serviceLevelTargetSeconds: teams.serviceLevelTargetSeconds,
   createdAt: teams.createdAt,
   memberIds,
   members,
@@ -36,6 +37,7 @@ type TeamRow = {
   overflowAfterSeconds: number | null;
   stickyHours: number;
   businessHours: BusinessHours | null;
+  serviceLevelTargetSeconds: number | null;
   createdAt: Date;
   memberIds: string[];
   members: { userId: string; proficiency: number }[];
@@ -75,7 +77,17 @@ export async function updateTeam(
   workspaceId: string,
   teamId: string,
   input: Partial<
-    Pick<TeamRow, 'name' | 'description' | 'algorithm' | 'overflowTeamId' | 'overflowAfterSeconds' | 'stickyHours' | 'businessHours'>
+    Pick<
+      TeamRow,
+      | 'name'
+      | 'description'
+      | 'algorithm'
+      | 'overflowTeamId'
+      | 'overflowAfterSeconds'
+      | 'stickyHours'
+      | 'businessHours'
+      | 'serviceLevelTargetSeconds'
+    >
   >,
 ) {
   if (input.overflowTeamId === teamId) throw new AppError(422, 'overflow_to_self', 'a team cannot overflow to itself');

@@ -1,3 +1,4 @@
+import { DEFAULT_WORKSPACE_SETTINGS, type WorkspaceSettings } from '@huiliu/contracts';
 import { eq, sql } from 'drizzle-orm';
 import { notFound } from '../../platform/errors.js';
 import type { Executor } from '../users/service.js';
@@ -5,12 +6,22 @@ import { workspaces } from './schema.js';
 
 export type WorkspaceRow = typeof workspaces.$inferSelect;
 
+/** The stored settings over the defaults: a setting never set reads as its default. */
+export function workspaceSettings(row: Pick<WorkspaceRow, 'settings'>): WorkspaceSettings {
+  const stored = row.settings as Partial<WorkspaceSettings>;
+  return {
+    serviceLevelTargetSeconds: stored.serviceLevelTargetSeconds ?? DEFAULT_WORKSPACE_SETTINGS.serviceLevelTargetSeconds,
+    defaultCapacities: { ...DEFAULT_WORKSPACE_SETTINGS.defaultCapacities, ...stored.defaultCapacities },
+  };
+}
+
 export const workspaceView = (row: WorkspaceRow) => ({
   id: row.id,
   name: row.name,
   slug: row.slug,
   timezone: row.timezone,
   locale: row.locale,
+  settings: workspaceSettings(row),
   createdAt: row.createdAt.toISOString(),
 });
 
@@ -28,11 +39,25 @@ export async function createWorkspace(db: Executor, input: { name: string; slug:
 export async function updateWorkspace(
   db: Executor,
   workspaceId: string,
-  input: { name?: string; timezone?: string; locale?: 'zh-CN' | 'en' },
+  input: {
+    name?: string;
+    timezone?: string;
+    locale?: 'zh-CN' | 'en';
+    serviceLevelTargetSeconds?: number;
+    defaultCapacities?: Partial<WorkspaceSettings['defaultCapacities']>;
+  },
 ) {
+  const { serviceLevelTargetSeconds, defaultCapacities, ...columns } = input;
+  const current = await getWorkspace(db, workspaceId);
+  const stored = current.settings as Partial<WorkspaceSettings>;
+  const settings = {
+    ...stored,
+    ...(serviceLevelTargetSeconds !== undefined ? { serviceLevelTargetSeconds } : {}),
+    ...(defaultCapacities ? { defaultCapacities: { ...stored.defaultCapacities, ...defaultCapacities } } : {}),
+  };
   const [row] = await db
     .update(workspaces)
-    .set({ ...input, updatedAt: sql`now()` })
+    .set({ ...columns, settings, updatedAt: sql`now()` })
     .where(eq(workspaces.id, workspaceId))
     .returning();
   if (!row) throw notFound('workspace');

@@ -12,3 +12,5 @@ export * from '../../channels/widget/schema.js';
 export * from '../outbox/schema.js';
 export * from '../../modules/routing/schema.js';
 export * from '../../channels/wechat/schema.js';
+export * from '../../modules/canned/schema.js';
+export * from '../../modules/dispositions/schema.js';
