@@ -5,6 +5,7 @@ import { fingerprint } from './support/database.js';
 import { createWorkspaceFixture, type WorkspaceFixture } from './support/fixtures.js';
 import type { HttpResponse } from './support/http.js';
 import { fillPath, jsonSchemaOf, pathParams, randomParam, sampleOf, wrongTypes } from './support/samples.js';
+import { WALKS_EVERY_ROUTE } from './support/timeouts.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 const BODY_LIMIT = 64 * 1024;
@@ -25,7 +26,7 @@ const hasBody = (route: RouteEntry) => ['POST', 'PUT', 'PATCH'].includes(route.m
  * always a 4xx with the error shape, never a 500, and the database unchanged.
  */
 describe('bad input on every route', () => {
-  it('is refused with a clear 4xx and changes nothing stored', async () => {
+  it('is refused with a clear 4xx and changes nothing stored', WALKS_EVERY_ROUTE, async () => {
     const before = await fingerprint(server.database.url);
     const failures: string[] = [];
     let checked = 0;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspaceFixture, PASSWORD, type WorkspaceFixture } from './support/fixtures.js';
 import { HttpClient } from './support/http.js';
 import { fillPath, randomParam } from './support/samples.js';
+import { WALKS_EVERY_ROUTE } from './support/timeouts.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -27,7 +28,7 @@ describe('the permission table', () => {
 });
 
 describe('role matrix, generated from the permission table and the registered routes', () => {
-  it('every route is allowed or refused with 403 exactly as declared, for sessions and API tokens', async () => {
+  it('every route is allowed or refused with 403 exactly as declared, for sessions and API tokens', WALKS_EVERY_ROUTE, async () => {
     expect(server.routes.length).toBeGreaterThan(20);
     const failures: string[] = [];
     let checked = 0;
@@ -59,7 +60,7 @@ describe('role matrix, generated from the permission table and the registered ro
     expect(checked).toBeGreaterThan(100);
   });
 
-  it('refuses every non-public route without credentials', async () => {
+  it('refuses every non-public route without credentials', WALKS_EVERY_ROUTE, async () => {
     const anonymous = new HttpClient(server.url);
     for (const route of server.routes.filter((entry) => entry.access !== 'public')) {
       const response = await anonymous.request(route.method, fillPath(route.url, { workspaceId: ws.workspaceId }, randomParam), undefined);

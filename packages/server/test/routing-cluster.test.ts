@@ -16,6 +16,7 @@ import { runMigrations } from '../src/platform/db/migrate.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { freePort } from './support/ports.js';
 import { spawnServer, type ServerProcess } from './support/process.js';
+import { SLOW_UNDER_LOAD } from './support/timeouts.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const reachable = (url: string) =>
@@ -93,84 +94,88 @@ describe('routing with three processes', () => {
     }
   };
 
-  it('assigns each conversation once, never over capacity, VIP first, by skill; survives offline agents and a killed process', async () => {
-    const inboxes = await Promise.all(
-      teamIds.map((teamId, index) =>
-        createInbox(db, workspaceId, { kind: 'widget', name: `入口${index}`, defaultTeamId: teamId, settings: {} }),
-      ),
-    );
-    // 300 conversations arrive at once, a fifth from VIP customers; nobody is online yet.
-    await Promise.all(
-      Array.from({ length: CONVERSATIONS }, async (_, index) => {
-        const identity = { kind: 'phone' as const, value: `+86150${String(index).padStart(8, '0')}` };
-        if (index % 5 === 0) {
-          const customerId = await findOrCreateCustomer(db, workspaceId, identity);
-          await updateCustomer(db, workspaceId, customerId, { tier: 'vip' });
-        }
-        await receiveInbound(db, { inbox: inboxes[index % 2]!, identity, idempotencyKey: randomUUID(), text: `第${index}位客户` });
-      }),
-    );
+  it(
+    'assigns each conversation once, never over capacity, VIP first, by skill; survives offline agents and a killed process',
+    SLOW_UNDER_LOAD,
+    async () => {
+      const inboxes = await Promise.all(
+        teamIds.map((teamId, index) =>
+          createInbox(db, workspaceId, { kind: 'widget', name: `入口${index}`, defaultTeamId: teamId, settings: {} }),
+        ),
+      );
+      // 300 conversations arrive at once, a fifth from VIP customers; nobody is online yet.
+      await Promise.all(
+        Array.from({ length: CONVERSATIONS }, async (_, index) => {
+          const identity = { kind: 'phone' as const, value: `+86150${String(index).padStart(8, '0')}` };
+          if (index % 5 === 0) {
+            const customerId = await findOrCreateCustomer(db, workspaceId, identity);
+            await updateCustomer(db, workspaceId, customerId, { tier: 'vip' });
+          }
+          await receiveInbound(db, { inbox: inboxes[index % 2]!, identity, idempotencyKey: randomUUID(), text: `第${index}位客户` });
+        }),
+      );
 
-    const agentIds = [...agentTeams.keys()];
-    // Everyone comes online at once; the routers on all three processes start working.
-    await Promise.all(agentIds.map((userId) => db.transaction((tx) => setPresence(tx, workspaceId, userId, 'online'))));
-    // Mid-run: one process is killed, and five agents go offline.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    servers[0]!.child.kill('SIGKILL');
-    const leaving = agentIds.slice(0, 5);
-    for (const userId of leaving) await db.transaction((tx) => setPresence(tx, workspaceId, userId, 'offline'));
+      const agentIds = [...agentTeams.keys()];
+      // Everyone comes online at once; the routers on all three processes start working.
+      await Promise.all(agentIds.map((userId) => db.transaction((tx) => setPresence(tx, workspaceId, userId, 'online'))));
+      // Mid-run: one process is killed, and five agents go offline.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      servers[0]!.child.kill('SIGKILL');
+      const leaving = agentIds.slice(0, 5);
+      for (const userId of leaving) await db.transaction((tx) => setPresence(tx, workspaceId, userId, 'offline'));
 
-    // The survivors fill every slot of the agents still online.
-    const online = agentIds.filter((id) => !leaving.includes(id));
-    const slots = online.reduce((sum, id) => sum + capacity.get(id)!, 0);
-    await until(async () => {
-      const [row] = await sql<{ count: number }>(
-        `SELECT count(*)::int AS count FROM conversations WHERE workspace_id = $1 AND state = 'assigned'`,
+      // The survivors fill every slot of the agents still online.
+      const online = agentIds.filter((id) => !leaving.includes(id));
+      const slots = online.reduce((sum, id) => sum + capacity.get(id)!, 0);
+      await until(async () => {
+        const [row] = await sql<{ count: number }>(
+          `SELECT count(*)::int AS count FROM conversations WHERE workspace_id = $1 AND state = 'assigned'`,
+          [workspaceId],
+        );
+        return row!.count === Math.min(slots, CONVERSATIONS);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+
+      // Replay the event log: concurrent load per agent never exceeds capacity.
+      const events = await sql<{ type: string; conversation_id: string; user_id: string }>(
+        `SELECT type, conversation_id, user_id FROM routing_events WHERE workspace_id = $1 AND type IN ('assigned', 'requeued') ORDER BY id`,
         [workspaceId],
       );
-      return row!.count === Math.min(slots, CONVERSATIONS);
-    });
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-
-    // Replay the event log: concurrent load per agent never exceeds capacity.
-    const events = await sql<{ type: string; conversation_id: string; user_id: string }>(
-      `SELECT type, conversation_id, user_id FROM routing_events WHERE workspace_id = $1 AND type IN ('assigned', 'requeued') ORDER BY id`,
-      [workspaceId],
-    );
-    const holder = new Map<string, string>();
-    const load = new Map<string, number>();
-    for (const event of events) {
-      if (event.type === 'assigned') {
-        expect(holder.has(event.conversation_id), `conversation ${event.conversation_id} assigned twice`).toBe(false);
-        holder.set(event.conversation_id, event.user_id);
-        load.set(event.user_id, (load.get(event.user_id) ?? 0) + 1);
-        expect(load.get(event.user_id)!, `agent ${event.user_id} over capacity`).toBeLessThanOrEqual(capacity.get(event.user_id)!);
-      } else {
-        const from = holder.get(event.conversation_id);
-        expect(from).toBe(event.user_id);
-        holder.delete(event.conversation_id);
-        load.set(from!, load.get(from!)! - 1);
+      const holder = new Map<string, string>();
+      const load = new Map<string, number>();
+      for (const event of events) {
+        if (event.type === 'assigned') {
+          expect(holder.has(event.conversation_id), `conversation ${event.conversation_id} assigned twice`).toBe(false);
+          holder.set(event.conversation_id, event.user_id);
+          load.set(event.user_id, (load.get(event.user_id) ?? 0) + 1);
+          expect(load.get(event.user_id)!, `agent ${event.user_id} over capacity`).toBeLessThanOrEqual(capacity.get(event.user_id)!);
+        } else {
+          const from = holder.get(event.conversation_id);
+          expect(from).toBe(event.user_id);
+          holder.delete(event.conversation_id);
+          load.set(from!, load.get(from!)! - 1);
+        }
       }
-    }
 
-    // End state: nobody offline holds anything; every assignment respects skills; VIPs first per team.
-    const conversations = await sql<{ id: string; team_id: string; assignee_id: string | null; state: string; queue_priority: number }>(
-      `SELECT id, team_id, assignee_id, state, queue_priority FROM conversations WHERE workspace_id = $1`,
-      [workspaceId],
-    );
-    for (const conversation of conversations) {
-      if (!conversation.assignee_id) continue;
-      expect(leaving).not.toContain(conversation.assignee_id);
-      expect(agentTeams.get(conversation.assignee_id)!.has(conversation.team_id)).toBe(true);
-      expect(conversation.state).toBe('assigned');
-    }
-    for (const teamId of teamIds) {
-      const team = conversations.filter((conversation) => conversation.team_id === teamId);
-      const waitingVip = team.filter((conversation) => conversation.queue_priority >= 100 && !conversation.assignee_id);
-      const servedNormal = team.filter((conversation) => conversation.queue_priority < 100 && conversation.assignee_id);
-      if (servedNormal.length > 0) expect(waitingVip).toHaveLength(0);
-    }
-    expect(servers[1]!.child.exitCode).toBeNull();
-    expect(servers[2]!.child.exitCode).toBeNull();
-  });
+      // End state: nobody offline holds anything; every assignment respects skills; VIPs first per team.
+      const conversations = await sql<{ id: string; team_id: string; assignee_id: string | null; state: string; queue_priority: number }>(
+        `SELECT id, team_id, assignee_id, state, queue_priority FROM conversations WHERE workspace_id = $1`,
+        [workspaceId],
+      );
+      for (const conversation of conversations) {
+        if (!conversation.assignee_id) continue;
+        expect(leaving).not.toContain(conversation.assignee_id);
+        expect(agentTeams.get(conversation.assignee_id)!.has(conversation.team_id)).toBe(true);
+        expect(conversation.state).toBe('assigned');
+      }
+      for (const teamId of teamIds) {
+        const team = conversations.filter((conversation) => conversation.team_id === teamId);
+        const waitingVip = team.filter((conversation) => conversation.queue_priority >= 100 && !conversation.assignee_id);
+        const servedNormal = team.filter((conversation) => conversation.queue_priority < 100 && conversation.assignee_id);
+        if (servedNormal.length > 0) expect(waitingVip).toHaveLength(0);
+      }
+      expect(servers[1]!.child.exitCode).toBeNull();
+      expect(servers[2]!.child.exitCode).toBeNull();
+    },
+  );
 });

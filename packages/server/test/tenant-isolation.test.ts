@@ -3,6 +3,7 @@ import { fingerprint } from './support/database.js';
 import { createWorkspaceFixture, type WorkspaceFixture } from './support/fixtures.js';
 import type { HttpClient } from './support/http.js';
 import { fillPath, jsonSchemaOf, mentionsUuid, pathParams, sampleOf } from './support/samples.js';
+import { WALKS_EVERY_ROUTE } from './support/timeouts.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -29,7 +30,7 @@ describe('tenant isolation on every route', () => {
     ['token', home.tokenClients.admin],
   ];
 
-  it('another workspace id in the path is a 404 for every route', async () => {
+  it('another workspace id in the path is a 404 for every route', WALKS_EVERY_ROUTE, async () => {
     const before = await fingerprint(server.database.url);
     const failures: string[] = [];
     for (const route of workspaceRoutes()) {
@@ -47,7 +48,7 @@ describe('tenant isolation on every route', () => {
     expect(await fingerprint(server.database.url)).toEqual(before);
   });
 
-  it("another workspace's entity ids, in the path or the body, are a 404 within your own workspace", async () => {
+  it("another workspace's entity ids, in the path or the body, are a 404 within your own workspace", WALKS_EVERY_ROUTE, async () => {
     const before = await fingerprint(server.database.url);
     const failures: string[] = [];
     let checked = 0;
@@ -71,7 +72,7 @@ describe('tenant isolation on every route', () => {
     expect(await fingerprint(server.database.url)).toEqual(before);
   });
 
-  it("lists in your workspace never contain another workspace's ids", async () => {
+  it("lists in your workspace never contain another workspace's ids", WALKS_EVERY_ROUTE, async () => {
     for (const route of workspaceRoutes().filter((entry) => entry.method === 'GET' && pathParams(entry.url).length === 1)) {
       const response = await home.clients.admin.get(fillPath(route.url, { workspaceId: home.workspaceId }, () => ''));
       expect(response.status, route.url).toBe(200);
