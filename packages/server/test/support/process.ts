@@ -18,7 +18,7 @@ export interface ServerProcess {
  * Runs `main.ts` as its own process, as `npm start` would (from TypeScript sources, with
  * the `source` export condition for the contracts package), and waits for its banner.
  */
-export async function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function spawnServer(env: Record<string, string>, timeoutMs = 150_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN], {
     cwd: serverRoot,
     env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
