@@ -264,7 +264,7 @@ describe('WeChat Official Account inbox', () => {
     }, 'failed');
     expect(failed.failureReason).toContain('45047');
     // Five more go out (the quota), the sixth is refused without calling WeChat.
-    const ids = [];
+    const ids: string[] = [];
     for (let index = 0; index < 6; index++) ids.push(await reply(conversationId, `回复 ${index}`));
     const rows = await until(async () => {
       const all = await Promise.all(ids.map(messageRow));
