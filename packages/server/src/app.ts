@@ -95,10 +95,10 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
 
   const wechatApi = new WechatApi(ctx.db, { wechatBase: ctx.config.WECHAT_API_BASE, wecomBase: ctx.config.WECOM_API_BASE });
   const wecomPuller = new WecomPuller(ctx, wechatApi);
-  app.addHook(
-    'onReady',
-    async () => void wecomPuller.resumePending().catch((error: unknown) => ctx.logger.warn({ err: error }, 'WeCom resume failed')),
-  );
+  app.addHook('onReady', async () => {
+    void wecomPuller.resumePending().catch((error: unknown) => ctx.logger.warn({ err: error }, 'WeCom resume failed'));
+    wecomPuller.startSweeping();
+  });
   app.addHook('onClose', () => wecomPuller.stop());
 
   await app.register(

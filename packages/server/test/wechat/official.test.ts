@@ -226,6 +226,86 @@ describe('WeChat Official Account inbox', () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(png)).toBe(true);
   });
 
+  it('uploads an agent image as temporary media and sends it by media_id', async () => {
+    const user = openId();
+    await driver.post(WechatDriver.text(user, '看看图', msgId()));
+    const conversationId = (await conversationOf(user))!;
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(100)]);
+    const form = new FormData();
+    form.append('file', new Blob([png], { type: 'image/png' }), '示意图.png');
+    const uploaded = await fetch(`${server.url}/api/v1/workspaces/${ws.workspaceId}/files`, {
+      method: 'POST',
+      headers: { cookie: ws.clients.admin.cookie! },
+      body: form,
+    });
+    expect(uploaded.status).toBe(201);
+    const attachment = (await uploaded.json()) as { id: string };
+    const response = await ws.clients.admin.post(`/api/v1/workspaces/${ws.workspaceId}/conversations/${conversationId}/messages`, {
+      text: '请看图片',
+      attachmentIds: [attachment.id],
+    });
+    expect(response.status).toBe(201);
+    await until(async () => (await messageRow(response.body.id)).delivery === 'delivered', 'delivered');
+    const sent = double.sentOf('custom.send').filter((record) => record.body.touser === user);
+    expect(sent.map((record) => record.body.msgtype)).toEqual(['text', 'image']);
+    const mediaId = (sent[1]!.body.image as { media_id: string }).media_id;
+    expect(mediaId).toMatch(/^MEDIA_/);
+  });
+
+  it('marks a reply failed on 45047 (quota) and enforces the quota itself before asking WeChat', async () => {
+    const user = openId();
+    await driver.post(WechatDriver.text(user, '多问几句', msgId()));
+    const conversationId = (await conversationOf(user))!;
+    double.failNext('custom.send', 45047);
+    const first = await reply(conversationId, '第一条');
+    const failed = await until(async () => {
+      const row = await messageRow(first);
+      return row.delivery === 'failed' ? row : undefined;
+    }, 'failed');
+    expect(failed.failureReason).toContain('45047');
+    // Five more go out (the quota), the sixth is refused without calling WeChat.
+    const ids: string[] = [];
+    for (let index = 0; index < 6; index++) ids.push(await reply(conversationId, `回复 ${index}`));
+    const rows = await until(async () => {
+      const all = await Promise.all(ids.map(messageRow));
+      return all.every((row) => row.delivery !== 'sent') ? all : undefined;
+    }, 'all settled');
+    expect(rows.map((row) => row.delivery)).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'delivered', 'failed']);
+    expect(rows[5]!.failureReason).toContain('45047');
+    expect(double.sentOf('custom.send').filter((record) => record.body.touser === user)).toHaveLength(5);
+    const window = await ws.clients.agent.get(`/api/v1/workspaces/${ws.workspaceId}/conversations/${conversationId}/wechat-window`);
+    expect(window.body).toMatchObject({ windowOpen: true, remaining: 0 });
+    // The customer writes again: the quota starts over.
+    await driver.post(WechatDriver.text(user, '还有一个问题', msgId()));
+    const again = await ws.clients.agent.get(`/api/v1/workspaces/${ws.workspaceId}/conversations/${conversationId}/wechat-window`);
+    expect(again.body).toMatchObject({ windowOpen: true, remaining: 5 });
+  });
+
+  it('works in compatible and plain mode too', async () => {
+    const patch = async (mode: string) =>
+      expect((await ws.clients.admin.patch(`/api/v1/workspaces/${ws.workspaceId}/wechat-inboxes/${inboxId}`, { mode })).status).toBe(200);
+    try {
+      await patch('compatible');
+      const compatible = new WechatDriver({ ...driver.account, mode: 'compatible' });
+      const user = openId();
+      const encrypted = await compatible.post(WechatDriver.event(user, 'subscribe'));
+      expect(encrypted.body).toContain('<Encrypt>');
+      expect(parseXml(compatible.openReply(encrypted.body))).toMatchObject({ ToUserName: user, MsgType: 'text' });
+      const plainInCompatible = await compatible.post(WechatDriver.text(user, '明文也可以', msgId()), { mode: 'plain' });
+      expect(plainInCompatible).toEqual({ status: 200, body: 'success' });
+      await patch('plain');
+      const plain = new WechatDriver({ ...driver.account, mode: 'plain' });
+      const greeting = await plain.post(WechatDriver.event(openId(), 'subscribe'));
+      expect(greeting.body).not.toContain('<Encrypt>');
+      expect(parseXml(greeting.body)).toMatchObject({ MsgType: 'text', Content: '欢迎关注汇流商城！回复“转人工”联系客服。' });
+      expect((await plain.post(WechatDriver.text(openId(), 'x', msgId()), { tamper: 'signature' })).status).toBe(401);
+    } finally {
+      await patch('safe');
+    }
+    const secret = await ws.clients.admin.get(`/api/v1/workspaces/${ws.workspaceId}/wechat-inboxes/${inboxId}`);
+    expect(JSON.stringify(secret.body)).not.toContain(SECRET);
+  });
+
   it('refuses bad callbacks with a 4xx, stores nothing and logs them', async () => {
     const count = async () => (await server.ctx.db.select({ id: messages.id }).from(messages)).length;
     const before = await count();

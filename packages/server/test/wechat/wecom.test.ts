@@ -140,6 +140,67 @@ describe('WeCom customer service inbox', () => {
     });
   });
 
+  it('handles msg_send_fail, recalls and session changes from the pull', async () => {
+    double.queueKf(KFID, [textFrom('wmUserB', '这条我要撤回')]);
+    await driver.wecomNotice(KFID);
+    const recalled = await until(async () => {
+      const rows = await server.ctx.db.select().from(messages).where(eq(messages.text, '这条我要撤回'));
+      return rows[0];
+    }, 'inbound');
+    const reply = await ws.clients.agent.post(`/api/v1/workspaces/${ws.workspaceId}/conversations/${recalled.conversationId}/messages`, {
+      text: '稍等',
+    });
+    await until(async () => double.sentOf('kf.send_msg').find((record) => record.body.touser === 'wmUserB'), 'sent');
+    const recallMsgId = recalled.idempotencyKey!.split(':').pop()!;
+    const event = (msgid: string, body: Record<string, unknown>) => ({
+      msgid,
+      open_kfid: KFID,
+      send_time: Math.floor(Date.now() / 1000),
+      origin: 4,
+      msgtype: 'event',
+      event: { open_kfid: KFID, external_userid: 'wmUserB', ...body },
+    });
+    double.queueKf(KFID, [
+      event('EVT_fail_1', { event_type: 'msg_send_fail', fail_msgid: (reply.body.id as string).replaceAll('-', ''), fail_type: 10 }),
+      event('EVT_recall_1', { event_type: 'recall_msg', recall_msgid: recallMsgId }),
+      event('EVT_status_1', { event_type: 'session_status_change', change_type: 3 }),
+    ]);
+    await driver.wecomNotice(KFID);
+    const failed = await until(async () => {
+      const [row] = await server.ctx.db.select().from(messages).where(eq(messages.id, reply.body.id));
+      return row!.delivery === 'failed' ? row : undefined;
+    }, 'failed');
+    expect(failed!.failureReason).toContain('fail_type 10');
+    const events = await until(async () => {
+      const rows = await server.ctx.db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.conversationId, recalled.conversationId), eq(messages.kind, 'event')));
+      const found = rows.filter((row) => row.event?.type === 'recalled');
+      return found.length ? found : undefined;
+    }, 'recall event');
+    expect(events[0]!.event).toEqual({ type: 'recalled', messageId: recalled.id });
+    const log = await ws.clients.admin.get(`/api/v1/workspaces/${ws.workspaceId}/wechat-inboxes/${inboxId}/log?limit=200`);
+    expect(log.body.items.map((item: { operation: string }) => item.operation)).toEqual(
+      expect.arrayContaining(['kf.event.session_status_change', 'kf.notice', 'kf.sync_msg', 'kf.send_msg', 'token']),
+    );
+  });
+
+  it('refuses a notice with a bad signature or for another CorpID, and stores nothing', async () => {
+    const syncs = double.syncCalls;
+    const wrongToken = new WechatDriver({ ...driver.account, token: 'otherToken' });
+    expect((await wrongToken.wecomNotice(KFID)).status).toBe(401);
+    const otherCorp = new WechatDriver({ ...driver.account, appId: 'wwSomeoneElse00' });
+    expect((await otherCorp.wecomNotice(KFID)).status).toBe(400);
+    const malformed = await fetch(`${server.url}${callbackPath}?msg_signature=x&timestamp=1&nonce=2`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml' },
+      body: '<xml><Encrypt>',
+    });
+    expect(malformed.status).toBe(400);
+    expect(double.syncCalls).toBe(syncs);
+  });
+
   it('pulls a burst of 2,500 messages across pages, and a restart mid-pull loses and doubles nothing', async () => {
     const before = (await storedWecom()).length;
     const burst = Array.from({ length: 2500 }, (_, index) => textFrom(`wmBurst${index % 50}`, `消息 ${index}`));
@@ -173,7 +234,7 @@ describe('WeCom customer service inbox', () => {
     expect(new Set(texts).size).toBe(2500);
     expect(double.syncCalls - syncsBefore).toBeGreaterThanOrEqual(3);
     const [account] = await server.ctx.db.select().from(wechatAccounts).where(eq(wechatAccounts.inboxId, inboxId));
-    const queued = 1 + 1 + 2500;
+    const queued = 1 + 1 + 1 + 3 + 2500;
     expect(account!.syncCursor).toBe(`C${queued}`);
   }, 600_000);
 });

@@ -68,6 +68,8 @@ interface KfMessage {
 }
 
 const PAGE_LIMIT = 1000;
+/** sync_msg's answer to an expired or unknown notice token. */
+const INVALID_SYNC_TOKEN = 95007;
 
 /**
  * Pulls a WeCom customer-service account's messages with kf/sync_msg: one puller per inbox at
@@ -78,6 +80,7 @@ const PAGE_LIMIT = 1000;
 export class WecomPuller {
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
+  private sweep: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -101,6 +104,14 @@ export class WecomPuller {
     this.running.add(run);
   }
 
+  /** Resumes unfinished pulls now and then every `everyMs` (a failed pull is tried again). */
+  startSweeping(everyMs = 60_000): void {
+    this.sweep = setInterval(() => {
+      this.resumePending().catch((error: unknown) => this.ctx.logger.warn({ err: error }, 'WeCom resume failed'));
+    }, everyMs);
+    this.sweep.unref();
+  }
+
   /** Resumes pulls that were asked for and not finished (e.g. before a restart). */
   async resumePending(): Promise<void> {
     const pending = await this.ctx.db
@@ -112,6 +123,7 @@ export class WecomPuller {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.sweep);
     await Promise.allSettled([...this.running]);
   }
 
@@ -147,7 +159,8 @@ export class WecomPuller {
   }
 
   /** Pulls every page; false when it stopped early (an error or shutdown). */
-  private async pullAll(account: WechatAccount): Promise<boolean> {
+  private async pullAll(start: WechatAccount): Promise<boolean> {
+    let account = start;
     let cursor = account.row.syncCursor ?? '';
     for (;;) {
       if (this.stopped) return false;
@@ -158,6 +171,12 @@ export class WecomPuller {
         voice_format: 0,
         open_kfid: account.row.openKfid,
       });
+      if (result.errcode === INVALID_SYNC_TOKEN && account.row.syncToken) {
+        // The notice's token expired (10 minutes): pull without it.
+        await this.ctx.db.update(wechatAccounts).set({ syncToken: null }).where(eq(wechatAccounts.inboxId, account.inbox.id));
+        account = { ...account, row: { ...account.row, syncToken: null } };
+        continue;
+      }
       if (result.errcode && result.errcode !== 0) return false;
       for (const message of (result.msg_list as KfMessage[] | undefined) ?? []) {
         if (this.stopped) return false;
