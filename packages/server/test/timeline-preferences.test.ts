@@ -41,6 +41,15 @@ describe('customer timeline', () => {
     });
     await ws.clients.agent.post(api(`/conversations/${other.conversation.id}/assign`), { assigneeId: ws.users.agent.id });
     await ws.clients.agent.post(api(`/conversations/${other.conversation.id}/resolve`), { disposition: '已解答' });
+    // Taking a waiting conversation by hand is an `assigned` routing event (it counts as answered on the wallboard).
+    const manual = await queryRows<{ user_id: string; details: { algorithm: string; waitedMs: number } }>(
+      server.database.url,
+      `SELECT user_id, details FROM routing_events WHERE conversation_id = $1 AND type = 'assigned'`,
+      [other.conversation.id],
+    );
+    expect(manual).toHaveLength(1);
+    expect(manual[0]).toMatchObject({ user_id: ws.users.agent.id, details: { algorithm: 'manual' } });
+    expect(manual[0]!.details.waitedMs).toBeGreaterThanOrEqual(0);
     // Controlled start times: the fixture's first, then the app one, then the phone one.
     for (const [id, minutesAgo] of [
       [ws.ids.conversation!, 30],
