@@ -14,6 +14,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
 import { recordAudit } from '../audit/service.js';
 import { memberOf } from '../auth/access.js';
+import { decodeCursor } from '../../platform/http/pagination.js';
 import { customerTimeline } from '../conversations/queries.js';
 import { mergeCustomers } from './merge.js';
 import { getCustomer, listCustomers, updateCustomer } from './service.js';
@@ -67,6 +68,8 @@ export const customerRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       },
       async (request) => {
         const { workspaceId } = memberOf(request);
+        // A cursor this API never returned is a 400, whoever the customer.
+        if (request.query.cursor) decodeCursor(request.query.cursor);
         const customer = await getCustomer(ctx.db, workspaceId, request.params.id);
         return customerTimeline(ctx.db, workspaceId, customer.id, request.query);
       },

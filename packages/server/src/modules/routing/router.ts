@@ -155,29 +155,24 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
         details: { fromTeamId: team.id, waitedSeconds },
       });
     }
-    // Assignment is immediate (no accept step yet): the offer and the assignment are one moment.
-    await tx.insert(routingEvents).values({
-      workspaceId,
-      type: 'offered',
-      conversationId: conversation.id,
-      userId: chosen.userId,
-      teamId: conversation.teamId,
-      details: { algorithm: sticky?.userId === chosen.userId ? 'sticky' : team.algorithm },
-    });
-    await tx.insert(routingEvents).values({
-      workspaceId,
-      type: 'assigned',
-      conversationId: conversation.id,
-      userId: chosen.userId,
-      teamId: conversation.teamId,
-      details: {
-        algorithm: sticky?.userId === chosen.userId ? 'sticky' : team.algorithm,
-        overflow: overflowed,
-        loadBefore: chosen.load,
-        capacity: chosen.capacity,
-        waitedMs: conversation.queuedAt ? Date.now() - conversation.queuedAt.getTime() : null,
+    // Assignment is immediate (no accept step yet): the offer and the assignment are one moment,
+    // written by one statement (rows take their ids in order: offered, then assigned).
+    const algorithm = sticky?.userId === chosen.userId ? 'sticky' : team.algorithm;
+    const event = { workspaceId, conversationId: conversation.id, userId: chosen.userId, teamId: conversation.teamId };
+    await tx.insert(routingEvents).values([
+      { ...event, type: 'offered', details: { algorithm } },
+      {
+        ...event,
+        type: 'assigned',
+        details: {
+          algorithm,
+          overflow: overflowed,
+          loadBefore: chosen.load,
+          capacity: chosen.capacity,
+          waitedMs: conversation.queuedAt ? Date.now() - conversation.queuedAt.getTime() : null,
+        },
       },
-    });
+    ]);
     return { kind: 'assigned', appended, userId: chosen.userId };
   });
 }
