@@ -14,11 +14,44 @@ export const Membership = z.object({
   role: Role,
 });
 
+/** Per-user console settings, stored on the server so they follow the user between browsers. */
+export const UserPreferences = z.object({
+  notifications: z.object({
+    /** Browser (desktop) notifications. */
+    desktop: z.boolean(),
+    /** A sound with each notification. */
+    sound: z.boolean(),
+    /** Notify when a conversation is assigned to me. */
+    onAssignment: z.boolean(),
+    /** Notify when a customer writes in one of my conversations. */
+    onCustomerMessage: z.boolean(),
+  }),
+  /** Enter sends and Shift+Enter makes a new line (false: Ctrl/⌘+Enter sends). */
+  enterToSend: z.boolean(),
+});
+export type UserPreferences = z.infer<typeof UserPreferences>;
+
+export const DEFAULT_USER_PREFERENCES: UserPreferences = {
+  notifications: { desktop: true, sound: true, onAssignment: true, onCustomerMessage: true },
+  enterToSend: true,
+};
+
+/** A change to some preferences; the others keep their values. Unknown keys are refused. */
+export const UserPreferencesUpdate = z
+  .strictObject({
+    notifications: z
+      .strictObject({ desktop: z.boolean(), sound: z.boolean(), onAssignment: z.boolean(), onCustomerMessage: z.boolean() })
+      .partial(),
+    enterToSend: z.boolean(),
+  })
+  .partial();
+
 export const CurrentUser = z.object({
   id: Id,
   email: z.string(),
   name: z.string(),
   locale: Locale,
+  preferences: UserPreferences,
   memberships: z.array(Membership),
 });
 export type CurrentUser = z.infer<typeof CurrentUser>;
@@ -42,7 +75,7 @@ export const PasswordResetConfirm = z.object({
 });
 
 export const UpdateProfileRequest = z
-  .object({ name: z.string().trim().min(1).max(100), locale: Locale })
+  .object({ name: z.string().trim().min(1).max(100), locale: Locale, preferences: UserPreferencesUpdate })
   .partial()
   .refine((value) => Object.keys(value).length > 0, 'nothing to update');
 

@@ -52,3 +52,28 @@ export const MergeCustomersRequest = z.object({
 });
 
 export { Tag };
+
+/**
+ * One entry of a customer's history (客户轨迹), newest first. Conversations now; tickets and calls
+ * will use the same shape with their own `kind`.
+ */
+export const TimelineItem = z.object({
+  kind: z.enum(['conversation', 'ticket', 'call']),
+  id: Id,
+  /** The human-friendly number (#1234). */
+  number: z.number().int().nullable(),
+  channel: z.enum(['widget', 'email', 'sms', 'wechat', 'wecom', 'api', 'voice']),
+  inboxId: Id.nullable(),
+  inboxName: z.string().nullable(),
+  state: z.string(),
+  /** A subject when the channel has one (email), else null. */
+  subject: z.string().nullable(),
+  /** The customer's first message, shortened. */
+  preview: z.string().nullable(),
+  startedAt: Timestamp,
+  endedAt: Timestamp.nullable(),
+  assigneeId: Id.nullable(),
+  assigneeName: z.string().nullable(),
+  teamId: Id.nullable(),
+  disposition: z.string().nullable(),
+});

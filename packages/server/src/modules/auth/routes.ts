@@ -9,6 +9,8 @@ import {
   SessionResponse,
   TokenParams,
   UpdateProfileRequest,
+  DEFAULT_USER_PREFERENCES,
+  type UserPreferences,
 } from '@huiliu/contracts';
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -26,11 +28,27 @@ import { hashPassword, verifyPassword } from './passwords.js';
 import { consumePasswordReset, createPasswordReset, RESET_TTL_MINUTES } from './password-resets.js';
 import { createSession, revokeSessionByToken, revokeUserSessions, SESSION_COOKIE } from './sessions.js';
 
+/** Stored preferences over the defaults. */
+export function preferencesOf(stored: Record<string, unknown>): UserPreferences {
+  const saved = stored as Partial<UserPreferences>;
+  return {
+    notifications: { ...DEFAULT_USER_PREFERENCES.notifications, ...saved.notifications },
+    enterToSend: saved.enterToSend ?? DEFAULT_USER_PREFERENCES.enterToSend,
+  };
+}
+
 export async function currentUser(db: Executor, userId: string) {
   const user = await findUserById(db, userId);
   if (!user) throw unauthorized();
   const memberships = await listMembershipsOfUser(db, userId);
-  return { id: user.id, email: user.email, name: user.name, locale: user.locale, memberships };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    locale: user.locale,
+    preferences: preferencesOf(user.preferences),
+    memberships,
+  };
 }
 
 const errors = { '4xx': ErrorBody };
@@ -106,14 +124,25 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         config: { access: 'authenticated' },
         schema: {
           tags: ['auth'],
-          summary: 'Update your name or interface language',
+          summary: 'Update your name, interface language or console preferences (notifications, enter-to-send)',
           body: UpdateProfileRequest,
           response: { 200: SessionResponse, ...errors },
         },
       },
       async (request) => {
         const { userId } = sessionOf(request);
-        await ctx.db.update(users).set(request.body).where(eq(users.id, userId));
+        const { preferences, ...profile } = request.body;
+        await ctx.db.transaction(async (tx) => {
+          const [user] = await tx.select({ preferences: users.preferences }).from(users).where(eq(users.id, userId)).for('update');
+          const current = preferencesOf(user?.preferences ?? {});
+          const merged = preferences
+            ? { ...current, ...preferences, notifications: { ...current.notifications, ...preferences.notifications } }
+            : undefined;
+          await tx
+            .update(users)
+            .set({ ...profile, ...(merged ? { preferences: merged } : {}) })
+            .where(eq(users.id, userId));
+        });
         return { user: await currentUser(ctx.db, userId), tokenWorkspaceId: null };
       },
     );

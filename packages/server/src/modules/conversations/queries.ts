@@ -1,7 +1,9 @@
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { notFound } from '../../platform/errors.js';
 import { keyset, toPage } from '../../platform/http/pagination.js';
 import { customers } from '../customers/schema.js';
+import { inboxes } from '../inboxes/schema.js';
+import { users } from '../users/schema.js';
 import type { Executor } from '../users/service.js';
 import { conversations, messages } from './schema.js';
 import { conversationView } from './views.js';
@@ -67,4 +69,65 @@ export async function workspacesWithQueue(db: Executor): Promise<string[]> {
     .from(conversations)
     .where(and(eq(conversations.state, 'queued'), isNull(conversations.assigneeId)));
   return rows.map((row) => row.workspaceId);
+}
+
+const PREVIEW_LENGTH = 140;
+
+/**
+ * A customer's conversations on every channel, newest first (keyset-paged), including any still
+ * filed under a customer merged into this one, as timeline items.
+ */
+export async function customerTimeline(db: Executor, workspaceId: string, customerId: string, query: { cursor?: string; limit: number }) {
+  const page = keyset(conversations, query.cursor);
+  const mergedInto = db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.workspaceId, workspaceId), eq(customers.mergedIntoId, customerId)));
+  const rows = await db
+    .select({
+      id: conversations.id,
+      number: conversations.number,
+      channel: conversations.channel,
+      inboxId: conversations.inboxId,
+      inboxName: inboxes.name,
+      state: conversations.state,
+      subject: sql<string | null>`${conversations.context}->>'subject'`,
+      preview: sql<string | null>`(select left(${messages.text}, ${PREVIEW_LENGTH}) from ${messages}
+        where ${messages.conversationId} = ${conversations.id} and ${messages.kind} = 'in' order by ${messages.seq} limit 1)`,
+      createdAt: conversations.createdAt,
+      resolvedAt: conversations.resolvedAt,
+      assigneeId: conversations.assigneeId,
+      assigneeName: users.name,
+      teamId: conversations.teamId,
+      disposition: conversations.disposition,
+    })
+    .from(conversations)
+    .leftJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .leftJoin(users, eq(users.id, conversations.assigneeId))
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        or(eq(conversations.customerId, customerId), inArray(conversations.customerId, mergedInto)),
+        page.where,
+      ),
+    )
+    .orderBy(...page.orderBy)
+    .limit(query.limit + 1);
+  return toPage(rows, query.limit, (row) => ({
+    kind: 'conversation' as const,
+    id: row.id,
+    number: row.number,
+    channel: row.channel,
+    inboxId: row.inboxId,
+    inboxName: row.inboxName,
+    state: row.state,
+    subject: row.subject,
+    preview: row.preview,
+    startedAt: row.createdAt.toISOString(),
+    endedAt: row.resolvedAt?.toISOString() ?? null,
+    assigneeId: row.assigneeId,
+    assigneeName: row.assigneeName,
+    teamId: row.teamId,
+    disposition: row.disposition,
+  }));
 }

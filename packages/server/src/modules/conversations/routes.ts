@@ -25,6 +25,7 @@ import { conflict } from '../../platform/errors.js';
 import { memberOf } from '../auth/access.js';
 import { assertDispositionUsable } from '../dispositions/service.js';
 import { claimAttachments } from '../files/service.js';
+import { recordRoutingEvent } from '../routing/events.js';
 import { findUserById } from '../users/service.js';
 import { assignConversation, markRead, reopenConversation, resolveConversation, setPriority, setTags, type Actor } from './commands.js';
 import { publishMessage, publishStatus, publishTyping } from './events.js';
@@ -196,8 +197,25 @@ export const conversationRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         },
       );
 
-    action('assign', 'Assign to an agent (or unassign with null), optionally moving to a team', AssignRequest, (tx, ws, id, actor, input) =>
-      assignConversation(tx, ws, id, actor, input),
+    action(
+      'assign',
+      'Assign to an agent (or unassign with null), optionally moving to a team',
+      AssignRequest,
+      async (tx, ws, id, actor, input) => {
+        const before = await lockConversation(tx, ws, id);
+        const appended = await assignConversation(tx, ws, id, actor, input);
+        // Taking a waiting conversation by hand answers it, as the router's assignment would.
+        if (input.assigneeId && before.state === 'queued')
+          await recordRoutingEvent(tx, {
+            workspaceId: ws,
+            type: 'assigned',
+            conversationId: id,
+            userId: input.assigneeId,
+            teamId: appended.conversation.teamId,
+            details: { algorithm: 'manual', by: actor.id, waitedMs: before.queuedAt ? Date.now() - before.queuedAt.getTime() : null },
+          });
+        return appended;
+      },
     );
     action(
       'transfer',

@@ -4,6 +4,7 @@ import {
   ErrorBody,
   MergeCustomersRequest,
   PageQuery,
+  TimelineItem,
   UpdateCustomerRequest,
   WorkspaceEntityParams,
   WorkspaceParams,
@@ -13,6 +14,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
 import { recordAudit } from '../audit/service.js';
 import { memberOf } from '../auth/access.js';
+import { decodeCursor } from '../../platform/http/pagination.js';
+import { customerTimeline } from '../conversations/queries.js';
 import { mergeCustomers } from './merge.js';
 import { getCustomer, listCustomers, updateCustomer } from './service.js';
 
@@ -49,6 +52,27 @@ export const customerRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         },
       },
       async (request) => getCustomer(ctx.db, memberOf(request).workspaceId, request.params.id),
+    );
+
+    app.get(
+      `${base}/:id/timeline`,
+      {
+        config: { access: 'customers.read' },
+        schema: {
+          tags: ['customers'],
+          summary: 'Every conversation of the customer on every channel (merged customers’ too), newest first',
+          params: WorkspaceEntityParams,
+          querystring: PageQuery,
+          response: { 200: page(TimelineItem), ...errors },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = memberOf(request);
+        // A cursor this API never returned is a 400, whoever the customer.
+        if (request.query.cursor) decodeCursor(request.query.cursor);
+        const customer = await getCustomer(ctx.db, workspaceId, request.params.id);
+        return customerTimeline(ctx.db, workspaceId, customer.id, request.query);
+      },
     );
 
     app.patch(

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId, timestampMs } from '../../platform/db/columns.js';
 import { workspaceIdColumn } from '../workspaces/schema.js';
 
@@ -14,6 +14,8 @@ export const users = pgTable(
     locale: text('locale', { enum: ['zh-CN', 'en'] })
       .notNull()
       .default('zh-CN'),
+    /** Console settings (notifications, enter-to-send); missing keys read as the defaults. */
+    preferences: jsonb('preferences').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
     passwordChangedAt: timestampMs('password_changed_at')
       .notNull()
