@@ -15,7 +15,7 @@ const SECRET = 'crash-secret-123';
 const TOKEN = 'crashToken';
 const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
 const KFID = 'wkCRASH0000000000000000000000001';
-const TOTAL = 2500;
+const TOTAL = 1500;
 
 let double: WechatDouble;
 let database: TestDatabase;

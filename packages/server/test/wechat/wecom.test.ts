@@ -24,7 +24,7 @@ let driver: WechatDriver;
 let inboxId: string;
 let callbackPath: string;
 
-async function until<T>(read: () => Promise<T | undefined | false>, what: string, timeoutMs = 120_000): Promise<T> {
+async function until<T>(read: () => Promise<T | undefined | false>, what: string, timeoutMs = 450_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

@@ -8,7 +8,7 @@ import { appendMessage, findByIdempotencyKey } from '../../modules/conversations
 import { findAccountByInbox, touchInbound, type WechatAccount } from './accounts.js';
 import type { WechatApi } from './api.js';
 import { assertSignature, decryptMessage } from './crypto.js';
-import { identityOf, touchFollower } from './followers.js';
+import { identityOf, touchFollower, type FollowerRow } from './followers.js';
 import { logCall } from './log.js';
 import { fetchInboundMedia } from './media.js';
 import { wechatAccounts, wechatSeenEvents } from './schema.js';
@@ -178,9 +178,11 @@ export class WecomPuller {
         continue;
       }
       if (result.errcode && result.errcode !== 0) return false;
+      // Each customer's follower row is touched once per page, not once per message.
+      const followers = new Map<string, FollowerRow>();
       for (const message of (result.msg_list as KfMessage[] | undefined) ?? []) {
         if (this.stopped) return false;
-        await this.handle(account, message);
+        await this.handle(account, message, followers);
       }
       if (((result.msg_list as unknown[] | undefined) ?? []).length > 0) await touchInbound(this.ctx.db, account.inbox.id);
       cursor = String(result.next_cursor ?? cursor);
@@ -198,7 +200,7 @@ export class WecomPuller {
     return inserted.length > 0;
   }
 
-  private async handle(account: WechatAccount, message: KfMessage): Promise<void> {
+  private async handle(account: WechatAccount, message: KfMessage, followers: Map<string, FollowerRow>): Promise<void> {
     const { ctx } = this;
     const workspaceId = account.inbox.workspaceId;
     if (message.open_kfid && account.row.openKfid && message.open_kfid !== account.row.openKfid) return;
@@ -232,7 +234,11 @@ export class WecomPuller {
       if (attachment) attachments = [attachment];
       else text ||= `[${message.msgtype}]`;
     }
-    const follower = await touchFollower(ctx.db, account, message.external_userid);
+    let follower = followers.get(message.external_userid);
+    if (!follower) {
+      follower = await touchFollower(ctx.db, account, message.external_userid);
+      followers.set(message.external_userid, follower);
+    }
     const appended = await receiveInbound(ctx.db, {
       inbox: account.inbox,
       identity: identityOf(account, message.external_userid),

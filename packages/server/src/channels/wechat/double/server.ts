@@ -52,6 +52,8 @@ export class WechatDouble {
   /** Valid tokens → app. A new fetch invalidates the app's previous token, as WeChat does. */
   private readonly tokens = new Map<string, string>();
   private readonly current = new Map<string, string>();
+  /** Tokens no longer valid → the errcode they get: 42001 expired, 40001 replaced by a newer fetch. */
+  private readonly retired = new Map<string, number>();
   private readonly failures = new Map<Operation, number[]>();
   private readonly media = new Map<string, { bytes: Buffer; contentType: string }>();
   private readonly kfQueue = new Map<string, KfInbound[]>();
@@ -76,6 +78,7 @@ export class WechatDouble {
 
   /** Makes a token WeChat issued invalid, as if it expired (the next call with it gets 42001). */
   expireTokens(): void {
+    for (const token of this.tokens.keys()) this.retired.set(token, 42001);
     this.tokens.clear();
   }
 
@@ -158,7 +161,7 @@ export class WechatDouble {
     if (!token) return this.error(response, 41001);
     const injected = this.injected(operation);
     if (injected !== undefined) return this.error(response, injected);
-    if (!this.tokens.has(token)) return this.error(response, 42001);
+    if (!this.tokens.has(token)) return this.error(response, this.retired.get(token) ?? 40014);
 
     if (operation === 'media.upload') {
       const form = await new Request('http://double/', {
@@ -213,7 +216,7 @@ export class WechatDouble {
       if (!appId || !this.apps.has(appId)) return this.error(response, 40013);
       if (this.apps.get(appId) !== secret) return this.error(response, 40125);
       const previous = this.current.get(appId);
-      if (previous) this.tokens.delete(previous);
+      if (previous && this.tokens.delete(previous)) this.retired.set(previous, 40001);
       const token = `TOKEN_${randomBytes(16).toString('hex')}`;
       this.tokens.set(token, appId);
       this.current.set(appId, token);
