@@ -28,6 +28,8 @@ export const PERMISSIONS = {
   'conversations.manage': ['admin', 'supervisor', 'agent'],
   'presence.set': ['admin', 'supervisor', 'agent'],
   'routing.manage': ['admin', 'supervisor'],
+  'knowledge.read': ['admin', 'supervisor', 'agent'],
+  'knowledge.manage': ['admin', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

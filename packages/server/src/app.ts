@@ -27,6 +27,10 @@ import { registerMergeParticipant } from './modules/customers/merge.js';
 import { customerRoutes } from './modules/customers/routes.js';
 import { fileRoutes } from './modules/files/routes.js';
 import { inboxRoutes } from './modules/inboxes/routes.js';
+import { registerBot } from './modules/bot/engine.js';
+import { botRoutes } from './modules/bot/routes.js';
+import { knowledgeIndexes } from './modules/knowledge/live-index.js';
+import { knowledgeRoutes } from './modules/knowledge/routes.js';
 import { presenceSocketHandler } from './modules/routing/presence-gateway.js';
 import { routingRuleRoutes } from './modules/routing/rule-routes.js';
 import { routingRoutes } from './modules/routing/routes.js';
@@ -98,6 +102,8 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(widgetRoutes(ctx));
       await api.register(routingRoutes(ctx));
       await api.register(routingRuleRoutes(ctx));
+      await api.register(knowledgeRoutes(ctx));
+      await api.register(botRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );
@@ -111,5 +117,10 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   subscribeDelivery(ctx);
   registerAgentGateway(ctx, [conversationSocketHandler(ctx), presenceSocketHandler(ctx)]);
   registerWidgetGateway(ctx);
+  registerBot(ctx);
+  // Every node keeps each workspace's FAQ index in memory and hears every FAQ edit.
+  const knowledge = knowledgeIndexes(ctx);
+  await knowledge.start();
+  app.addHook('onClose', () => knowledge.stop());
   return { app, routes, metrics };
 }

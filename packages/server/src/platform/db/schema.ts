@@ -11,3 +11,5 @@ export * from '../../modules/files/schema.js';
 export * from '../../channels/widget/schema.js';
 export * from '../outbox/schema.js';
 export * from '../../modules/routing/schema.js';
+export * from '../../modules/knowledge/schema.js';
+export * from '../../modules/bot/schema.js';
