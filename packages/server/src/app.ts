@@ -30,6 +30,7 @@ import { inboxRoutes } from './modules/inboxes/routes.js';
 import { registerBot } from './modules/bot/engine.js';
 import { botRoutes } from './modules/bot/routes.js';
 import { knowledgeIndexes } from './modules/knowledge/live-index.js';
+import { helpCenterRoutes } from './modules/knowledge/help-center.js';
 import { knowledgeRoutes } from './modules/knowledge/routes.js';
 import { presenceSocketHandler } from './modules/routing/presence-gateway.js';
 import { routingRuleRoutes } from './modules/routing/rule-routes.js';
@@ -109,6 +110,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   );
   await app.register(fileRoutes(ctx));
   await app.register(demoRoutes(ctx));
+  await app.register(helpCenterRoutes(ctx));
 
   // Cross-module wiring: merges move everyone's rows, connectors deliver replies, sockets authenticate.
   registerMergeParticipant(moveConversations);

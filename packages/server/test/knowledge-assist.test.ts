@@ -113,7 +113,7 @@ describe('learning loop', () => {
 
   it('the bot collects what it could not answer on its own', async () => {
     await ws.clients.admin.put(api(ws, `/inboxes/${ws.ids.inbox}/bot`), { enabled: true });
-    const inbox = await getInbox(server.ctx.db, ws.workspaceId, ws.ids.inbox);
+    const inbox = await getInbox(server.ctx.db, ws.workspaceId, ws.ids.inbox!);
     const received = await receiveInbound(server.ctx.db, {
       inbox,
       identity: { kind: 'email', value: 'someone-new@example.test' },

@@ -121,9 +121,24 @@ export async function deleteCategory(db: Executor, workspaceId: string, id: stri
 
 const segmenter = new Segmenter();
 
-/** Title and body cut into words (jieba for Chinese), so PostgreSQL's `simple` full text can match Chinese words. */
+/** Chinese character pairs: they still match when jieba cut the query and the article differently (开发票 / 电子发票). */
+function hanBigrams(text: string): string[] {
+  const grams: string[] = [];
+  for (const run of text.match(/\p{Script=Han}+/gu) ?? []) {
+    const chars = [...run];
+    for (let i = 0; i + 1 < chars.length; i++) grams.push(chars[i]! + chars[i + 1]!);
+  }
+  return grams;
+}
+
+/** Search terms of a text: its words (jieba for Chinese) and Chinese character pairs. */
+function searchTerms(text: string): string[] {
+  return [...segmenter.cut(text), ...hanBigrams(text)];
+}
+
+/** Title and body as words and character pairs, so PostgreSQL's `simple` full text can match Chinese. */
 export function segmentForSearch(text: string): string {
-  return segmenter.cut(text).join(' ');
+  return searchTerms(text).join(' ');
 }
 
 export async function listArticles(
@@ -189,7 +204,7 @@ export async function deleteArticle(db: Executor, workspaceId: string, id: strin
 
 /** Full-text search over the segmented text: any of the query's words, best ranked first. */
 export async function searchArticles(db: Executor, workspaceId: string, text: string, filter: SQL | undefined, limit = 20) {
-  const words = [...new Set(segmenter.cut(text))].filter((word) => /[\p{L}\p{N}]/u.test(word)).slice(0, 30);
+  const words = [...new Set(searchTerms(text))].filter((word) => /[\p{L}\p{N}]/u.test(word)).slice(0, 40);
   if (words.length === 0) return [];
   const query = sql`websearch_to_tsquery('simple', ${words.map((word) => word.replaceAll('"', '')).join(' or ')})`;
   const vector = sql`to_tsvector('simple', ${kbArticles.searchText})`;
