@@ -99,7 +99,8 @@ export function keywordRuleFor(text: string, rules: BotSettings['keywordRules'])
  */
 export async function botTurn(ctx: Pick<AppContext, 'db' | 'pool' | 'logger'>, tx: Executor, received: Received): Promise<Appended[]> {
   const conversation = received.conversation;
-  if (conversation.state !== 'bot' || received.duplicate) return [];
+  // Once an agent has written in the conversation, the bot keeps quiet.
+  if (conversation.state !== 'bot' || received.duplicate || conversation.firstResponseAt) return [];
   const workspaceId = conversation.workspaceId;
   const settings = await getBotSettings(tx, workspaceId, conversation.inboxId);
   if (!settings.enabled) return [];
