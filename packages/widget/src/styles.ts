@@ -51,6 +51,9 @@ svg { width: 20px; height: 20px; fill: currentColor; flex: none; }
 .row.mine { align-items: flex-end; }
 .row.theirs { align-items: flex-start; }
 .sender { font-size: 12px; color: #86909c; margin: 0 4px 2px; }
+.choices { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; max-width: 90%; }
+.choice { border: 1px solid var(--hl-color); color: var(--hl-color); background: #fff; border-radius: 14px; padding: 5px 12px; font: inherit; font-size: 13px; cursor: pointer; text-align: left; }
+.choice:hover, .choice:focus-visible { background: var(--hl-color); color: var(--hl-on-color); }
 .bubble { max-width: 82%; padding: 9px 13px; border-radius: 16px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .mine .bubble { background: var(--hl-color); color: var(--hl-on-color); border-bottom-right-radius: 4px; }
 .mine .bubble a { color: inherit; }
