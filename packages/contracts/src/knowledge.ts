@@ -243,3 +243,13 @@ export const BotMetrics = z.object({
   votes: z.object({ up: z.number().int(), down: z.number().int() }),
   suggestionsUsed: z.number().int(),
 });
+
+/** The widget's article search before a chat starts (public, by inbox key). */
+export const WidgetArticleQuery = z.object({
+  inboxKey: z.string().min(8).max(100),
+  q: z.string().trim().min(1).max(200),
+});
+
+export const WidgetArticles = z.object({
+  articles: z.array(z.object({ id: Id, title: z.string(), url: z.string() })),
+});

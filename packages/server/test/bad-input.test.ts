@@ -24,7 +24,10 @@ const hasBody = (route: RouteEntry) => ['POST', 'PUT', 'PATCH'].includes(route.m
  * fields, an oversize body, unknown ids, ids that are not ids and bad query strings:
  * always a 4xx with the error shape, never a 500, and the database unchanged.
  */
-describe('bad input on every route', () => {
+// Walks every route × every id: its time grows with the API, and more so on a loaded machine.
+const GENERATED_TEST_TIMEOUT_MS = 300_000;
+
+describe('bad input on every route', { timeout: GENERATED_TEST_TIMEOUT_MS }, () => {
   it('is refused with a clear 4xx and changes nothing stored', async () => {
     const before = await fingerprint(server.database.url);
     const failures: string[] = [];

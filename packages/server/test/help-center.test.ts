@@ -81,6 +81,20 @@ describe('help center', () => {
     expect(search.html).toContain('&lt;script&gt;');
   });
 
+  it("the widget searches the help center's public articles before a chat", async () => {
+    const inbox = await ws.clients.admin.get(`/api/v1/workspaces/${ws.workspaceId}/inboxes/${ws.ids.inbox}`);
+    const search = (q: string, key = inbox.body.publicKey) =>
+      fetch(`${server.url}/api/v1/widget/articles?inboxKey=${encodeURIComponent(key)}&q=${encodeURIComponent(q)}`);
+    const found = await search('发票怎么开');
+    expect(found.status).toBe(200);
+    const { articles } = (await found.json()) as { articles: { title: string; url: string }[] };
+    expect(articles[0]).toMatchObject({ title: '电子发票开具指南' });
+    expect(articles[0]!.url).toMatch(new RegExp(`^/help/${ws.slug}/articles/`));
+    expect(articles.map((a) => a.title)).not.toContain('客服话术（内部）');
+    expect((await search('发票', 'unknown-key-123')).status).toBe(404);
+    expect((await search('')).status).toBe(400);
+  });
+
   it('is a 404 for unknown workspaces and articles', async () => {
     expect((await get('/help/no-such-shop')).status).toBe(404);
     expect((await get('/help/..%2F..%2Fetc')).status).toBe(404);

@@ -26,7 +26,10 @@ describe('the permission table', () => {
   });
 });
 
-describe('role matrix, generated from the permission table and the registered routes', () => {
+// Walks every route × every id: its time grows with the API, and more so on a loaded machine.
+const GENERATED_TEST_TIMEOUT_MS = 300_000;
+
+describe('role matrix, generated from the permission table and the registered routes', { timeout: GENERATED_TEST_TIMEOUT_MS }, () => {
   it('every route is allowed or refused with 403 exactly as declared, for sessions and API tokens', async () => {
     expect(server.routes.length).toBeGreaterThan(20);
     const failures: string[] = [];

@@ -21,7 +21,10 @@ afterAll(() => server?.stop());
  * automatically) as an admin of `home`, pointing at things that belong to `other`.
  * Each attempt must be a 404 that changes nothing; lists must never show the other's ids.
  */
-describe('tenant isolation on every route', () => {
+// Walks every route × every id: its time grows with the API, and more so on a loaded machine.
+const GENERATED_TEST_TIMEOUT_MS = 300_000;
+
+describe('tenant isolation on every route', { timeout: GENERATED_TEST_TIMEOUT_MS }, () => {
   const workspaceRoutes = () => server.routes.filter((route) => route.url.includes(':workspaceId'));
   const otherIds = () => Object.values(other.ids);
   const callers = (): [string, HttpClient][] => [

@@ -46,6 +46,10 @@ describe.skipIf(!hasChromium)('the bot on /demo, in Chromium', () => {
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${server.url}/demo`);
     await page.getByRole('button', { name: '打开在线客服' }).click();
+    // Before chatting, the customer can search the help center.
+    await page.getByRole('searchbox', { name: '搜索帮助文章' }).fill('退货');
+    await page.getByRole('button', { name: '搜索', exact: true }).click();
+    await expect.poll(() => page.getByRole('link', { name: '退货政策' }).count(), { timeout: 20_000 }).toBe(1);
     const composer = page.getByRole('textbox', { name: /输入消息/ });
     await composer.fill('退款多久能到账');
     await composer.press('Enter');

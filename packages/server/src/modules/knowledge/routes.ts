@@ -23,6 +23,8 @@ import {
   UpdateCategoryRequest,
   UpdateFaqRequest,
   WorkspaceEntityParams,
+  WidgetArticleQuery,
+  WidgetArticles,
   WorkspaceParams,
   page,
 } from '@huiliu/contracts';
@@ -32,6 +34,11 @@ import type { AppContext } from '../../platform/context.js';
 import { recordAudit } from '../audit/service.js';
 import { memberOf } from '../auth/access.js';
 import { getConversation, lastCustomerText } from '../conversations/queries.js';
+import { notFound } from '../../platform/errors.js';
+import { findEnabledInboxByKey } from '../inboxes/service.js';
+import { workspaces } from '../workspaces/schema.js';
+import { eq } from 'drizzle-orm';
+import { searchPublicArticles } from './help-center.js';
 import { addAsSimilar, createFaqFromQuestion, listUnanswered } from './learning.js';
 import { knowledgeIndexes } from './live-index.js';
 import { kbSuggestionUses } from './schema.js';
@@ -366,6 +373,30 @@ export const knowledgeRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           query: request.body.query ?? null,
         });
         return reply.code(204).send(null);
+      },
+    );
+
+    // ---- the widget's article search, before a chat starts
+    app.get(
+      '/widget/articles',
+      {
+        config: { access: 'public', rateLimit: { max: 60, timeWindow: '1 minute' } },
+        schema: {
+          tags: ['widget'],
+          summary: "Search the help center's published public articles from the widget",
+          querystring: WidgetArticleQuery,
+          response: { 200: WidgetArticles, ...errors },
+        },
+      },
+      async (request) => {
+        const inbox = await findEnabledInboxByKey(ctx.db, request.query.inboxKey, 'widget');
+        if (!inbox) throw notFound('chat (check the data-inbox-key of the widget script)');
+        const [workspace] = await ctx.db.select({ slug: workspaces.slug }).from(workspaces).where(eq(workspaces.id, inbox.workspaceId));
+        const found = await searchPublicArticles(ctx, inbox.workspaceId, request.query.q, 5);
+        // Relative: the widget resolves it against the server it talks to.
+        return {
+          articles: found.map((row) => ({ ...row, url: `/help/${encodeURIComponent(workspace!.slug)}/articles/${row.id}` })),
+        };
       },
     );
 
