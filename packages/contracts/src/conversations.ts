@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.js';
 import { Tag } from './customers.js';
+import { MessagePayload } from './knowledge.js';
 
 export const ChannelKind = z.enum(['widget', 'email', 'sms', 'wechat', 'wecom', 'api', 'voice']);
 export type ChannelKind = z.infer<typeof ChannelKind>;
@@ -39,6 +40,8 @@ export const Message = z.object({
   failureReason: z.string().nullable(),
   /** For kind `event`: what happened (assigned, resolved, …) and its details. */
   event: z.record(z.string(), z.unknown()).nullable(),
+  /** Structured content (bot buttons, choices, a vote); channels without buttons get it as numbered text. */
+  payload: MessagePayload.nullable().optional(),
   createdAt: Timestamp,
 });
 export type Message = z.infer<typeof Message>;

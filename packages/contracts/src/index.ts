@@ -10,3 +10,4 @@ export * from './wechat.js';
 export * from './canned-responses.js';
 export * from './dispositions.js';
 export * from './supervision.js';
+export * from './knowledge.js';

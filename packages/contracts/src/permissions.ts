@@ -33,6 +33,8 @@ export const PERMISSIONS = {
   'dispositions.read': ['admin', 'supervisor', 'agent'],
   'dispositions.manage': ['admin', 'supervisor'],
   'wallboard.read': ['admin', 'supervisor'],
+  'knowledge.read': ['admin', 'supervisor', 'agent'],
+  'knowledge.manage': ['admin', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -224,6 +224,8 @@ export const RoutingConditions = z
     tagsAny: z.array(z.string().min(1).max(50)).max(50),
     languages: z.array(z.string().min(2).max(35)).max(20),
     topics: z.array(z.string().min(1).max(50)).max(50),
+    /** Set when the bot hands off: the detected FAQ id, its category id or category name. */
+    intents: z.array(z.string().min(1).max(100)).max(50),
   })
   .partial();
 

@@ -32,6 +32,11 @@ import { registerMergeParticipant } from './modules/customers/merge.js';
 import { customerRoutes } from './modules/customers/routes.js';
 import { fileRoutes } from './modules/files/routes.js';
 import { inboxRoutes } from './modules/inboxes/routes.js';
+import { registerBot } from './modules/bot/engine.js';
+import { botRoutes } from './modules/bot/routes.js';
+import { knowledgeIndexes } from './modules/knowledge/live-index.js';
+import { helpCenterRoutes } from './modules/knowledge/help-center.js';
+import { knowledgeRoutes } from './modules/knowledge/routes.js';
 import { presenceSocketHandler } from './modules/routing/presence-gateway.js';
 import { routingRuleRoutes } from './modules/routing/rule-routes.js';
 import { routingRoutes } from './modules/routing/routes.js';
@@ -119,11 +124,14 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(cannedRoutes(ctx));
       await api.register(dispositionRoutes(ctx));
       await api.register(wallboardRoutes(ctx));
+      await api.register(knowledgeRoutes(ctx));
+      await api.register(botRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );
   await app.register(fileRoutes(ctx));
   await app.register(demoRoutes(ctx));
+  await app.register(helpCenterRoutes(ctx));
 
   // Cross-module wiring: merges move everyone's rows, connectors deliver replies, sockets authenticate.
   registerMergeParticipant(moveConversations);
@@ -139,5 +147,10 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   ctx.routing.registerCustomerPresence('widget', (workspaceId, customerIds, seconds) =>
     widgetCustomersGone(ctx, workspaceId, customerIds, seconds),
   );
+  registerBot(ctx);
+  // Every node keeps each workspace's FAQ index in memory and hears every FAQ edit.
+  const knowledge = knowledgeIndexes(ctx);
+  await knowledge.start();
+  app.addHook('onClose', () => knowledge.stop());
   return { app, routes, metrics };
 }

@@ -22,6 +22,7 @@ afterAll(() => server?.stop());
  * automatically) as an admin of `home`, pointing at things that belong to `other`.
  * Each attempt must be a 404 that changes nothing; lists must never show the other's ids.
  */
+
 describe('tenant isolation on every route', () => {
   const workspaceRoutes = () => server.routes.filter((route) => route.url.includes(':workspaceId'));
   const otherIds = () => Object.values(other.ids);

@@ -36,6 +36,11 @@ export function createApi(origin: string, inboxKey: string) {
         }),
       ),
 
+    articles: (query: string) =>
+      parse<{ articles: { id: string; title: string; url: string }[] }>(
+        fetch(`${origin}/api/v1/widget/articles?inboxKey=${encodeURIComponent(inboxKey)}&q=${encodeURIComponent(query)}`),
+      ),
+
     upload: (visitorToken: string, file: File) => {
       const form = new FormData();
       form.append('file', file, file.name);

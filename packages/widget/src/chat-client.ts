@@ -132,6 +132,15 @@ export class ChatClient {
     }
   }
 
+  /** Help-center articles for a question, before a chat starts (links made absolute, http(s) only). */
+  async searchArticles(query: string): Promise<{ id: string; title: string; url: string }[]> {
+    const { articles } = await this.api.articles(query);
+    return articles.flatMap((article) => {
+      const url = this.absoluteUrl(article.url);
+      return url ? [{ ...article, url }] : [];
+    });
+  }
+
   // ---- configuration and session ----
 
   async loadConfig(attempt = 1): Promise<void> {

@@ -51,6 +51,14 @@ svg { width: 20px; height: 20px; fill: currentColor; flex: none; }
 .row.mine { align-items: flex-end; }
 .row.theirs { align-items: flex-start; }
 .sender { font-size: 12px; color: #86909c; margin: 0 4px 2px; }
+.articles { margin: 4px 0 8px; font-size: 13px; }
+.articles form { display: flex; gap: 6px; }
+.articles input { flex: 1; min-width: 0; padding: 6px 10px; border: 1px solid #d0d3d9; border-radius: 14px; font: inherit; }
+.articles ul { margin: 6px 0 0; padding-left: 18px; }
+.articles .hint { margin: 6px 0 0; color: #86909c; }
+.choices { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; max-width: 90%; }
+.choice { border: 1px solid var(--hl-color); color: var(--hl-color); background: #fff; border-radius: 14px; padding: 5px 12px; font: inherit; font-size: 13px; cursor: pointer; text-align: left; }
+.choice:hover, .choice:focus-visible { background: var(--hl-color); color: var(--hl-on-color); }
 .bubble { max-width: 82%; padding: 9px 13px; border-radius: 16px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .mine .bubble { background: var(--hl-color); color: var(--hl-on-color); border-bottom-right-radius: 4px; }
 .mine .bubble a { color: inherit; }

@@ -1,10 +1,15 @@
-import type { Role } from '@huiliu/contracts';
+import { BotSettings, type Role } from '@huiliu/contracts';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../platform/db/pool.js';
 import { hashPassword } from '../modules/auth/passwords.js';
 import { createCanned } from '../modules/canned/service.js';
 import { createDisposition } from '../modules/dispositions/service.js';
+import { saveBotSettings } from '../modules/bot/settings.js';
 import { createInbox } from '../modules/inboxes/service.js';
+import { createArticle, createCategory, createFaq } from '../modules/knowledge/service.js';
+import { routingRules } from '../modules/routing/schema.js';
+import type { Executor } from '../modules/users/service.js';
+import { DEMO_ARTICLES, DEMO_FAQS } from './knowledge.js';
 import { addTeamMember, createTeam } from '../modules/teams/service.js';
 import { addMembership, createUser } from '../modules/users/service.js';
 import { countWorkspaces, createWorkspace } from '../modules/workspaces/service.js';
@@ -104,7 +109,7 @@ export async function seedDemoIfEmpty(db: Database): Promise<boolean> {
         null,
       );
     for (const item of DEMO_DISPOSITIONS) await createDisposition(tx, workspace.id, { ...item, enabled: true });
-    await createInbox(tx, workspace.id, {
+    const inbox = await createInbox(tx, workspace.id, {
       kind: 'widget',
       name: '官网在线客服',
       defaultTeamId: teamIds.get('售前咨询')!,
@@ -113,6 +118,58 @@ export async function seedDemoIfEmpty(db: Database): Promise<boolean> {
         preChatForm: { enabled: false, fields: [] },
       },
     });
+    await seedDemoKnowledge(tx, workspace.id, inbox.id, teamIds.get('售后服务')!);
     return true;
+  });
+}
+
+/** The shop's FAQ knowledge base and help-center articles, the bot on the widget, and after-sales intents routed to 售后服务. */
+async function seedDemoKnowledge(tx: Executor, workspaceId: string, inboxId: string, afterSalesTeamId: string): Promise<void> {
+  const categoryIds = new Map<string, string>();
+  const categoryOf = async (name: string) => {
+    if (!categoryIds.has(name))
+      categoryIds.set(name, (await createCategory(tx, workspaceId, { name, description: '', position: categoryIds.size })).id);
+    return categoryIds.get(name)!;
+  };
+  for (const faq of DEMO_FAQS) {
+    await createFaq(tx, workspaceId, {
+      question: faq.question,
+      similarQuestions: faq.similar,
+      answer: faq.answer,
+      categoryId: await categoryOf(faq.category),
+      terms: faq.terms ?? [],
+      enabled: true,
+      validFrom: null,
+      validTo: null,
+    });
+  }
+  for (const article of DEMO_ARTICLES) {
+    await createArticle(tx, workspaceId, {
+      title: article.title,
+      body: article.body,
+      categoryId: await categoryOf(article.category),
+      status: 'published',
+      visibility: 'public',
+    });
+  }
+  await saveBotSettings(
+    tx,
+    workspaceId,
+    inboxId,
+    BotSettings.parse({
+      enabled: true,
+      greeting: '您好，我是汇流商城的智能助手小流～ 请直接输入您的问题，或点击下面的常见问题。输入“转人工”可联系人工客服。',
+      menu: ['怎么查看物流信息？', '怎么申请退货？', '怎么开发票？', '优惠券怎么用？'],
+      keywordRules: [
+        { match: 'regex', pattern: '^(投诉|举报)', reply: '非常抱歉给您带来不好的体验，马上为您转接专人处理。', handoff: true },
+      ],
+    }),
+  );
+  await tx.insert(routingRules).values({
+    workspaceId,
+    position: 10,
+    name: '售后问题转售后服务组',
+    conditions: { intents: ['退货退款', '发货物流', '售后保修'] },
+    teamId: afterSalesTeamId,
   });
 }

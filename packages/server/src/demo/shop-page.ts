@@ -21,7 +21,7 @@ export function demoShopPage(inboxKey: string): string {
 </style>
 </head>
 <body>
-<header><strong>汇流商城</strong><span>我的订单 · 购物车 · 帮助中心</span></header>
+<header><strong>汇流商城</strong><span>我的订单 · 购物车 · <a href="/help/huiliu-shop">帮助中心</a></span></header>
 <main>
   <div class="notice">这是汇流的演示页面：点击右下角的按钮，与客服聊天。客服可在控制台登录 agent1@huiliu.demo（密码 huiliu-demo）回复。</div>
   <div class="grid">

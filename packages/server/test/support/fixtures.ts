@@ -8,6 +8,7 @@ import type { Database } from '../../src/platform/db/pool.js';
 import { HttpClient } from './http.js';
 import { receiveInbound } from '../../src/modules/conversations/inbound.js';
 import { getInbox } from '../../src/modules/inboxes/service.js';
+import { listUnanswered, recordUnanswered } from '../../src/modules/knowledge/learning.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -115,5 +116,22 @@ export async function createWorkspaceFixture(
   const disposition = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/disposition-codes`, { code: '已解答', label: '已解答' });
   if (disposition.status !== 201) throw new Error(`disposition code failed: ${JSON.stringify(disposition.body)}`);
   ids.dispositionCode = disposition.body.id;
+  const kb = `/api/v1/workspaces/${workspace.id}/knowledge`;
+  const category = await clients.admin.post(`${kb}/categories`, { name: `售后 ${label}` });
+  if (category.status !== 201) throw new Error(`category failed: ${JSON.stringify(category.body)}`);
+  ids.kbCategory = category.body.id;
+  const article = await clients.admin.post(`${kb}/articles`, { title: '退货政策', body: '七天无理由', categoryId: category.body.id });
+  if (article.status !== 201) throw new Error(`article failed: ${JSON.stringify(article.body)}`);
+  ids.kbArticle = article.body.id;
+  const faq = await clients.admin.post(`${kb}/faqs`, {
+    question: '怎么退货',
+    similarQuestions: ['我想退货'],
+    answer: '七天无理由退货',
+    categoryId: category.body.id,
+  });
+  if (faq.status !== 201) throw new Error(`faq failed: ${JSON.stringify(faq.body)}`);
+  ids.kbFaq = faq.body.id;
+  await recordUnanswered(db, workspace.id, `火星能发货吗 ${label}`, 'unanswered');
+  ids.kbUnanswered = (await listUnanswered(db, workspace.id, { status: 'open', limit: 1 }))[0]!.id;
   return { workspaceId: workspace.id, slug: workspace.slug, users, teamId: team.id, clients, tokenClients, ids };
 }

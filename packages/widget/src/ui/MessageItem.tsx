@@ -86,6 +86,16 @@ export function MessageItem({ entry, client, showDelivery }: { entry: Entry; cli
       {message.attachments.map((attachment) => (
         <AttachmentView key={attachment.id} attachment={attachment} resolveUrl={resolveUrl} />
       ))}
+      {!mine && message.payload?.options.length ? (
+        // The bot's buttons (menu, "did you mean" choices, 👍/👎): a click sends the label as a message.
+        <div class={`choices ${message.payload.type}`} role="group">
+          {message.payload.options.map((option) => (
+            <button key={option.value} type="button" class="choice" onClick={() => client.send(option.label)}>
+              {option.label}
+            </button>
+          ))}
+        </div>
+      ) : null}
       <div class="meta">
         <time dateTime={message.createdAt}>{formatTime(message.createdAt)}</time>
         {mine && <Delivery state={message.delivery} spelledOut={showDelivery} />}

@@ -1,6 +1,7 @@
 import type { ChatClient, ChatState } from '../chat-client.js';
 import { lang, t } from '../i18n.js';
 import type { Config } from '../types.js';
+import { ArticleSearch } from './ArticleSearch.js';
 import { Composer } from './Composer.js';
 import { CsatForm } from './CsatForm.js';
 import { CloseIcon } from './icons.js';
@@ -78,6 +79,7 @@ export function Panel({ client, state, config, hidden, onClose, panelRef, inputR
       )}
 
       <MessageList client={client} entries={entries} greeting={config.greeting[lang]} typing={typing}>
+        {!conversation && entries.length === 0 && !showOffline && <ArticleSearch client={client} />}
         {showPreChat && <PreChatForm client={client} fields={config.preChatForm.fields} />}
         {showOffline && <OfflineForm client={client} note={config.offlineMessage[lang]} opensAt={config.opensAt} />}
         {state.offlineSubmitted && (

@@ -327,3 +327,47 @@ export async function requeueAgentConversations(db: Executor, workspaceId: strin
   }
   return requeued;
 }
+
+/**
+ * The bot hands the conversation to people: it joins the queue (routing rules are evaluated again
+ * with the detected intent, so a rule can send "invoice" questions to the billing team), and the
+ * reason and intent are kept on the conversation for the agent and for reports.
+ */
+export async function handOffConversation(
+  db: Executor,
+  workspaceId: string,
+  conversationId: string,
+  handoff: { reason: string; intent: { faqId: string; categoryId: string | null; category: string | null } | null },
+): Promise<Appended> {
+  const current = await lockConversation(db, workspaceId, conversationId);
+  if (current.state !== 'bot') throw conflict('the conversation is not with the bot');
+  const intents = handoff.intent
+    ? [handoff.intent.faqId, handoff.intent.categoryId, handoff.intent.category].filter((x): x is string => !!x)
+    : [];
+  const decision = await decideRouting(db, {
+    workspaceId,
+    channel: current.channel,
+    inboxId: current.inboxId,
+    customerId: current.customerId,
+    context: current.context,
+    preChat: current.preChat,
+    intents,
+  });
+  if (decision) await recordRuleMatch(db, workspaceId, conversationId, decision);
+  const priority = decision?.priority ?? current.priority;
+  return changeWithEvent(
+    db,
+    workspaceId,
+    conversationId,
+    { type: 'bot', id: null, name: null },
+    { type: 'handed_off', reason: handoff.reason, intent: handoff.intent },
+    {
+      state: 'queued',
+      teamId: decision?.teamId ?? current.teamId,
+      priority,
+      queuedAt: sql`now()`,
+      queuePriority: queuePriorityOf(current.customerId, priority),
+      context: { ...current.context, bot: { handoffReason: handoff.reason, intent: handoff.intent } },
+    },
+  );
+}

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { InboundMessage } from '../../channels/connector.js';
 import type { Database } from '../../platform/db/pool.js';
+import type { Executor } from '../users/service.js';
+import type { ConversationRow } from './views.js';
 import { findOrCreateCustomer } from '../customers/service.js';
 import { createConversation, findOpenConversation } from './commands.js';
 import { appendMessage, findByIdempotencyKey, isIdempotencyConflict, lockConversation, type Appended } from './write-path.js';
@@ -10,19 +12,45 @@ import { appendMessage, findByIdempotencyKey, isIdempotencyConflict, lockConvers
  * and their open conversation on the inbox, then append the message. A retry with the same
  * idempotency key returns the first result and stores nothing.
  */
-export async function receiveInbound(db: Database, inbound: InboundMessage): Promise<Appended & { created: boolean }> {
+export type Received = Appended & { created: boolean };
+
+/**
+ * What other modules (the bot) add to the inbound path, per application (keyed by its database
+ * handle): the state of a new conversation, and a turn inside the inbound transaction right
+ * after the customer's message — so a reply is committed together with the message it answers
+ * and is there for any channel the moment the message is.
+ */
+export interface InboundHook {
+  initialState?(tx: Executor, inbox: InboundMessage['inbox']): Promise<ConversationRow['state'] | undefined>;
+  /** Returns what to do after commit (publish the messages it wrote). */
+  afterMessage?(tx: Executor, received: Received, inbound: InboundMessage): Promise<(() => void) | undefined>;
+}
+
+const hooks = new WeakMap<Database, InboundHook[]>();
+
+export function registerInboundHook(db: Database, hook: InboundHook): void {
+  hooks.set(db, [...(hooks.get(db) ?? []), hook]);
+}
+
+export async function receiveInbound(db: Database, inbound: InboundMessage): Promise<Received> {
+  const afterCommit: (() => void)[] = [];
+  let received: Received;
   try {
-    return await receiveOnce(db, inbound);
+    received = await receiveOnce(db, inbound, afterCommit);
   } catch (error) {
     // A twin with the same key committed between our look-up and our insert: ours rolled
     // back (no sequence number used), and now the look-up finds the twin.
-    if (isIdempotencyConflict(error)) return receiveOnce(db, inbound);
-    throw error;
+    if (!isIdempotencyConflict(error)) throw error;
+    afterCommit.length = 0;
+    received = await receiveOnce(db, inbound, afterCommit);
   }
+  for (const run of afterCommit) run();
+  return received;
 }
 
-async function receiveOnce(db: Database, inbound: InboundMessage): Promise<Appended & { created: boolean }> {
+async function receiveOnce(db: Database, inbound: InboundMessage, afterCommit: (() => void)[]): Promise<Received> {
   const workspaceId = inbound.inbox.workspaceId;
+  const extensions = hooks.get(db) ?? [];
   return db.transaction(async (tx) => {
     const earlier = await findByIdempotencyKey(tx, workspaceId, inbound.idempotencyKey);
     if (earlier) {
@@ -38,7 +66,10 @@ async function receiveOnce(db: Database, inbound: InboundMessage): Promise<Appen
       conversation = await findOpenConversation(tx, workspaceId, inbound.inbox.id, customerId, true);
     }
     const created = !conversation;
+    let state: ConversationRow['state'] | undefined;
+    if (!conversation) for (const hook of extensions) state ??= await hook.initialState?.(tx, inbound.inbox);
     conversation ??= await createConversation(tx, {
+      state,
       workspaceId,
       inboxId: inbound.inbox.id,
       channel: inbound.inbox.kind,
@@ -64,6 +95,11 @@ async function receiveOnce(db: Database, inbound: InboundMessage): Promise<Appen
       },
       conversation,
     );
-    return { ...appended, created };
+    const received = { ...appended, created };
+    for (const hook of extensions) {
+      const after = await hook.afterMessage?.(tx, received, inbound);
+      if (after) afterCommit.push(after);
+    }
+    return received;
   });
 }

@@ -131,3 +131,21 @@ export async function customerTimeline(db: Executor, workspaceId: string, custom
     disposition: row.disposition,
   }));
 }
+
+/** The text of the customer's newest message with text in the conversation (agent assist). */
+export async function lastCustomerText(db: Executor, workspaceId: string, conversationId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ text: messages.text })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        eq(messages.conversationId, conversationId),
+        eq(messages.kind, 'in'),
+        sql`${messages.text} <> ''`,
+      ),
+    )
+    .orderBy(sql`${messages.seq} desc`)
+    .limit(1);
+  return row?.text ?? null;
+}

@@ -1,3 +1,4 @@
+import type { MessagePayload } from '@huiliu/contracts';
 import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, jsonb, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId, timestampMs } from '../../platform/db/columns.js';
@@ -88,6 +89,8 @@ export const messages = pgTable(
       .default('sent'),
     failureReason: text('failure_reason'),
     event: jsonb('event').$type<Record<string, unknown>>(),
+    /** Structured content of a bot message (buttons, choices, a vote). */
+    payload: jsonb('payload').$type<MessagePayload>(),
     createdAt: createdAt(),
   },
   (table) => [

@@ -21,6 +21,7 @@ export function messageView(row: MessageRow): Message {
     delivery: row.delivery,
     failureReason: row.failureReason,
     event: row.event ?? null,
+    payload: row.payload ?? null,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -70,4 +71,11 @@ export function customerMessageView(row: MessageRow): Message {
   const view = messageView(row);
   if (row.kind !== 'event') return view;
   return { ...view, senderId: null, event: { type: row.event?.type ?? 'event' } };
+}
+
+/** A message for a channel without buttons: its structured options become numbered lines. */
+export function plainTextOf(row: Pick<MessageRow, 'text' | 'payload'>): string {
+  const options = row.payload?.options ?? [];
+  if (options.length === 0) return row.text;
+  return [row.text, ...options.map((option, i) => `${i + 1}. ${option.label}`)].filter(Boolean).join('\n');
 }

@@ -1,4 +1,4 @@
-import type { Attachment } from '@huiliu/contracts';
+import type { Attachment, MessagePayload } from '@huiliu/contracts';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { notFound } from '../../platform/errors.js';
 import { writeOutbox } from '../../platform/outbox/outbox.js';
@@ -16,6 +16,7 @@ export interface NewMessage {
   clientMessageId?: string | null;
   idempotencyKey?: string | null;
   event?: Record<string, unknown> | null;
+  payload?: MessagePayload | null;
   /**
    * The caller looked the key up already and retries on a unique violation of
    * messages_idempotency_unique (a concurrent twin committed first), so no second look-up.
@@ -115,6 +116,7 @@ export async function appendMessage(
       clientMessageId: input.clientMessageId ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
       event: input.event ?? null,
+      payload: input.payload ?? null,
     })
     .returning();
   await writeOutbox(db, workspaceId, 'message.created', {

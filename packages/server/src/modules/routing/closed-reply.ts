@@ -3,6 +3,7 @@ import type { Database } from '../../platform/db/pool.js';
 import { messages } from '../conversations/schema.js';
 import { appendMessage, lockConversation, type Appended } from '../conversations/write-path.js';
 import { teams } from '../teams/schema.js';
+import type { Executor } from '../users/service.js';
 import { isOpen, nextOpening } from './business-hours.js';
 
 /** What a customer who writes outside the team's hours is told, in their language. */
@@ -31,7 +32,8 @@ export function closedMessage(language: string | undefined, opensAt: Date | null
 export async function replyIfClosed(db: Database, workspaceId: string, conversationId: string): Promise<Appended | undefined> {
   return db.transaction(async (tx) => {
     const conversation = await lockConversation(tx, workspaceId, conversationId);
-    if (!conversation.teamId || conversation.state === 'resolved') return undefined;
+    // The bot speaks for itself (and offers to leave a message when it hands off while closed).
+    if (!conversation.teamId || conversation.state === 'resolved' || conversation.state === 'bot') return undefined;
     const [team] = await tx.select({ businessHours: teams.businessHours }).from(teams).where(eq(teams.id, conversation.teamId));
     const hours = team?.businessHours;
     if (!hours || isOpen(hours)) return undefined;
@@ -54,4 +56,11 @@ export async function replyIfClosed(db: Database, workspaceId: string, conversat
       conversation,
     );
   });
+}
+
+/** Whether the team (the conversation's) is within its business hours now; no team or no hours: open. */
+export async function teamOpenNow(db: Executor, teamId: string | null, at: Date = new Date()): Promise<boolean> {
+  if (!teamId) return true;
+  const [team] = await db.select({ businessHours: teams.businessHours }).from(teams).where(eq(teams.id, teamId));
+  return isOpen(team?.businessHours, at);
 }

@@ -10,6 +10,8 @@ export interface RoutingFacts {
   customerId: string;
   context: Record<string, unknown>;
   preChat: Record<string, string>;
+  /** What the bot detected when it handed off: FAQ id, category id, category name. */
+  intents?: string[];
 }
 
 export interface RoutingDecision {
@@ -24,7 +26,7 @@ const anyOf = (allowed: string[] | undefined, value: string | undefined) =>
 /** True when every condition the rule lists holds for these facts. */
 export function ruleMatches(
   conditions: RoutingConditions,
-  facts: { channel: string; inboxId: string; tier: string; tags: string[]; language?: string; topic?: string },
+  facts: { channel: string; inboxId: string; tier: string; tags: string[]; language?: string; topic?: string; intents?: string[] },
 ): boolean {
   const language = facts.language?.toLowerCase();
   return (
@@ -34,7 +36,8 @@ export function ruleMatches(
     (!conditions.tagsAny?.length || conditions.tagsAny.some((tag) => facts.tags.includes(tag))) &&
     (!conditions.languages?.length ||
       (language !== undefined && conditions.languages.some((wanted) => language.startsWith(wanted.toLowerCase())))) &&
-    anyOf(conditions.topics, facts.topic)
+    anyOf(conditions.topics, facts.topic) &&
+    (!conditions.intents?.length || conditions.intents.some((intent) => facts.intents?.includes(intent) ?? false))
   );
 }
 
@@ -62,6 +65,7 @@ export async function decideRouting(db: Executor, facts: RoutingFacts): Promise<
       tags: customer?.tags ?? [],
       language,
       topic: facts.preChat.topic,
+      intents: facts.intents,
     }),
   );
   return matched ? { ruleId: matched.id, teamId: matched.teamId, priority: matched.priority } : undefined;

@@ -16,6 +16,7 @@ const WAKE_TOPICS = [
   'conversation.requeued',
   'conversation.transferred',
   'conversation.reopened',
+  'conversation.handed_off',
   'routing.agent_available',
 ];
 const SWEEP_MS = 5_000;

@@ -14,3 +14,5 @@ export * from '../../modules/routing/schema.js';
 export * from '../../channels/wechat/schema.js';
 export * from '../../modules/canned/schema.js';
 export * from '../../modules/dispositions/schema.js';
+export * from '../../modules/knowledge/schema.js';
+export * from '../../modules/bot/schema.js';
