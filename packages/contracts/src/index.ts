@@ -6,3 +6,4 @@ export * from './customers.js';
 export * from './conversations.js';
 export * from './inboxes.js';
 export * from './widget.js';
+export * from './email.js';

@@ -44,6 +44,11 @@ const EnvSchema = z.object({
   TRUST_PROXY: booleanFlag.default(false),
   WIDGET_SESSIONS_PER_MINUTE: positiveInt.default(30),
   PRESENCE_GRACE_SECONDS: positiveInt.default(60),
+  SECRETS_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'use 64 hex digits or base64 of 32 bytes (openssl rand -hex 32)')
+    .optional(),
+  EMAIL_POLL_SECONDS: positiveInt.default(60),
 });
 
 export type Config = z.infer<typeof EnvSchema> & {

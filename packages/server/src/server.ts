@@ -16,6 +16,7 @@ import { createMailer } from './platform/mailer.js';
 import { OutboxRelay } from './platform/outbox/relay.js';
 import { createRealtime, type Realtime } from './platform/realtime.js';
 import { LocalFileStorage } from './platform/storage.js';
+import { loadSecretBox } from './platform/secrets.js';
 
 export interface RunningServer extends BuiltApp {
   url: string;
@@ -54,8 +55,21 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const realtime = await createRealtime(config.REDIS_URL, logger);
     const outbox = new OutboxRelay(db, pool, logger);
     const storage = new LocalFileStorage(path.join(config.dataDir, 'files'));
+    const secrets = loadSecretBox(config.SECRETS_KEY, config.dataDir, (message) => logger.warn(message));
     const routing = new RoutingService({ db, pool, realtime, outbox, logger });
-    const ctx: AppContext = { config, pool, db, logger, mailer, realtime, outbox, storage, connectors: new ConnectorRegistry(), routing };
+    const ctx: AppContext = {
+      config,
+      pool,
+      db,
+      logger,
+      mailer,
+      realtime,
+      outbox,
+      storage,
+      connectors: new ConnectorRegistry(),
+      routing,
+      secrets,
+    };
     const built = await buildApp(ctx);
     const jobs = createJobs(databaseUrl, pool, logger);
     await jobs.start(recurringJobs(ctx));

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PassThrough, Transform, type Readable } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Attachment } from '@huiliu/contracts';
 import { AppError, notFound } from '../../platform/errors.js';
@@ -142,4 +142,47 @@ export async function claimAttachments(db: Executor, workspaceId: string, ids: s
 export async function findFileByAccess(db: Executor, id: string, accessKey: string) {
   const [row] = await db.select().from(files).where(eq(files.id, id));
   return row && constantTimeEqual(row.accessKey, accessKey) ? row : undefined;
+}
+
+/**
+ * Stores bytes a connector received (an email attachment, an inline image) as a file of the
+ * workspace. No type policy: the sender chose what to attach; the name is sanitised and the
+ * download is served as an attachment like every other file.
+ */
+export async function storeReceivedFile(
+  db: Executor,
+  storage: FileStorage,
+  input: { workspaceId: string; uploadedBy: string; fileName: string | undefined; contentType: string; bytes: Buffer },
+): Promise<Attachment> {
+  const storageKey = `${input.workspaceId}/${randomBytes(16).toString('hex')}`;
+  const size = await storage.put(storageKey, Readable.from([input.bytes]));
+  const [row] = await db
+    .insert(files)
+    .values({
+      workspaceId: input.workspaceId,
+      accessKey: randomBytes(18).toString('base64url'),
+      name: sanitiseFileName(input.fileName),
+      contentType: input.contentType.toLowerCase().split(';')[0]!.trim() || 'application/octet-stream',
+      size,
+      storageKey,
+      uploadedBy: input.uploadedBy,
+    })
+    .returning();
+  return attachmentView(row!);
+}
+
+/** The stored bytes of attachments (by id) of a workspace, for sending them on (email). */
+export async function readAttachments(db: Executor, storage: FileStorage, workspaceId: string, ids: string[]) {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(files)
+    .where(and(eq(files.workspaceId, workspaceId), inArray(files.id, ids)));
+  return Promise.all(
+    rows.map(async (row) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await storage.get(row.storageKey)) chunks.push(chunk as Buffer);
+      return { name: row.name, contentType: row.contentType, content: Buffer.concat(chunks) };
+    }),
+  );
 }

@@ -11,3 +11,4 @@ export * from '../../modules/files/schema.js';
 export * from '../../channels/widget/schema.js';
 export * from '../outbox/schema.js';
 export * from '../../modules/routing/schema.js';
+export * from '../../channels/email/schema.js';
