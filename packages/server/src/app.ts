@@ -14,6 +14,8 @@ import { authRoutes } from './modules/auth/routes.js';
 import { teamRoutes } from './modules/teams/routes.js';
 import { memberRoutes } from './modules/users/routes.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
+import { emailConnector } from './channels/email/connector.js';
+import { emailRoutes } from './channels/email/routes.js';
 import { widgetConnector } from './channels/widget/connector.js';
 import { registerWidgetGateway } from './channels/widget/gateway.js';
 import { widgetRoutes } from './channels/widget/routes.js';
@@ -98,6 +100,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(widgetRoutes(ctx));
       await api.register(routingRoutes(ctx));
       await api.register(routingRuleRoutes(ctx));
+      await api.register(emailRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );
@@ -108,6 +111,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   registerMergeParticipant(moveConversations);
   registerMergeParticipant(moveVisitors);
   ctx.connectors.register(widgetConnector(ctx.realtime));
+  ctx.connectors.register(emailConnector(ctx));
   subscribeDelivery(ctx);
   registerAgentGateway(ctx, [conversationSocketHandler(ctx), presenceSocketHandler(ctx)]);
   registerWidgetGateway(ctx);

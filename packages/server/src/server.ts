@@ -16,6 +16,7 @@ import { createMailer } from './platform/mailer.js';
 import { OutboxRelay } from './platform/outbox/relay.js';
 import { createRealtime, type Realtime } from './platform/realtime.js';
 import { LocalFileStorage } from './platform/storage.js';
+import { EmailChannel } from './channels/email/fetcher.js';
 import { loadSecretBox } from './platform/secrets.js';
 
 export interface RunningServer extends BuiltApp {
@@ -75,6 +76,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await jobs.start(recurringJobs(ctx));
     await outbox.start();
     ctx.routing.start();
+    const email = new EmailChannel(ctx, config.EMAIL_POLL_SECONDS * 1000);
+    email.start();
     await built.app.listen({ port: config.PORT, host: config.HOST });
     const { port } = built.app.server.address() as AddressInfo;
     const url = `http://localhost:${port}`;
@@ -85,6 +88,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         await realtime.close();
         await built.app.close();
         await ctx.routing.stop();
+        await email.stop();
         await outbox.stop();
         await jobs.stop(config.SHUTDOWN_TIMEOUT_MS);
         mailer.close();

@@ -43,7 +43,8 @@ export type DeliveryOutcome = { delivery: 'sent' | 'delivered' } | { delivery: '
  */
 export interface ChannelConnector {
   kind: ChannelKind;
-  deliver(conversation: ConversationRow, message: MessageRow): Promise<DeliveryOutcome>;
+  /** `retry`: an agent asked to send a failed message again, so send it even if it went out before. */
+  deliver(conversation: ConversationRow, message: MessageRow, options?: { retry?: boolean }): Promise<DeliveryOutcome>;
 }
 
 export class ConnectorRegistry {

@@ -1,4 +1,4 @@
-import type { EmailSettings} from '@huiliu/contracts';
+import type { EmailSettings } from '@huiliu/contracts';
 import { EmailSettingsInput, EmailSettingsPatch } from '@huiliu/contracts';
 import type { z } from 'zod';
 import type { SecretBox } from '../../platform/secrets.js';

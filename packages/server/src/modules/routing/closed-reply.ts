@@ -32,6 +32,8 @@ export async function replyIfClosed(db: Database, workspaceId: string, conversat
   return db.transaction(async (tx) => {
     const conversation = await lockConversation(tx, workspaceId, conversationId);
     if (!conversation.teamId || conversation.state === 'resolved') return undefined;
+    // Never answer a robot (RFC 3834: auto-replies, bounces, list mail, a sender over its rate limit).
+    if (conversation.context.autoReply === false) return undefined;
     const [team] = await tx.select({ businessHours: teams.businessHours }).from(teams).where(eq(teams.id, conversation.teamId));
     const hours = team?.businessHours;
     if (!hours || isOpen(hours)) return undefined;
