@@ -8,6 +8,7 @@ import type { Database } from '../../src/platform/db/pool.js';
 import { HttpClient } from './http.js';
 import { receiveInbound } from '../../src/modules/conversations/inbound.js';
 import { getInbox } from '../../src/modules/inboxes/service.js';
+import { emailFailedImports, emailMessages } from '../../src/channels/email/schema.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -104,5 +105,49 @@ export async function createWorkspaceFixture(
   });
   if (rule.status !== 201) throw new Error(`routing rule failed: ${JSON.stringify(rule.body)}`);
   ids.routingRule = rule.body.id;
+  const emailInbox = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/inboxes`, {
+    kind: 'email',
+    name: `客服邮箱 ${label}`,
+    settings: {
+      smtp: { host: '127.0.0.1', port: 25, security: 'none', fromAddress: `support-${label}@example.test`, password: 'smtp-secret' },
+    },
+  });
+  if (emailInbox.status !== 201) throw new Error(`email inbox failed: ${JSON.stringify(emailInbox.body)}`);
+  ids.emailInbox = emailInbox.body.id;
+  const emailInboxRow = await getInbox(db, workspace.id, emailInbox.body.id);
+  const email = await receiveInbound(db, {
+    inbox: emailInboxRow,
+    identity: { kind: 'email', value: `mailer-${label}@example.test` },
+    idempotencyKey: `email:fixture-${label}`,
+    text: '请问发票什么时候开？',
+    thread: { conversationId: null, reopenWithinMs: 0 },
+    afterAppend: async (tx, appended) => {
+      await tx.insert(emailMessages).values({
+        workspaceId: workspace.id,
+        inboxId: emailInboxRow.id,
+        conversationId: appended.conversation.id,
+        messageId: appended.message.id,
+        direction: 'in',
+        headerMessageId: `fixture-${label}@example.test`,
+        subject: '发票',
+        fromAddress: `mailer-${label}@example.test`,
+      });
+    },
+  });
+  ids.emailConversation = email.conversation.id;
+  ids.emailMessage = email.message.id;
+  const [failedImport] = await db
+    .insert(emailFailedImports)
+    .values({
+      workspaceId: workspace.id,
+      inboxId: emailInboxRow.id,
+      source: 'smtp',
+      reason: 'missing or invalid From address',
+      size: 10,
+      rawHash: `fixture-${label}`,
+      rawStorageKey: `${workspace.id}/email/missing`,
+    })
+    .returning();
+  ids.failedImport = failedImport!.id;
   return { workspaceId: workspace.id, slug: workspace.slug, users, teamId: team.id, clients, tokenClients, ids };
 }
