@@ -45,7 +45,7 @@ describe('tenant isolation on every route', () => {
     }
     expect(failures).toEqual([]);
     expect(await fingerprint(server.database.url)).toEqual(before);
-  });
+  }, 180_000); // every route × every id × two callers: grows with the API
 
   it("another workspace's entity ids, in the path or the body, are a 404 within your own workspace", async () => {
     const before = await fingerprint(server.database.url);
@@ -69,7 +69,7 @@ describe('tenant isolation on every route', () => {
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThan(50);
     expect(await fingerprint(server.database.url)).toEqual(before);
-  });
+  }, 180_000);
 
   it("lists in your workspace never contain another workspace's ids", async () => {
     for (const route of workspaceRoutes().filter((entry) => entry.method === 'GET' && pathParams(entry.url).length === 1)) {

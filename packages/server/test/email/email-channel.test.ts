@@ -4,6 +4,7 @@ import { composeEmail, emailFixture, htmlWithInlineImage, clientReply } from '..
 import { dovecotMissing, startDovecot, type Dovecot } from '../support/dovecot.js';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../support/fixtures.js';
 import { createTestDatabase, queryRows } from '../support/database.js';
+import { spawnServer } from '../support/process.js';
 import { startSmtpCapture } from '../support/smtp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -308,8 +309,8 @@ describe.skipIf(missing !== undefined)(`IMAP import across restarts${missing ? `
       (
         await queryRows<{ key: string }>(
           database.url,
-          `select idempotency_key as key from messages where workspace_id = $1 and kind = 'in' and idempotency_key like 'email:%'`,
-          [ws.workspaceId],
+          `select idempotency_key as key from messages where workspace_id = $1 and kind = 'in' and idempotency_key like $2`,
+          [ws.workspaceId, `email:${created.body.id}:%`],
         )
       ).map((row) => row.key);
     for (const index of [1, 2, 3]) await dovecot.append(await mail(index));
@@ -333,4 +334,61 @@ describe.skipIf(missing !== undefined)(`IMAP import across restarts${missing ? `
     await database.drop();
     server = undefined;
   }, 120_000);
+
+  it('a server process killed with SIGKILL mid-import loses and doubles nothing', async () => {
+    const database = await createTestDatabase();
+    const env = { DATABASE_URL: database.url, PORT: '0', HUILIU_DEMO: 'false', EMAIL_POLL_SECONDS: '1', SECRETS_KEY: 'ab'.repeat(32) };
+    // Set up through an in-process server (it would only poll after a minute), then stop it.
+    const setup = await startTestServer({ SECRETS_KEY: env.SECRETS_KEY }, database);
+    const ws = await createWorkspaceFixture(setup.ctx.db, setup.url, 'kill');
+    const created = await ws.clients.admin.post(`/api/v1/workspaces/${ws.workspaceId}/inboxes`, {
+      kind: 'email',
+      name: '批量邮箱',
+      settings: {
+        imap: { host: dovecot.host, port: dovecot.port, security: 'none', user: dovecot.user, password: dovecot.password, folder: 'Bulk' },
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    await setup.stop();
+    let child: Awaited<ReturnType<typeof spawnServer>> | undefined;
+    try {
+      const imap = await dovecot.client();
+      await imap.mailboxCreate('Bulk');
+      const total = 40;
+      for (let index = 1; index <= total; index++)
+        await imap.append(
+          'Bulk',
+          await composeEmail({
+            from: `bulk${index}@example.com`,
+            to: 'support@huiliu.test',
+            subject: `批量 ${index}`,
+            messageId: `<bulk-${index}@example.com>`,
+            text: `第 ${index} 封`,
+          }),
+        );
+      await imap.logout();
+      const keys = async () =>
+        (
+          await queryRows<{ key: string }>(
+            database.url,
+            `select idempotency_key as key from messages where workspace_id = $1 and idempotency_key like 'email:%bulk-%'`,
+            [ws.workspaceId],
+          )
+        ).map((row) => row.key);
+      child = await spawnServer(env);
+      await until(async () => (await keys()).length >= 3, 'import under way');
+      child.child.kill('SIGKILL');
+      await child.exited;
+      const atKill = (await keys()).length;
+      child = await spawnServer(env);
+      await until(async () => (await keys()).length >= total, 'all imported', 60_000);
+      const all = await keys();
+      expect(all).toHaveLength(total);
+      expect(new Set(all).size).toBe(total);
+      expect(atKill).toBeGreaterThanOrEqual(3);
+    } finally {
+      await child?.stop();
+      await database.drop();
+    }
+  }, 180_000);
 });
