@@ -139,3 +139,6 @@ export const AgentEvents = {
   messageStatus: z.object({ conversationId: Id, messageId: Id, seq: z.number().int(), delivery: DeliveryState }),
   typing: z.object({ conversationId: Id, typing: z.boolean(), from: z.enum(['customer', 'agent']), name: z.string().nullable() }),
 };
+
+/** Path of one message of a conversation. */
+export const MessageRouteParams = z.object({ workspaceId: Id, id: Id, messageId: Id });

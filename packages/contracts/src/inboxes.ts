@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id, Timestamp } from './common.js';
 import { ChannelKind } from './conversations.js';
+import { EmailSettingsInput, EmailSettingsPatch } from './email.js';
 
 export const PreChatField = z.object({
   name: z.enum(['name', 'phone', 'email', 'topic']),
@@ -57,19 +58,28 @@ export const Inbox = z.object({
 
 export const InboxSecret = z.object({ secret: z.string() });
 
-export const CreateInboxRequest = z.object({
-  kind: z.literal('widget'),
-  name: z.string().trim().min(1).max(100),
-  defaultTeamId: Id.nullable().default(null),
-  settings: WidgetSettings.partial().default({}),
-});
+export const CreateInboxRequest = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('widget'),
+    name: z.string().trim().min(1).max(100),
+    defaultTeamId: Id.nullable().default(null),
+    settings: WidgetSettings.partial().default({}),
+  }),
+  z.object({
+    kind: z.literal('email'),
+    name: z.string().trim().min(1).max(100),
+    defaultTeamId: Id.nullable().default(null),
+    settings: EmailSettingsInput,
+  }),
+]);
 
 export const UpdateInboxRequest = z
   .object({
     name: z.string().trim().min(1).max(100),
     defaultTeamId: Id.nullable(),
     enabled: z.boolean(),
-    settings: WidgetSettings.partial(),
+    /** A widget inbox takes widget settings; an email inbox email settings (a password left out keeps the stored one). */
+    settings: z.union([WidgetSettings.partial().strict(), EmailSettingsPatch]),
   })
   .partial()
   .refine((value) => Object.keys(value).length > 0, 'nothing to update');

@@ -11,3 +11,4 @@ export * from './canned-responses.js';
 export * from './dispositions.js';
 export * from './supervision.js';
 export * from './knowledge.js';
+export * from './email.js';

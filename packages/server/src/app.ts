@@ -14,6 +14,8 @@ import { authRoutes } from './modules/auth/routes.js';
 import { teamRoutes } from './modules/teams/routes.js';
 import { memberRoutes } from './modules/users/routes.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
+import { emailConnector } from './channels/email/connector.js';
+import { emailRoutes } from './channels/email/routes.js';
 import { widgetConnector } from './channels/widget/connector.js';
 import { registerWidgetGateway } from './channels/widget/gateway.js';
 import { widgetRoutes } from './channels/widget/routes.js';
@@ -126,6 +128,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(wallboardRoutes(ctx));
       await api.register(knowledgeRoutes(ctx));
       await api.register(botRoutes(ctx));
+      await api.register(emailRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );
@@ -139,6 +142,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   ctx.connectors.register(widgetConnector(ctx.realtime));
   ctx.connectors.register(wechatConnector(ctx, wechatApi, 'wechat'));
   ctx.connectors.register(wechatConnector(ctx, wechatApi, 'wecom'));
+  ctx.connectors.register(emailConnector(ctx));
   subscribeDelivery(ctx);
   const wallboard = subscribeWallboard(ctx);
   app.addHook('onClose', async () => wallboard.stop());

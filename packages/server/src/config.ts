@@ -51,6 +51,11 @@ const EnvSchema = z.object({
   /** How long a WeChat callback waits for a reply to send passively (WeChat gives up after 5 s). */
   WECHAT_PASSIVE_WAIT_MS: positiveInt.max(4500).default(4000),
   QUEUE_ABANDON_SECONDS: positiveInt.default(300),
+  SECRETS_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'use 64 hex digits or base64 of 32 bytes (openssl rand -hex 32)')
+    .optional(),
+  EMAIL_POLL_SECONDS: positiveInt.default(60),
 });
 
 export type Config = z.infer<typeof EnvSchema> & {

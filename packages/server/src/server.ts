@@ -16,6 +16,8 @@ import { createMailer } from './platform/mailer.js';
 import { OutboxRelay } from './platform/outbox/relay.js';
 import { createRealtime, type Realtime } from './platform/realtime.js';
 import { LocalFileStorage } from './platform/storage.js';
+import { EmailChannel } from './channels/email/fetcher.js';
+import { loadSecretBox } from './platform/secrets.js';
 
 export interface RunningServer extends BuiltApp {
   url: string;
@@ -54,13 +56,28 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const realtime = await createRealtime(config.REDIS_URL, logger);
     const outbox = new OutboxRelay(db, pool, logger);
     const storage = new LocalFileStorage(path.join(config.dataDir, 'files'));
+    const secrets = loadSecretBox(config.SECRETS_KEY, config.dataDir, (message) => logger.warn(message));
     const routing = new RoutingService({ config, db, pool, realtime, outbox, logger });
-    const ctx: AppContext = { config, pool, db, logger, mailer, realtime, outbox, storage, connectors: new ConnectorRegistry(), routing };
+    const ctx: AppContext = {
+      config,
+      pool,
+      db,
+      logger,
+      mailer,
+      realtime,
+      outbox,
+      storage,
+      connectors: new ConnectorRegistry(),
+      routing,
+      secrets,
+    };
     const built = await buildApp(ctx);
     const jobs = createJobs(databaseUrl, pool, logger);
     await jobs.start(recurringJobs(ctx));
     await outbox.start();
     ctx.routing.start();
+    const email = new EmailChannel(ctx, config.EMAIL_POLL_SECONDS * 1000);
+    email.start();
     await built.app.listen({ port: config.PORT, host: config.HOST });
     const { port } = built.app.server.address() as AddressInfo;
     const url = `http://localhost:${port}`;
@@ -71,6 +88,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         await realtime.close();
         await built.app.close();
         await ctx.routing.stop();
+        await email.stop();
         await outbox.stop();
         await jobs.stop(config.SHUTDOWN_TIMEOUT_MS);
         mailer.close();

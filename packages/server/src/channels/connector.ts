@@ -1,6 +1,8 @@
 import type { Attachment, ChannelKind, IdentityKind } from '@huiliu/contracts';
 import type { ConversationRow, MessageRow } from '../modules/conversations/views.js';
 import type { inboxes } from '../modules/inboxes/schema.js';
+import type { Appended } from '../modules/conversations/write-path.js';
+import type { Executor } from '../modules/users/service.js';
 
 export type InboxRow = typeof inboxes.$inferSelect;
 
@@ -20,6 +22,15 @@ export interface InboundMessage {
   preChat?: Record<string, string>;
   /** Known customer, when the connector already resolved one (e.g. a widget visitor). */
   customerId?: string;
+  /**
+   * Thread-style channels (email): the conversation this message replies to, instead of the
+   * customer's open conversation. `conversationId: null` always starts a new conversation. A
+   * resolved one reopens when it was resolved within `reopenWithinMs`, else a new conversation
+   * starts with `context.previousConversationId` pointing at it.
+   */
+  thread?: { conversationId: string | null; reopenWithinMs: number };
+  /** Runs inside the write transaction once the message is stored: the connector's own bookkeeping. */
+  afterAppend?: (tx: Executor, appended: Appended) => Promise<void>;
 }
 
 export type DeliveryOutcome = { delivery: 'sent' | 'delivered' } | { delivery: 'failed'; reason: string };
@@ -32,7 +43,8 @@ export type DeliveryOutcome = { delivery: 'sent' | 'delivered' } | { delivery: '
  */
 export interface ChannelConnector {
   kind: ChannelKind;
-  deliver(conversation: ConversationRow, message: MessageRow): Promise<DeliveryOutcome>;
+  /** `retry`: an agent asked to send a failed message again, so send it even if it went out before. */
+  deliver(conversation: ConversationRow, message: MessageRow, options?: { retry?: boolean }): Promise<DeliveryOutcome>;
 }
 
 export class ConnectorRegistry {

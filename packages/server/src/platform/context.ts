@@ -7,6 +7,7 @@ import type { Database } from './db/pool.js';
 import type { Mailer } from './mailer.js';
 import type { OutboxRelay } from './outbox/relay.js';
 import type { Realtime } from './realtime.js';
+import type { SecretBox } from './secrets.js';
 import type { FileStorage } from './storage.js';
 
 /** What every module is given: the shared infrastructure, never another module's tables. */
@@ -19,6 +20,8 @@ export interface AppContext {
   realtime: Realtime;
   outbox: OutboxRelay;
   storage: FileStorage;
+  /** Encrypts secrets kept in the database (mail passwords…). */
+  secrets: SecretBox;
   connectors: ConnectorRegistry;
   routing: RoutingService;
 }

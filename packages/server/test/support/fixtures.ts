@@ -9,6 +9,7 @@ import { HttpClient } from './http.js';
 import { receiveInbound } from '../../src/modules/conversations/inbound.js';
 import { getInbox } from '../../src/modules/inboxes/service.js';
 import { listUnanswered, recordUnanswered } from '../../src/modules/knowledge/learning.js';
+import { emailFailedImports, emailMessages } from '../../src/channels/email/schema.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -133,5 +134,38 @@ export async function createWorkspaceFixture(
   ids.kbFaq = faq.body.id;
   await recordUnanswered(db, workspace.id, `火星能发货吗 ${label}`, 'unanswered');
   ids.kbUnanswered = (await listUnanswered(db, workspace.id, { status: 'open', limit: 1 }))[0]!.id;
+  const emailInbox = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/inboxes`, {
+    kind: 'email',
+    name: `客服邮箱 ${label}`,
+    settings: {
+      smtp: { host: '127.0.0.1', port: 25, security: 'none', fromAddress: `support-${label}@example.test`, password: 'smtp-secret' },
+    },
+  });
+  if (emailInbox.status !== 201) throw new Error(`email inbox failed: ${JSON.stringify(emailInbox.body)}`);
+  const emailInboxRow = await getInbox(db, workspace.id, emailInbox.body.id);
+  // The email side of the fixture message (an email's details live beside its message).
+  await db.insert(emailMessages).values({
+    workspaceId: workspace.id,
+    inboxId: emailInboxRow.id,
+    conversationId: first.conversation.id,
+    messageId: first.message.id,
+    direction: 'in',
+    headerMessageId: `fixture-${label}@example.test`,
+    subject: '发票',
+    fromAddress: `customer-${label}@example.test`,
+  });
+  const [failedImport] = await db
+    .insert(emailFailedImports)
+    .values({
+      workspaceId: workspace.id,
+      inboxId: emailInboxRow.id,
+      source: 'smtp',
+      reason: 'missing or invalid From address',
+      size: 10,
+      rawHash: `fixture-${label}`,
+      rawStorageKey: `${workspace.id}/email/missing`,
+    })
+    .returning();
+  ids.failedImport = failedImport!.id;
   return { workspaceId: workspace.id, slug: workspace.slug, users, teamId: team.id, clients, tokenClients, ids };
 }

@@ -1,6 +1,6 @@
 import type { Attachment } from '@huiliu/contracts';
 import type { AppContext } from '../../platform/context.js';
-import { storeFetchedFile } from '../../modules/files/service.js';
+import { storeReceivedFile } from '../../modules/files/service.js';
 import type { WechatAccount } from './accounts.js';
 import type { WechatApi } from './api.js';
 
@@ -29,7 +29,7 @@ export async function fetchInboundMedia(
     const path = account.row.kind === 'wecom' ? '/cgi-bin/media/get' : '/cgi-bin/media/get';
     const { bytes, contentType } = await api.download(account, path, { media_id: mediaId });
     const extension = EXTENSIONS[contentType] ?? 'bin';
-    return await storeFetchedFile(ctx.db, ctx.storage, {
+    return await storeReceivedFile(ctx.db, ctx.storage, {
       workspaceId: account.inbox.workspaceId,
       uploadedBy: `channel:${account.inbox.id}`,
       fileName: `${kind}-${mediaId.slice(0, 12).replace(/[^A-Za-z0-9_-]/g, '')}.${extension}`,

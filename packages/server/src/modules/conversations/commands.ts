@@ -371,3 +371,11 @@ export async function handOffConversation(
     },
   );
 }
+
+/** Merges keys into the conversation's context (channel facts such as whether automatic replies are allowed). */
+export async function mergeConversationContext(db: Executor, workspaceId: string, conversationId: string, patch: Record<string, unknown>) {
+  await db
+    .update(conversations)
+    .set({ context: sql`${conversations.context} || ${JSON.stringify(patch)}::jsonb` })
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, conversationId)));
+}

@@ -47,7 +47,7 @@ export function publishStatus(
   realtime: Realtime,
   conversation: Pick<ConversationRow, 'id' | 'workspaceId' | 'customerId'>,
   changes: { id: string; seq: number }[],
-  delivery: 'delivered' | 'read' | 'failed',
+  delivery: 'sent' | 'delivered' | 'read' | 'failed',
 ): void {
   for (const change of changes) {
     const payload = { conversationId: conversation.id, messageId: change.id, seq: change.seq, delivery };

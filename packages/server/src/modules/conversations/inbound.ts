@@ -4,7 +4,7 @@ import type { Database } from '../../platform/db/pool.js';
 import type { Executor } from '../users/service.js';
 import type { ConversationRow } from './views.js';
 import { findOrCreateCustomer } from '../customers/service.js';
-import { createConversation, findOpenConversation } from './commands.js';
+import { createConversation, findOpenConversation, reopenConversation, type Actor } from './commands.js';
 import { appendMessage, findByIdempotencyKey, isIdempotencyConflict, lockConversation, type Appended } from './write-path.js';
 
 /**
@@ -58,12 +58,20 @@ async function receiveOnce(db: Database, inbound: InboundMessage, afterCommit: (
       return { conversation, message: earlier, duplicate: true, created: false };
     }
     const customerId = inbound.customerId ?? (await findOrCreateCustomer(tx, workspaceId, inbound.identity, { name: inbound.senderName }));
-    // The open conversation's row lock orders its messages. Opening one takes a per-customer
-    // lock first, so two tabs sending at once can't open two conversations.
-    let conversation = await findOpenConversation(tx, workspaceId, inbound.inbox.id, customerId, true);
-    if (!conversation) {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${customerId}))`);
+    let conversation: ConversationRow | undefined;
+    let context = inbound.context;
+    if (inbound.thread) {
+      const threaded = await threadConversation(tx, workspaceId, inbound.thread);
+      conversation = threaded.conversation;
+      if (threaded.previousConversationId) context = { ...context, previousConversationId: threaded.previousConversationId };
+    } else {
+      // The open conversation's row lock orders its messages. Opening one takes a per-customer
+      // lock first, so two tabs sending at once can't open two conversations.
       conversation = await findOpenConversation(tx, workspaceId, inbound.inbox.id, customerId, true);
+      if (!conversation) {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${customerId}))`);
+        conversation = await findOpenConversation(tx, workspaceId, inbound.inbox.id, customerId, true);
+      }
     }
     const created = !conversation;
     let state: ConversationRow['state'] | undefined;
@@ -75,7 +83,7 @@ async function receiveOnce(db: Database, inbound: InboundMessage, afterCommit: (
       channel: inbound.inbox.kind,
       customerId,
       teamId: inbound.inbox.defaultTeamId,
-      context: inbound.context,
+      context,
       preChat: inbound.preChat,
     });
     const appended = await appendMessage(
@@ -95,6 +103,7 @@ async function receiveOnce(db: Database, inbound: InboundMessage, afterCommit: (
       },
       conversation,
     );
+    await inbound.afterAppend?.(tx, appended);
     const received = { ...appended, created };
     for (const hook of extensions) {
       const after = await hook.afterMessage?.(tx, received, inbound);
@@ -102,4 +111,23 @@ async function receiveOnce(db: Database, inbound: InboundMessage, afterCommit: (
     }
     return received;
   });
+}
+
+const SYSTEM: Actor = { type: 'system', id: null, name: null };
+
+/** The conversation a threaded message joins (reopened if resolved recently), or none: start a new one. */
+async function threadConversation(
+  tx: Executor,
+  workspaceId: string,
+  thread: NonNullable<InboundMessage['thread']>,
+): Promise<{ conversation?: ConversationRow; previousConversationId?: string }> {
+  if (!thread.conversationId) return {};
+  const current = await lockConversation(tx, workspaceId, thread.conversationId);
+  if (current.state !== 'resolved') return { conversation: current };
+  const resolvedAt = current.resolvedAt?.getTime() ?? 0;
+  if (Date.now() - resolvedAt <= thread.reopenWithinMs) {
+    const reopened = await reopenConversation(tx, workspaceId, current.id, SYSTEM);
+    return { conversation: reopened.conversation };
+  }
+  return { previousConversationId: current.id };
 }

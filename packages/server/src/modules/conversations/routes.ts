@@ -1,4 +1,5 @@
 import {
+  MessageRouteParams,
   AssignRequest,
   Conversation,
   ConversationQuery,
@@ -28,6 +29,7 @@ import { claimAttachments } from '../files/service.js';
 import { recordRoutingEvent } from '../routing/events.js';
 import { findUserById } from '../users/service.js';
 import { assignConversation, markRead, reopenConversation, resolveConversation, setPriority, setTags, type Actor } from './commands.js';
+import { retryDelivery } from './delivery.js';
 import { publishMessage, publishStatus, publishTyping } from './events.js';
 import { getConversation, listConversations } from './queries.js';
 import { messageView } from './views.js';
@@ -138,6 +140,26 @@ export const conversationRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           });
         });
         return reply.code(appended.duplicate ? 200 : 201).send(messageView(appended.message));
+      },
+    );
+
+    app.post(
+      `${base}/:id/messages/:messageId/retry`,
+      {
+        config: { access: 'conversations.reply' },
+        schema: {
+          tags: ['conversations'],
+          summary: 'Send a failed reply again (after a permanent delivery failure was fixed)',
+          params: MessageRouteParams,
+          response: { 200: Message, ...errors },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = memberOf(request);
+        const message = await ctx.db.transaction((tx) => retryDelivery(tx, workspaceId, request.params.id, request.params.messageId));
+        const { row } = await getConversation(ctx.db, workspaceId, request.params.id);
+        publishStatus(ctx.realtime, row, [message], 'sent');
+        return messageView(message);
       },
     );
 

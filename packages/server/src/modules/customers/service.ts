@@ -174,3 +174,20 @@ export async function listCustomers(
     ),
   );
 }
+
+/** The customer's first identity of a kind (e.g. their email address), if any. */
+export async function identityOf(db: Executor, workspaceId: string, customerId: string, kind: IdentityKind) {
+  const [row] = await db
+    .select({ value: customerIdentities.value })
+    .from(customerIdentities)
+    .where(
+      and(
+        eq(customerIdentities.workspaceId, workspaceId),
+        eq(customerIdentities.customerId, customerId),
+        eq(customerIdentities.kind, kind),
+      ),
+    )
+    .orderBy(customerIdentities.createdAt)
+    .limit(1);
+  return row?.value;
+}

@@ -144,11 +144,15 @@ export async function findFileByAccess(db: Executor, id: string, accessKey: stri
   return row && constantTimeEqual(row.accessKey, accessKey) ? row : undefined;
 }
 
-/** Stores bytes a channel fetched (e.g. a WeChat image) as an attachment of the workspace. */
-export async function storeFetchedFile(
+/**
+ * Stores bytes a connector received (an email attachment, an inline image) as a file of the
+ * workspace. No type policy: the sender chose what to attach; the name is sanitised and the
+ * download is served as an attachment like every other file.
+ */
+export async function storeReceivedFile(
   db: Executor,
   storage: FileStorage,
-  input: { workspaceId: string; uploadedBy: string; fileName: string; contentType: string; bytes: Buffer },
+  input: { workspaceId: string; uploadedBy: string; fileName: string | undefined; contentType: string; bytes: Buffer },
 ): Promise<Attachment> {
   const storageKey = `${input.workspaceId}/${randomBytes(16).toString('hex')}`;
   const size = await storage.put(storageKey, Readable.from([input.bytes]));
@@ -158,7 +162,7 @@ export async function storeFetchedFile(
       workspaceId: input.workspaceId,
       accessKey: randomBytes(18).toString('base64url'),
       name: sanitiseFileName(input.fileName),
-      contentType: input.contentType,
+      contentType: input.contentType.toLowerCase().split(';')[0]!.trim() || 'application/octet-stream',
       size,
       storageKey,
       uploadedBy: input.uploadedBy,
@@ -167,14 +171,25 @@ export async function storeFetchedFile(
   return attachmentView(row!);
 }
 
-/** A file of the workspace with its bytes, for a connector that sends it on. */
-export async function readWorkspaceFile(db: Executor, storage: FileStorage, workspaceId: string, fileId: string) {
-  const [row] = await db
+/** The stored bytes of attachments (by id) of a workspace, for sending them on (email). */
+export async function readAttachments(db: Executor, storage: FileStorage, workspaceId: string, ids: string[]) {
+  if (ids.length === 0) return [];
+  const rows = await db
     .select()
     .from(files)
-    .where(and(eq(files.workspaceId, workspaceId), eq(files.id, fileId)));
-  if (!row) throw notFound('attachment');
-  const chunks: Buffer[] = [];
-  for await (const chunk of await storage.get(row.storageKey)) chunks.push(chunk as Buffer);
-  return { name: row.name, contentType: row.contentType, bytes: Buffer.concat(chunks) };
+    .where(and(eq(files.workspaceId, workspaceId), inArray(files.id, ids)));
+  return Promise.all(
+    rows.map(async (row) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await storage.get(row.storageKey)) chunks.push(chunk as Buffer);
+      return { name: row.name, contentType: row.contentType, content: Buffer.concat(chunks) };
+    }),
+  );
+}
+
+/** A file of the workspace with its bytes, for a connector that sends it on (a WeChat image). */
+export async function readWorkspaceFile(db: Executor, storage: FileStorage, workspaceId: string, fileId: string) {
+  const [file] = await readAttachments(db, storage, workspaceId, [fileId]);
+  if (!file) throw notFound('attachment');
+  return { name: file.name, contentType: file.contentType, bytes: file.content };
 }

@@ -46,7 +46,7 @@ export const inboxRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         config: { access: 'inboxes.manage' },
         schema: {
           tags: ['inboxes'],
-          summary: 'Create an inbox (a web-chat widget)',
+          summary: 'Create an inbox (a web-chat widget or an email address)',
           params: WorkspaceParams,
           body: CreateInboxRequest,
           response: { 201: Inbox, ...errors },
@@ -54,7 +54,7 @@ export const inboxRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       },
       async (request, reply) => {
         const row = await ctx.db.transaction(async (tx) => {
-          const created = await createInbox(tx, memberOf(request).workspaceId, request.body);
+          const created = await createInbox(tx, memberOf(request).workspaceId, request.body, ctx.secrets);
           await recordAudit(tx, request, { action: 'inbox.create', targetType: 'inbox', targetId: created.id, after: view(created) });
           return created;
         });
@@ -92,7 +92,7 @@ export const inboxRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         ctx.db.transaction(async (tx) => {
           const { workspaceId } = memberOf(request);
           const before = view(await getInbox(tx, workspaceId, request.params.id));
-          const after = view(await updateInbox(tx, workspaceId, request.params.id, request.body));
+          const after = view(await updateInbox(tx, workspaceId, request.params.id, request.body, ctx.secrets));
           await recordAudit(tx, request, { action: 'inbox.update', targetType: 'inbox', targetId: after.id, before, after });
           return after;
         }),

@@ -1,6 +1,8 @@
-import { WidgetSettings } from '@huiliu/contracts';
+import { EmailSettingsPatch, WidgetSettings } from '@huiliu/contracts';
 import { and, eq, inArray } from 'drizzle-orm';
-import { notFound } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import type { SecretBox } from '../../platform/secrets.js';
+import { emailSettingsView, storeEmailSettings, storedEmailSettings } from './email-settings.js';
 import { keyset, toPage } from '../../platform/http/pagination.js';
 import { newToken } from '../../platform/secrets.js';
 import { assertTeamsInWorkspace } from '../teams/service.js';
@@ -22,7 +24,7 @@ export function inboxView(row: InboxRow, publicUrl: string) {
     publicKey: row.publicKey,
     defaultTeamId: row.defaultTeamId,
     enabled: row.enabled,
-    settings: row.kind === 'widget' ? widgetSettingsOf(row) : row.settings,
+    settings: row.kind === 'widget' ? widgetSettingsOf(row) : row.kind === 'email' ? emailSettingsView(row.settings) : row.settings,
     embedSnippet: row.kind === 'widget' ? `<script src="${publicUrl}/widget.js" data-inbox-key="${row.publicKey}" async></script>` : null,
     createdAt: row.createdAt.toISOString(),
   };
@@ -32,6 +34,7 @@ export async function createInbox(
   db: Executor,
   workspaceId: string,
   input: { kind: InboxRow['kind']; name: string; defaultTeamId: string | null; settings: Record<string, unknown> },
+  secrets?: SecretBox,
 ) {
   if (input.defaultTeamId) await assertTeamsInWorkspace(db, workspaceId, [input.defaultTeamId]);
   const [row] = await db
@@ -39,12 +42,29 @@ export async function createInbox(
     .values({
       workspaceId,
       ...input,
-      settings: input.kind === 'widget' ? WidgetSettings.parse(input.settings) : input.settings,
+      settings: settingsFor(input.kind, input.settings, null, secrets),
       publicKey: newToken().slice(0, 24),
       secret: newToken(),
     })
     .returning();
   return row!;
+}
+
+/** The settings to store for an inbox of this kind: validated, defaults filled, secrets encrypted. */
+function settingsFor(
+  kind: InboxRow['kind'],
+  input: Record<string, unknown>,
+  previous: Record<string, unknown> | null,
+  secrets: SecretBox | undefined,
+): Record<string, unknown> {
+  if (kind === 'widget') return WidgetSettings.parse({ ...previous, ...input });
+  if (kind === 'email') {
+    if (!secrets) throw new Error('email inbox settings need the secrets key');
+    const parsed = EmailSettingsPatch.strip().safeParse(input);
+    if (!parsed.success) throw new AppError(400, 'invalid_settings', 'these are not email inbox settings', parsed.error.issues);
+    return { ...storeEmailSettings(parsed.data, previous ? storedEmailSettings(previous) : null, secrets) };
+  }
+  return { ...previous, ...input };
 }
 
 export async function getInbox(db: Executor, workspaceId: string, inboxId: string) {
@@ -81,16 +101,14 @@ export async function updateInbox(
   workspaceId: string,
   inboxId: string,
   input: { name?: string; defaultTeamId?: string | null; enabled?: boolean; settings?: Record<string, unknown> },
+  secrets?: SecretBox,
 ) {
   const current = await getInbox(db, workspaceId, inboxId);
   if (input.defaultTeamId) await assertTeamsInWorkspace(db, workspaceId, [input.defaultTeamId]);
-  const settings = input.settings ? { ...current.settings, ...input.settings } : undefined;
+  const settings = input.settings ? settingsFor(current.kind, input.settings, current.settings, secrets) : undefined;
   const [row] = await db
     .update(inboxes)
-    .set({
-      ...input,
-      ...(settings ? { settings: current.kind === 'widget' ? WidgetSettings.parse(settings) : settings } : {}),
-    })
+    .set({ ...input, ...(settings ? { settings } : {}) })
     .where(and(eq(inboxes.workspaceId, workspaceId), eq(inboxes.id, inboxId)))
     .returning();
   return row!;

@@ -34,6 +34,8 @@ export async function replyIfClosed(db: Database, workspaceId: string, conversat
     const conversation = await lockConversation(tx, workspaceId, conversationId);
     // The bot speaks for itself (and offers to leave a message when it hands off while closed).
     if (!conversation.teamId || conversation.state === 'resolved' || conversation.state === 'bot') return undefined;
+    // Never answer a robot (RFC 3834: auto-replies, bounces, list mail, a sender over its rate limit).
+    if (conversation.context.autoReply === false) return undefined;
     const [team] = await tx.select({ businessHours: teams.businessHours }).from(teams).where(eq(teams.id, conversation.teamId));
     const hours = team?.businessHours;
     if (!hours || isOpen(hours)) return undefined;

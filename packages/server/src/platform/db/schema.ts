@@ -16,3 +16,4 @@ export * from '../../modules/canned/schema.js';
 export * from '../../modules/dispositions/schema.js';
 export * from '../../modules/knowledge/schema.js';
 export * from '../../modules/bot/schema.js';
+export * from '../../channels/email/schema.js';
