@@ -60,6 +60,7 @@ interface Pages {
 export function connectLive(client: QueryClient, workspaceId: string, userId: string, callbacks: LiveCallbacks): Socket {
   const socket = io('/agent', { withCredentials: true, transports: ['websocket', 'polling'] });
   let connectedBefore = false;
+  const announced = new Set<string>();
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   const refreshLists = () => {
     clearTimeout(refreshTimer);
@@ -139,7 +140,11 @@ export function connectLive(client: QueryClient, workspaceId: string, userId: st
     patchConversation(incoming.id, () => merged);
     refreshLists();
     void client.invalidateQueries({ queryKey: keys.customerConversations(workspaceId, incoming.customerId) });
-    if (incoming.assigneeId === userId && before?.assigneeId !== userId && incoming.state !== 'resolved') callbacks.onAssignedToMe(merged);
+    // A new assignment is announced once, however many events the conversation then has.
+    if (incoming.assigneeId === userId && incoming.state !== 'resolved') {
+      if (before?.assigneeId !== userId && !announced.has(incoming.id)) callbacks.onAssignedToMe(merged);
+      announced.add(incoming.id);
+    } else announced.delete(incoming.id);
   });
 
   socket.on('message:status', (event: { conversationId: string; messageId: string; delivery: Message['delivery'] }) => {

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Layout } from 'antd';
+import { Layout } from 'antd';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
@@ -18,7 +18,6 @@ export default function Workspace() {
   const client = useQueryClient();
   const navigate = useNavigate();
   const { conversationId } = useParams();
-  const { message } = App.useApp();
   const tRef = useRef(t);
   tRef.current = t;
 
@@ -58,9 +57,6 @@ export default function Workspace() {
       socket.close();
     };
   }, [client, navigate, session.workspaceId, session.user.id, session.workspaceName]);
-
-  // The socket's reconnect refetches data; say when it is down.
-  void message;
 
   return (
     <Layout style={{ height: '100%', minHeight: 600 }}>

@@ -11,6 +11,9 @@ import { hasChromium, launchBrowser } from '../support/browser.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
+/** A 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
 /** Waits for the browser (20 s unless told): pages on a busy 2-core machine take their time. */
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 20_000 }) => expect.poll(read, options);
 
@@ -30,7 +33,8 @@ describe('serving the console', () => {
   beforeAll(async () => {
     ensureBuilt();
     server = await startTestServer();
-  });
+    // A fresh checkout builds the console here once (about a minute on two cores).
+  }, 300_000);
   afterAll(async () => server?.stop());
 
   it('answers client-side routes with the app, leaves the API, the gateway and the server pages alone', async () => {
@@ -89,6 +93,8 @@ interface Words {
   openChat: string;
   widgetBox: RegExp;
   replyBox: string;
+  emoji: string;
+  send: string;
   transfer: string;
   agent: string;
   transferNote: string;
@@ -114,6 +120,8 @@ const ZH: Words = {
   openChat: '打开在线客服',
   widgetBox: /输入消息/,
   replyBox: '回复客户',
+  emoji: '表情',
+  send: '发送',
   transfer: '转接',
   agent: '坐席',
   transferNote: '转接备注（接手的同事可见）',
@@ -139,6 +147,8 @@ const EN: Words = {
   openChat: 'Open chat',
   widgetBox: /Type a message/,
   replyBox: 'Reply to the customer',
+  emoji: 'Emoji',
+  send: 'Send',
   transfer: 'Transfer',
   agent: 'Agent',
   transferNote: 'Note for the receiver (agents only)',
@@ -163,7 +173,7 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     mkdirSync(screenshots, { recursive: true });
     server = await startTestServer({ HUILIU_DEMO: 'true' });
     browser = await launchBrowser();
-  });
+  }, 300_000);
   afterEach(async (test) => {
     // On failure, what each window showed goes to test-results/ for the developer.
     if (test.task.result?.state !== 'fail') return;
@@ -281,9 +291,21 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     await received.click();
     await poll(() => second.locator('[data-kind="note"]', { hasText: note }).count(), { timeout: 10_000 }).toBe(1);
     const answer = words.locale === 'zh-CN' ? '可以的，发票会随包裹寄出。' : 'Yes, the invoice ships with the parcel.';
-    await second.getByRole('textbox', { name: words.replyBox }).fill(answer);
-    await second.getByRole('textbox', { name: words.replyBox }).press('Enter');
-    await poll(visible(customer, answer), { timeout: 20_000 }).toBe(1);
+    const box = second.getByRole('textbox', { name: words.replyBox });
+    await box.fill(answer);
+    // An emoji from the picker goes in at the caret.
+    await second.getByRole('button', { name: words.emoji }).click();
+    await second.getByRole('option', { name: '👍' }).click();
+    await poll(() => box.inputValue()).toBe(`${answer}👍`);
+    await box.press('Enter');
+    await poll(visible(customer, answer)).toBe(1);
+
+    // An image attachment: uploaded, sent, shown with a preview on both sides.
+    await second.getByTestId('attach-input').setInputFiles({ name: 'invoice.png', mimeType: 'image/png', buffer: PNG });
+    await poll(() => second.getByText('invoice.png').count()).toBe(1);
+    await second.getByRole('button', { name: words.send }).click();
+    await poll(() => second.locator('[data-kind="out"] img[alt="invoice.png"]').count()).toBe(1);
+    await poll(() => customer.locator('img[alt="invoice.png"]').count()).toBeGreaterThan(0);
     // The customer never sees the internal note.
     expect(await customer.getByText(note).count()).toBe(0);
 
