@@ -299,6 +299,8 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     await poll(() => box.inputValue()).toBe(`${answer}👍`);
     await box.press('Enter');
     await poll(visible(customer, answer)).toBe(1);
+    // Sent (the box empties when the API has answered; the customer may see it before that).
+    await poll(() => box.inputValue()).toBe('');
 
     // An image attachment: uploaded, sent, shown with a preview on both sides.
     await second.getByTestId('attach-input').setInputFiles({ name: 'invoice.png', mimeType: 'image/png', buffer: PNG });
