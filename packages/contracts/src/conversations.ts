@@ -74,6 +74,7 @@ export type Conversation = z.infer<typeof Conversation>;
 export const ConversationQuery = z.object({
   state: ConversationState.optional(),
   inboxId: Id.optional(),
+  channel: ChannelKind.optional(),
   assigneeId: z.union([Id, z.literal('none'), z.literal('me')]).optional(),
   teamId: Id.optional(),
   tag: z.string().max(50).optional(),

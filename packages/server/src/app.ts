@@ -49,6 +49,7 @@ import { wallboardRoutes } from './modules/wallboard/routes.js';
 import { demoRoutes } from './demo/routes.js';
 import type { AppContext } from './platform/context.js';
 import { registerErrorHandling } from './platform/errors.js';
+import { registerConsole } from './platform/http/console.js';
 import { registerHealth } from './platform/http/health.js';
 import { registerMetrics } from './platform/http/metrics.js';
 
@@ -135,6 +136,8 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   await app.register(fileRoutes(ctx));
   await app.register(demoRoutes(ctx));
   await app.register(helpCenterRoutes(ctx));
+  // Last: the console's client-side routes take whatever GET no other route claims.
+  await registerConsole(app);
 
   // Cross-module wiring: merges move everyone's rows, connectors deliver replies, sockets authenticate.
   registerMergeParticipant(moveConversations);

@@ -13,6 +13,7 @@ export interface ConversationFilter {
   limit: number;
   state?: 'bot' | 'queued' | 'assigned' | 'waiting' | 'resolved';
   inboxId?: string;
+  channel?: 'widget' | 'email' | 'sms' | 'wechat' | 'wecom' | 'api' | 'voice';
   assigneeId?: string;
   teamId?: string;
   tag?: string;
@@ -27,6 +28,7 @@ export async function listConversations(db: Executor, workspaceId: string, filte
   const conditions: (SQL | undefined)[] = [eq(conversations.workspaceId, workspaceId), page.where];
   if (filter.state) conditions.push(eq(conversations.state, filter.state));
   if (filter.inboxId) conditions.push(eq(conversations.inboxId, filter.inboxId));
+  if (filter.channel) conditions.push(eq(conversations.channel, filter.channel));
   if (filter.assigneeId === 'none') conditions.push(isNull(conversations.assigneeId));
   else if (filter.assigneeId) conditions.push(eq(conversations.assigneeId, filter.assigneeId));
   if (filter.teamId) conditions.push(eq(conversations.teamId, filter.teamId));

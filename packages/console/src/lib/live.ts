@@ -1,0 +1,172 @@
+import type { QueryClient } from '@tanstack/react-query';
+import { io, type Socket } from 'socket.io-client';
+import type { Conversation, Message, Page } from './api';
+import { Store } from './store';
+
+export type LiveStatus = 'connecting' | 'live' | 'down';
+
+/** Whether the real-time connection is up. */
+export const liveStatus = new Store<LiveStatus>('connecting');
+
+/** Unread customer messages per conversation, counted since this browser last showed it. */
+export const unread = new Store<Record<string, number>>(loadUnread());
+
+/** Who is typing in which conversation (cleared after a few seconds without news). */
+export const typing = new Store<Record<string, { name: string | null; from: 'customer' | 'agent'; until: number }>>({});
+
+/** The conversation on screen, so its messages do not count as unread. */
+export const openConversation = new Store<string | null>(null);
+
+function loadUnread(): Record<string, number> {
+  try {
+    return JSON.parse(sessionStorage.getItem('huiliu.unread') ?? '{}') as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
+
+export function markSeen(conversationId: string): void {
+  unread.update((counts) => {
+    if (!counts[conversationId]) return counts;
+    const { [conversationId]: _gone, ...rest } = counts;
+    return rest;
+  });
+}
+unread.subscribe(() => sessionStorage.setItem('huiliu.unread', JSON.stringify(unread.get())));
+
+export const keys = {
+  lists: (workspaceId: string) => ['conversations', workspaceId] as const,
+  conversation: (workspaceId: string, id: string) => ['conversation', workspaceId, id] as const,
+  messages: (workspaceId: string, id: string) => ['messages', workspaceId, id] as const,
+  customer: (workspaceId: string, id: string) => ['customer', workspaceId, id] as const,
+  customerConversations: (workspaceId: string, id: string) => ['customer-conversations', workspaceId, id] as const,
+};
+
+export interface LiveCallbacks {
+  onAssignedToMe(conversation: Conversation): void;
+  onCustomerMessage(conversation: Conversation | undefined, message: Message): void;
+}
+
+interface Pages {
+  pages: Page<Conversation>[];
+  pageParams: unknown[];
+}
+
+/**
+ * The console's one Socket.IO connection (`/agent`, authenticated by the session cookie). Events
+ * are folded into the TanStack Query caches, so every screen updates without a reload; after a
+ * reconnect everything is refetched to catch up on what was missed.
+ */
+export function connectLive(client: QueryClient, workspaceId: string, userId: string, callbacks: LiveCallbacks): Socket {
+  const socket = io('/agent', { withCredentials: true, transports: ['websocket', 'polling'] });
+  let connectedBefore = false;
+  const announced = new Set<string>();
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  const refreshLists = () => {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => void client.invalidateQueries({ queryKey: keys.lists(workspaceId) }), 250);
+  };
+
+  const knownConversation = (id: string): Conversation | undefined => {
+    const detail = client.getQueryData<Conversation>(keys.conversation(workspaceId, id));
+    if (detail) return detail;
+    for (const [, data] of client.getQueriesData<Pages>({ queryKey: keys.lists(workspaceId) })) {
+      for (const page of data?.pages ?? []) {
+        const found = page.items.find((item) => item.id === id);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+
+  const patchConversation = (id: string, patch: (conversation: Conversation) => Conversation) => {
+    client.setQueryData<Conversation>(keys.conversation(workspaceId, id), (old) => (old ? patch(old) : old));
+    client.setQueriesData<Pages>({ queryKey: keys.lists(workspaceId) }, (old) =>
+      old
+        ? { ...old, pages: old.pages.map((page) => ({ ...page, items: page.items.map((item) => (item.id === id ? patch(item) : item)) })) }
+        : old,
+    );
+  };
+
+  socket.on('connect', () => {
+    liveStatus.set('live');
+    if (connectedBefore) void client.invalidateQueries();
+    connectedBefore = true;
+  });
+  socket.on('disconnect', () => liveStatus.set('down'));
+  socket.on('connect_error', () => liveStatus.set('down'));
+
+  socket.on('message', (event: { conversationId: string; seq: number; message: Message }) => {
+    const { conversationId, message } = event;
+    const messagesKey = keys.messages(workspaceId, conversationId);
+    const cached = client.getQueryData<Message[]>(messagesKey);
+    if (cached) {
+      const last = cached.at(-1)?.seq ?? 0;
+      if (cached.some((item) => item.id === message.id)) {
+        // Already there (our own reply, added when the API answered).
+      } else if (message.seq === last + 1 || message.seq > last) {
+        if (message.seq > last + 1) void client.invalidateQueries({ queryKey: messagesKey });
+        client.setQueryData<Message[]>(
+          messagesKey,
+          [...cached, message].sort((a, b) => a.seq - b.seq),
+        );
+      }
+    }
+    const visible = message.kind === 'in' || message.kind === 'out';
+    patchConversation(conversationId, (conversation) => ({
+      ...conversation,
+      lastSeq: Math.max(conversation.lastSeq, message.seq),
+      ...(visible ? { lastMessagePreview: message.text || conversation.lastMessagePreview, lastMessageAt: message.createdAt } : {}),
+      ...(message.kind === 'in' ? { lastCustomerMessageAt: message.createdAt } : {}),
+    }));
+    if (message.kind === 'in') {
+      typing.update((all) => {
+        if (!all[conversationId]) return all;
+        const { [conversationId]: _gone, ...rest } = all;
+        return rest;
+      });
+      const open = openConversation.get() === conversationId && document.visibilityState === 'visible';
+      if (!open) unread.update((counts) => ({ ...counts, [conversationId]: (counts[conversationId] ?? 0) + 1 }));
+      callbacks.onCustomerMessage(knownConversation(conversationId), message);
+    }
+    if (!knownConversation(conversationId)) refreshLists();
+  });
+
+  socket.on('conversation', (event: { conversation: Conversation }) => {
+    const incoming = event.conversation;
+    const before = knownConversation(incoming.id);
+    const merged = { ...incoming, customerName: incoming.customerName ?? before?.customerName ?? null };
+    client.setQueryData<Conversation>(keys.conversation(workspaceId, incoming.id), (old) => (old ? merged : old));
+    patchConversation(incoming.id, () => merged);
+    refreshLists();
+    void client.invalidateQueries({ queryKey: keys.customerConversations(workspaceId, incoming.customerId) });
+    // A new assignment is announced once, however many events the conversation then has.
+    if (incoming.assigneeId === userId && incoming.state !== 'resolved') {
+      if (before?.assigneeId !== userId && !announced.has(incoming.id)) callbacks.onAssignedToMe(merged);
+      announced.add(incoming.id);
+    } else announced.delete(incoming.id);
+  });
+
+  socket.on('message:status', (event: { conversationId: string; messageId: string; delivery: Message['delivery'] }) => {
+    const messagesKey = keys.messages(workspaceId, event.conversationId);
+    const cached = client.getQueryData<Message[]>(messagesKey);
+    if (!cached) return;
+    // A refetch in flight could answer with the state before this change: fetch again after it.
+    if (!cached.some((message) => message.id === event.messageId) || client.isFetching({ queryKey: messagesKey }) > 0) {
+      void client.invalidateQueries({ queryKey: messagesKey });
+      return;
+    }
+    client.setQueryData<Message[]>(messagesKey, (old) =>
+      old?.map((message) => (message.id === event.messageId ? { ...message, delivery: event.delivery } : message)),
+    );
+  });
+
+  socket.on('typing', (event: { conversationId: string; typing: boolean; from: 'customer' | 'agent'; name: string | null }) => {
+    typing.update((all) => {
+      const { [event.conversationId]: _old, ...rest } = all;
+      return event.typing ? { ...rest, [event.conversationId]: { name: event.name, from: event.from, until: Date.now() + 6000 } } : rest;
+    });
+  });
+
+  return socket;
+}

@@ -1,0 +1,212 @@
+import { BellOutlined, LogoutOutlined, QuestionCircleOutlined, UserOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Badge, Button, Dropdown, Layout, Modal, Popover, Select, Space, Switch, Tag, Tooltip, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { LanguageSwitch } from '../pages/AuthLayout';
+import { api, type PresenceStatus, type PresenceView, type SessionResponse } from '../lib/api';
+import { errorText } from '../lib/errors';
+import { liveStatus } from '../lib/live';
+import { askPermission, notify, notifySettings, saveNotifySettings } from '../lib/notify';
+import { useSession } from '../lib/session';
+import { useStore } from '../lib/store';
+
+const PRESENCE_COLORS: Record<PresenceStatus, string> = { online: '#52c41a', busy: '#fa541c', away: '#faad14', offline: '#bfbfbf' };
+
+function PresenceSwitch() {
+  const { t } = useTranslation();
+  const { workspaceId, user } = useSession();
+  const client = useQueryClient();
+  const { message } = App.useApp();
+  const presence = useQuery({
+    queryKey: ['presence', workspaceId],
+    queryFn: () => api.get<{ items: PresenceView[] }>(`/workspaces/${workspaceId}/presence`),
+    refetchInterval: 60_000,
+  });
+  const mine = presence.data?.items.find((item) => item.userId === user.id)?.status ?? 'offline';
+  const change = useMutation({
+    mutationFn: (status: PresenceStatus) => api.put<PresenceView>(`/workspaces/${workspaceId}/presence/me`, { status }),
+    onSuccess: (row) => {
+      client.setQueryData<{ items: PresenceView[] }>(['presence', workspaceId], (old) => ({
+        items: [...(old?.items.filter((item) => item.userId !== row.userId) ?? []), row],
+      }));
+      void message.success(t('presence.changed', { status: t(`presence.${row.status}`) }));
+    },
+    onError: (error) => void message.error(errorText(t, error)),
+  });
+  return (
+    <span data-testid="presence" data-status={mine}>
+      <Select<PresenceStatus>
+        aria-label={t('header.presence')}
+        value={mine}
+        loading={presence.isPending || change.isPending}
+        onChange={(status) => change.mutate(status)}
+        style={{ width: 120 }}
+        options={(['online', 'busy', 'away', 'offline'] as const).map((status) => ({
+          value: status,
+          label: (
+            <Space size={6}>
+              <Badge color={PRESENCE_COLORS[status]} />
+              {t(`presence.${status}`)}
+            </Space>
+          ),
+        }))}
+      />
+    </span>
+  );
+}
+
+function NotificationSettings() {
+  const { t } = useTranslation();
+  const settings = useStore(notifySettings);
+  const [denied, setDenied] = useState(typeof Notification !== 'undefined' && Notification.permission === 'denied');
+  const setDesktop = async (desktop: boolean) => {
+    if (desktop) setDenied((await askPermission()) === 'denied');
+    saveNotifySettings({ ...settings, desktop });
+  };
+  const content = (
+    <div style={{ width: 280 }}>
+      <Space orientation="vertical" style={{ width: '100%' }}>
+        <Space style={{ justifyContent: 'space-between', width: '100%' }}>
+          <div>
+            <div>{t('settings.desktop')}</div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('settings.desktopHint')}
+            </Typography.Text>
+          </div>
+          <Switch aria-label={t('settings.desktop')} checked={settings.desktop} onChange={(value) => void setDesktop(value)} />
+        </Space>
+        {denied && settings.desktop && <Typography.Text type="warning">{t('settings.denied')}</Typography.Text>}
+        <Space style={{ justifyContent: 'space-between', width: '100%' }}>
+          <div>
+            <div>{t('settings.sound')}</div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('settings.soundHint')}
+            </Typography.Text>
+          </div>
+          <Switch
+            aria-label={t('settings.sound')}
+            checked={settings.sound}
+            onChange={(sound) => saveNotifySettings({ ...settings, sound })}
+          />
+        </Space>
+        <Button size="small" onClick={() => notify(t('notify.testTitle'), t('notify.testBody'), 'test')}>
+          {t('settings.test')}
+        </Button>
+      </Space>
+    </div>
+  );
+  return (
+    <Popover content={content} title={t('settings.title')} trigger="click" placement="bottomRight">
+      <Tooltip title={t('header.settings')}>
+        <Button type="text" aria-label={t('header.settings')} icon={<BellOutlined />} style={{ color: 'white' }} />
+      </Tooltip>
+    </Popover>
+  );
+}
+
+export function ShortcutsHelp({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const rows: [string, string][] = [
+    ['j', t('shortcuts.next')],
+    ['k', t('shortcuts.prev')],
+    ['Enter', t('shortcuts.open')],
+    ['r', t('shortcuts.reply')],
+    ['Enter', t('shortcuts.send')],
+    ['Shift + Enter', t('shortcuts.newline')],
+    ['?', t('shortcuts.help')],
+  ];
+  return (
+    <Modal open={open} onCancel={onClose} footer={null} title={t('shortcuts.title')}>
+      <table style={{ width: '100%' }}>
+        <tbody>
+          {rows.map(([key, what], index) => (
+            <tr key={index}>
+              <td style={{ padding: 4, width: 140 }}>
+                <Tag>{key}</Tag>
+              </td>
+              <td style={{ padding: 4 }}>{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Modal>
+  );
+}
+
+export function Header() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const live = useStore(liveStatus);
+  const [help, setHelp] = useState(false);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (event.key !== '?' || !target || target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+      setHelp(true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const logout = async () => {
+    await api.post('/auth/logout').catch(() => undefined);
+    client.clear();
+    client.setQueryData(['me'], null);
+    void navigate('/login', { replace: true });
+  };
+
+  return (
+    <Layout.Header
+      style={{ display: 'flex', alignItems: 'center', gap: 12, padding: '0 16px', height: 52, lineHeight: '52px', background: '#001529' }}
+    >
+      <Typography.Text strong style={{ color: 'white', fontSize: 18 }}>
+        {t('app.name')}
+      </Typography.Text>
+      <Typography.Text style={{ color: 'rgba(255,255,255,0.85)' }} data-testid="workspace-name">
+        {session.workspaceName}
+      </Typography.Text>
+      <Tag color={live === 'live' ? 'green' : 'orange'} style={{ marginInlineStart: 4 }}>
+        {live === 'live' ? t('inbox.live') : t('inbox.offline')}
+      </Tag>
+      <div style={{ flex: 1 }} />
+      <PresenceSwitch />
+      <LanguageSwitch
+        onChange={(locale) => {
+          api
+            .patch<SessionResponse>('/auth/me', { locale })
+            .then((answer) => client.setQueryData(['me'], answer.user))
+            .catch((error: unknown) => void message.error(errorText(t, error)));
+        }}
+      />
+      <NotificationSettings />
+      <Tooltip title={t('header.shortcuts')}>
+        <Button
+          type="text"
+          aria-label={t('header.shortcuts')}
+          icon={<QuestionCircleOutlined />}
+          style={{ color: 'white' }}
+          onClick={() => setHelp(true)}
+        />
+      </Tooltip>
+      <Dropdown
+        menu={{
+          items: [
+            { key: 'role', label: `${session.user.email} · ${t(`roles.${session.role}`)}`, disabled: true },
+            { type: 'divider' },
+            { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout'), onClick: () => void logout() },
+          ],
+        }}
+      >
+        <Button type="text" icon={<UserOutlined />} style={{ color: 'white' }} data-testid="user-menu">
+          {session.user.name}
+        </Button>
+      </Dropdown>
+      <ShortcutsHelp open={help} onClose={() => setHelp(false)} />
+    </Layout.Header>
+  );
+}

@@ -1,0 +1,71 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { Layout } from 'antd';
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useParams } from 'react-router';
+import { ConversationPane } from '../conversation/ConversationPane';
+import { CustomerPanel } from '../customer/CustomerPanel';
+import { ConversationList } from '../inbox/ConversationList';
+import { connectLive, openConversation } from '../lib/live';
+import { notify } from '../lib/notify';
+import { useSession } from '../lib/session';
+import { Header } from './Header';
+
+/** The logged-in console: header, conversation list, the open conversation and the customer beside it. */
+export default function Workspace() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const { conversationId } = useParams();
+  const tRef = useRef(t);
+  tRef.current = t;
+
+  useEffect(() => {
+    openConversation.set(conversationId ?? null);
+    return () => openConversation.set(null);
+  }, [conversationId]);
+
+  useEffect(() => {
+    document.title = `${session.workspaceName} · ${tRef.current('app.title')}`;
+    const socket = connectLive(client, session.workspaceId, session.user.id, {
+      onAssignedToMe: (conversation) => {
+        const translate = tRef.current;
+        const customer = conversation.customerName ?? translate('customer.anonymous');
+        notify(
+          translate('notify.assignedTitle'),
+          translate('notify.assignedBody', { customer, preview: conversation.lastMessagePreview ?? '' }),
+          `assigned-${conversation.id}`,
+          () => void navigate(`/inbox/${conversation.id}`),
+        );
+      },
+      onCustomerMessage: (conversation, incoming) => {
+        // Customer messages in my conversations (or in ones nobody has yet) call for attention,
+        // unless the agent is looking at that very conversation.
+        if (conversation && conversation.assigneeId && conversation.assigneeId !== session.user.id) return;
+        if (openConversation.get() === incoming.conversationId && document.visibilityState === 'visible' && document.hasFocus()) return;
+        const translate = tRef.current;
+        notify(
+          translate('notify.messageTitle', { customer: conversation?.customerName ?? translate('customer.anonymous') }),
+          incoming.text || translate('conversation.attachment'),
+          `message-${incoming.conversationId}`,
+          () => void navigate(`/inbox/${incoming.conversationId}`),
+        );
+      },
+    });
+    return () => {
+      socket.close();
+    };
+  }, [client, navigate, session.workspaceId, session.user.id, session.workspaceName]);
+
+  return (
+    <Layout style={{ height: '100%', minHeight: 600 }}>
+      <Header />
+      <Layout style={{ flexDirection: 'row', minHeight: 0, flex: 1 }}>
+        <ConversationList selectedId={conversationId} />
+        <ConversationPane key={conversationId ?? 'none'} conversationId={conversationId} />
+        {conversationId && <CustomerPanel conversationId={conversationId} />}
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,388 @@
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/demo/seed.js';
+import { registerConsole } from '../../src/platform/http/console.js';
+import { hasChromium, launchBrowser } from '../support/browser.js';
+import { HttpClient } from '../support/http.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+/** Waits for the browser (20 s unless told): pages on a busy 2-core machine take their time. */
+const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 20_000 }) => expect.poll(read, options);
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const screenshots = path.join(repoRoot, 'docs/screenshots');
+
+/** Builds what the browser needs only when it is missing: a fresh checkout builds once, later runs reuse it. */
+function ensureBuilt() {
+  if (!existsSync(path.join(repoRoot, 'packages/console/dist/index.html')))
+    execSync('npm run build -w @huiliu/console', { cwd: repoRoot, stdio: 'ignore' });
+  if (!existsSync(path.join(repoRoot, 'packages/widget/dist/widget.js')))
+    execSync('npm run build -w @huiliu/widget', { cwd: repoRoot, stdio: 'ignore' });
+}
+
+describe('serving the console', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    ensureBuilt();
+    server = await startTestServer();
+    // A fresh checkout builds the console here once (about a minute on two cores).
+  }, 300_000);
+  afterAll(async () => server?.stop());
+
+  it('answers client-side routes with the app, leaves the API, the gateway and the server pages alone', async () => {
+    for (const url of [
+      '/',
+      '/inbox',
+      '/inbox/5b0c2d8e-0000-4000-8000-000000000000',
+      '/login',
+      '/reset-password?token=x',
+      '/some/unknown/page',
+    ]) {
+      const response = await fetch(`${server.url}${url}`);
+      expect(response.status, url).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/html');
+      expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(await response.text()).toContain('<div id="root">');
+    }
+    const unknownApi = await fetch(`${server.url}/api/v1/nothing-here`);
+    expect(unknownApi.status).toBe(404);
+    expect(((await unknownApi.json()) as any).error.code).toBe('not_found');
+    expect((await fetch(`${server.url}/api`)).status).toBe(404);
+    expect((await fetch(`${server.url}/healthz`)).headers.get('content-type')).toContain('application/json');
+    expect((await fetch(`${server.url}/widget.js`)).headers.get('content-type')).toContain('javascript');
+    expect((await fetch(`${server.url}/files/nothing`)).status).toBe(404);
+    expect((await fetch(`${server.url}/help`)).headers.get('content-type')).toContain('application/json');
+    expect((await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`)).headers.get('content-type')).not.toContain('text/html');
+    expect((await fetch(`${server.url}/assets/no-such-file.js`)).status).toBe(404);
+
+    const html = await (await fetch(server.url)).text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${server.url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+  });
+
+  it('without a build, says how to make one instead of crashing', async () => {
+    const app = Fastify();
+    await registerConsole(app, path.join(repoRoot, 'no-such-console-dist'));
+    const response = await app.inject({ method: 'GET', url: '/inbox' });
+    expect(response.statusCode).toBe(503);
+    expect(response.body).toContain('npm run build');
+    expect((await app.inject({ method: 'GET', url: '/api/v1/x' })).statusCode).toBe(404);
+    await app.close();
+  });
+});
+
+interface Words {
+  locale: string;
+  email: string;
+  password: string;
+  login: string;
+  presence: string;
+  online: string;
+  offline: string;
+  openChat: string;
+  widgetBox: RegExp;
+  replyBox: string;
+  emoji: string;
+  send: string;
+  transfer: string;
+  agent: string;
+  transferNote: string;
+  transferred: string;
+  resolve: string;
+  disposition: string;
+  star5: string;
+  submitRating: string;
+  ratingEvent: string;
+  resolvedState: string;
+  mine: string;
+  customerPanel: string;
+}
+
+const ZH: Words = {
+  locale: 'zh-CN',
+  email: '邮箱',
+  password: '密码',
+  login: '登录',
+  presence: '在线状态',
+  online: '在线',
+  offline: '离线',
+  openChat: '打开在线客服',
+  widgetBox: /输入消息/,
+  replyBox: '回复客户',
+  emoji: '表情',
+  send: '发送',
+  transfer: '转接',
+  agent: '坐席',
+  transferNote: '转接备注（接手的同事可见）',
+  transferred: '已转接',
+  resolve: '解决',
+  disposition: '处理结果',
+  star5: '5 星',
+  submitRating: '提交评价',
+  ratingEvent: '客户评价 5 星',
+  resolvedState: '已解决',
+  mine: '我的',
+  customerPanel: '客户信息',
+};
+
+const EN: Words = {
+  locale: 'en-US',
+  email: 'Email',
+  password: 'Password',
+  login: 'Log in',
+  presence: 'Presence',
+  online: 'Online',
+  offline: 'Offline',
+  openChat: 'Open chat',
+  widgetBox: /Type a message/,
+  replyBox: 'Reply to the customer',
+  emoji: 'Emoji',
+  send: 'Send',
+  transfer: 'Transfer',
+  agent: 'Agent',
+  transferNote: 'Note for the receiver (agents only)',
+  transferred: 'Transferred',
+  resolve: 'Resolve',
+  disposition: 'Disposition',
+  star5: '5 star(s)',
+  submitRating: 'Send rating',
+  ratingEvent: 'The customer rated 5 stars',
+  resolvedState: 'Resolved',
+  mine: 'Mine',
+  customerPanel: 'Customer',
+};
+
+describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    ensureBuilt();
+    mkdirSync(screenshots, { recursive: true });
+    server = await startTestServer({ HUILIU_DEMO: 'true' });
+    browser = await launchBrowser();
+  }, 300_000);
+  afterEach(async (test) => {
+    // On failure, what each window showed goes to test-results/ for the developer.
+    if (test.task.result?.state !== 'fail') return;
+    mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
+    for (const [index, context] of contexts.entries())
+      for (const page of context.pages())
+        await page.screenshot({ path: path.join(repoRoot, 'test-results', `console-failure-${index}.png`) }).catch(() => undefined);
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function newPage(locale: string, width = 1366, height = 768): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ locale, viewport: { width, height } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('dialog', (dialog) => {
+      errors.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    return { page, errors };
+  }
+
+  /** Logs in through the form; the console lands on the inbox. */
+  async function loginAgent(page: Page, email: string, words: Words) {
+    await page.goto(`${server.url}/`);
+    await page.waitForURL(/\/login/);
+    await page.getByLabel(words.email).fill(email);
+    await page.getByLabel(words.password).fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: words.login }).click();
+    await page.waitForURL(/\/inbox/);
+    await poll(() => page.getByTestId('presence').count(), { timeout: 10_000 }).toBe(1);
+    if (words.locale === 'en-US' && (await page.getByText('Mine', { exact: true }).count()) === 0) {
+      // The account's language wins after login; switching is remembered on the account (PATCH /auth/me).
+      await page.getByText('English', { exact: true }).click();
+      await poll(() => page.getByText('Mine', { exact: true }).count()).toBe(1);
+    }
+  }
+
+  async function setPresence(page: Page, words: Words, status: 'online' | 'offline') {
+    await page.getByRole('combobox', { name: words.presence }).click();
+    await page.locator('.ant-select-item-option', { hasText: status === 'online' ? words.online : words.offline }).click();
+    await poll(() => page.getByTestId('presence').getAttribute('data-status')).toBe(status);
+  }
+
+  async function customerSays(page: Page, words: Words, text: string) {
+    const box = page.getByRole('textbox', { name: words.widgetBox });
+    await box.fill(text);
+    await box.press('Enter');
+  }
+
+  const visible = (page: Page | Locator, text: string) => () => page.getByText(text, { exact: false }).count();
+
+  async function fullFlow(words: Words, agentA: string, agentB: string, opening: string, shots: boolean) {
+    // The first agent logs in and goes online.
+    const { page: agent, errors: agentErrors } = await newPage(words.locale);
+    await loginAgent(agent, agentA, words);
+    await setPresence(agent, words, 'online');
+
+    // The customer writes from the shop page.
+    const { page: customer, errors: customerErrors } = await newPage(words.locale, 1280, 800);
+    await customer.goto(`${server.url}/demo`);
+    await customer.getByRole('button', { name: words.openChat }).click();
+    await customerSays(customer, words, opening);
+
+    // Routed to the online agent: the conversation appears in "Mine" without a reload.
+    const item = agent.getByTestId('conversation-item').filter({ hasText: opening });
+    await poll(() => item.count(), { timeout: 20_000 }).toBe(1);
+    await item.click();
+    await poll(visible(agent.getByTestId('conversation'), opening)).toBe(1);
+    // Screen pop: the customer panel shows where they came from.
+    const panel = agent.getByTestId('customer-panel');
+    await poll(() => panel.getByText(`${server.url}/demo`).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+
+    // The agent answers with the keyboard: r focuses the reply box, Enter sends.
+    await agent.getByTestId('conversation').click({ position: { x: 5, y: 200 } });
+    await agent.keyboard.press('r');
+    const reply = words.locale === 'zh-CN' ? '您好，今天下单明天就能送到。' : 'Hello! Orders placed today arrive tomorrow.';
+    await agent.keyboard.type(reply);
+    await agent.keyboard.press('Enter');
+    await poll(visible(customer, reply), { timeout: 20_000 }).toBe(1);
+    // The widget acknowledged it: delivered (then read, once its panel is seen).
+    await poll(() => agent.locator('[data-kind="out"] :is([data-delivery="delivered"], [data-delivery="read"])').count(), {
+      timeout: 20_000,
+    }).toBeGreaterThan(0);
+
+    const followUp = words.locale === 'zh-CN' ? '好的，那可以开发票吗？' : 'Great, can I get an invoice?';
+    await customerSays(customer, words, followUp);
+    await poll(visible(agent.getByTestId('conversation'), followUp), { timeout: 20_000 }).toBe(1);
+    if (shots) await agent.screenshot({ path: path.join(screenshots, 'console-conversation.png') });
+
+    // A second agent comes online in a third window.
+    const { page: second, errors: secondErrors } = await newPage(words.locale);
+    await loginAgent(second, agentB, words);
+    await setPresence(second, words, 'online');
+    const secondName = (await second.getByTestId('user-menu').innerText()).trim();
+
+    // Transfer, with a note for the receiver.
+    await agent.getByRole('button', { name: words.transfer }).click();
+    const dialog = agent.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: words.agent }).click();
+    await agent.locator('.ant-select-item-option', { hasText: secondName }).click();
+    const note = words.locale === 'zh-CN' ? '客户要开发票，请跟进' : 'Needs an invoice, please follow up';
+    await dialog.getByLabel(words.transferNote).fill(note);
+    await dialog.getByRole('button', { name: words.transfer }).click();
+    await poll(() => agent.getByText(words.transferred).count()).toBeGreaterThan(0);
+
+    // The receiver sees it arrive in "Mine", with the note, and carries on.
+    const received = second.getByTestId('conversation-item').filter({ hasText: followUp });
+    await poll(() => received.count(), { timeout: 20_000 }).toBe(1);
+    await received.click();
+    await poll(() => second.locator('[data-kind="note"]', { hasText: note }).count(), { timeout: 10_000 }).toBe(1);
+    const answer = words.locale === 'zh-CN' ? '可以的，发票会随包裹寄出。' : 'Yes, the invoice ships with the parcel.';
+    const box = second.getByRole('textbox', { name: words.replyBox });
+    await box.fill(answer);
+    // An emoji from the picker goes in at the caret.
+    await second.getByRole('button', { name: words.emoji }).click();
+    await second.getByRole('option', { name: '👍' }).click();
+    await poll(() => box.inputValue()).toBe(`${answer}👍`);
+    await box.press('Enter');
+    await poll(visible(customer, answer)).toBe(1);
+    // Sent (the box empties when the API has answered; the customer may see it before that).
+    await poll(() => box.inputValue()).toBe('');
+
+    // An image attachment: uploaded, sent, shown with a preview on both sides.
+    await second.getByTestId('attach-input').setInputFiles({ name: 'invoice.png', mimeType: 'image/png', buffer: PNG });
+    await poll(() => second.getByText('invoice.png').count()).toBe(1);
+    await second.getByRole('button', { name: words.send }).click();
+    await poll(() => second.locator('[data-kind="out"] img[alt="invoice.png"]').count()).toBe(1);
+    await poll(() => customer.locator('img[alt="invoice.png"]').count()).toBeGreaterThan(0);
+    // The customer never sees the internal note.
+    expect(await customer.getByText(note).count()).toBe(0);
+
+    // Resolve with a wrap-up.
+    await second.getByRole('button', { name: new RegExp(`${words.resolve}$`) }).click();
+    const wrap = second.getByRole('dialog');
+    await wrap.getByLabel(words.disposition).fill(words.locale === 'zh-CN' ? '发票咨询' : 'invoice question');
+    await wrap.getByRole('button', { name: words.resolve }).click();
+    await poll(() => second.getByTestId('conversation-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('resolved');
+
+    // The customer rates the service; the agent sees the rating appear.
+    await customer.getByRole('radio', { name: words.star5 }).click({ timeout: 20_000 });
+    await customer.getByRole('button', { name: words.submitRating }).click();
+    await poll(visible(second, words.ratingEvent), { timeout: 20_000 }).toBe(1);
+
+    // Go offline, so the next flow routes to whom it means to.
+    await setPresence(second, words, 'offline');
+    await setPresence(agent, words, 'offline');
+    return { agent, second, customer, errors: [...agentErrors, ...customerErrors, ...secondErrors] };
+  }
+
+  it('chat both ways, transfer to a second agent, resolve, the customer rates (中文)', async () => {
+    const { agent, customer, errors } = await fullFlow(
+      ZH,
+      'agent1@huiliu.demo',
+      'agent2@huiliu.demo',
+      '你好，我想问一下订单什么时候发货？',
+      true,
+    );
+
+    // A hostile customer: markup stays text in the console, and nothing runs.
+    await customer.reload();
+    await customer.getByRole('button', { name: ZH.openChat }).click();
+    const payload = `<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> <a href="javascript:window.__pwned=3">点我</a>`;
+    await setPresence(agent, ZH, 'online');
+    await customerSays(customer, ZH, payload);
+    await agent.getByText(ZH.mine, { exact: true }).click();
+    const hostile = agent.getByTestId('conversation-item').filter({ hasText: '<script>' });
+    await poll(() => hostile.count(), { timeout: 20_000 }).toBe(1);
+    await hostile.click();
+    const shown = agent.getByTestId('conversation').getByTestId('message-text').filter({ hasText: '<script>' });
+    await poll(() => shown.count(), { timeout: 10_000 }).toBe(1);
+    expect(await shown.innerText()).toBe(payload);
+    expect(await agent.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await agent.locator('[data-testid="conversation"] img[src="x"]').count()).toBe(0);
+    expect(await agent.locator('a[href^="javascript:"]').count()).toBe(0);
+    await agent.getByText('全部', { exact: true }).click();
+    await poll(() => agent.getByTestId('conversation-item').count()).toBeGreaterThan(1);
+    if (existsSync(screenshots)) await agent.screenshot({ path: path.join(screenshots, 'console-inbox.png') });
+    await setPresence(agent, ZH, 'offline');
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it('the same flow in English, and the language stays with the user', async () => {
+    const { errors } = await fullFlow(EN, 'agent1@huiliu.demo', 'agent3@huiliu.demo', 'Hi, when will my order ship?', false);
+    expect(errors).toEqual([]);
+    // Remembered on the account: a fresh browser shows English after login.
+    const { page } = await newPage('zh-CN');
+    await loginAgent(page, 'agent1@huiliu.demo', ZH);
+    await poll(() => page.getByText('Mine', { exact: true }).count(), { timeout: 10_000 }).toBe(1);
+  }, 240_000);
+
+  it('filters the list by channel and by customer', async () => {
+    const admin = new HttpClient(server.url);
+    const login = await admin.login('admin@huiliu.demo', DEMO_PASSWORD);
+    const workspaceId = login.body.user.memberships[0].workspaceId;
+    const all = await admin.get(`/api/v1/workspaces/${workspaceId}/conversations`);
+    expect(all.body.items.length).toBeGreaterThan(0);
+    const widget = await admin.get(`/api/v1/workspaces/${workspaceId}/conversations?channel=widget`);
+    expect(widget.body.items.length).toBe(all.body.items.length);
+    const email = await admin.get(`/api/v1/workspaces/${workspaceId}/conversations?channel=email`);
+    expect(email.body.items).toEqual([]);
+    const first = all.body.items[0];
+    const ofCustomer = await admin.get(`/api/v1/workspaces/${workspaceId}/conversations?customerId=${first.customerId}`);
+    expect(ofCustomer.body.items.every((item: any) => item.customerId === first.customerId)).toBe(true);
+    expect((await admin.get(`/api/v1/workspaces/${workspaceId}/conversations?channel=fax`)).status).toBe(400);
+  });
+});
