@@ -113,6 +113,35 @@ describe('email ingest: loops, rate limit, reopening, limits, inbound SMTP', () 
     expect(counts).toEqual([1, 1, 0]);
   });
 
+  it('with the bot on, an auto-reply goes to people untouched while a person gets the bot', async () => {
+    const bot = await ws.clients.admin.put(api(`/inboxes/${inboxId}/bot`), { enabled: true, greeting: '您好，我是小流。' });
+    expect(bot.status).toBe(200);
+    try {
+      const ooo = await ingest(
+        await mail('vacation@example.com', '自动回复：休假中', {
+          headers: { 'Auto-Submitted': 'auto-replied' },
+          messageId: '<ooo-bot@example.com>',
+        }),
+      );
+      const person = await ingest(await mail('bot-person@example.com', '你好', { messageId: '<bot-person@example.com>' }));
+      if (ooo.status !== 'imported' || person.status !== 'imported') throw new Error('not imported');
+      const botMessages = (conversationId: string) =>
+        queryRows(server.database.url, `select text from messages where conversation_id = $1 and sender_type = 'bot' and kind = 'out'`, [
+          conversationId,
+        ]);
+      const [handedOff] = await queryRows<{ state: string; reason: string }>(
+        server.database.url,
+        `select state, context->'bot'->>'handoffReason' as reason from conversations where id = $1`,
+        [ooo.conversationId],
+      );
+      expect(handedOff).toEqual({ state: 'queued', reason: 'automatic_message' });
+      expect(await botMessages(ooo.conversationId)).toEqual([]);
+      expect((await botMessages(person.conversationId)).length).toBeGreaterThan(0);
+    } finally {
+      await ws.clients.admin.put(api(`/inboxes/${inboxId}/bot`), { enabled: false });
+    }
+  });
+
   it('reopens a resolved conversation on a reply within the window, else starts a linked one', async () => {
     const first = await ingest(await mail('again@example.com', '尺码', { messageId: '<again-1@example.com>' }));
     if (first.status !== 'imported') throw new Error('not imported');

@@ -281,13 +281,18 @@ export function registerBot(ctx: Pick<AppContext, 'db' | 'pool' | 'logger' | 're
     async afterMessage(tx, received) {
       if (received.conversation.state !== 'bot' || received.duplicate) return undefined;
       let written: Appended[] = [];
-      try {
-        // A savepoint: if the bot fails, the customer's message still stands (and waits for a person).
-        written = await (tx as Database).transaction((savepoint) => botTurn(ctx, savepoint, received));
-      } catch (error) {
-        ctx.logger.error({ err: error, conversationId: received.conversation.id }, 'bot turn failed; handing off');
-        const conversation = received.conversation;
-        written = [await handOffConversation(tx, conversation.workspaceId, conversation.id, { reason: 'bot_error', intent: null })];
+      const conversation = received.conversation;
+      if (conversation.context.autoReply === false) {
+        // Never answer a robot (RFC 3834: auto-replies, bounces, a sender over its rate limit): people decide.
+        written = [await handOffConversation(tx, conversation.workspaceId, conversation.id, { reason: 'automatic_message', intent: null })];
+      } else {
+        try {
+          // A savepoint: if the bot fails, the customer's message still stands (and waits for a person).
+          written = await (tx as Database).transaction((savepoint) => botTurn(ctx, savepoint, received));
+        } catch (error) {
+          ctx.logger.error({ err: error, conversationId: conversation.id }, 'bot turn failed; handing off');
+          written = [await handOffConversation(tx, conversation.workspaceId, conversation.id, { reason: 'bot_error', intent: null })];
+        }
       }
       return () => {
         for (const appended of written) publishMessage(ctx.realtime, appended.conversation, appended.message);

@@ -52,23 +52,8 @@ interface Agent extends Candidate {
  */
 export async function routeOnce(db: Database, workspaceId: string, skip: QueueKey[] = []): Promise<RouteResult> {
   return db.transaction(async (tx) => {
-    const batch = await tx
-      .select({ conversation: conversations, team: teams })
-      .from(conversations)
-      .innerJoin(teams, eq(teams.id, conversations.teamId))
-      .where(
-        and(
-          eq(conversations.workspaceId, workspaceId),
-          eq(conversations.state, 'queued'),
-          sql`${conversations.assigneeId} is null`,
-          sql`${teams.algorithm} <> 'manual'`,
-          ...skip.map((queue) => sql`not (${conversations.teamId} = ${queue.teamId} and ${conversations.channel} = ${queue.channel})`),
-        ),
-      )
-      .orderBy(desc(conversations.queuePriority), asc(conversations.queuedAt), asc(conversations.id))
-      .limit(ROUTING_BATCH)
-      .for('update', { of: conversations, skipLocked: true });
-    const result: RouteResult = { assigned: [], blocked: [], contended: false, empty: batch.length === 0 };
+    const result: RouteResult = { assigned: [], blocked: [], contended: false, empty: false };
+    const batch = await takeQueue(tx, workspaceId, skip, result);
     if (batch.length === 0) return result;
 
     const pools = new AgentPools(tx, workspaceId);
@@ -102,9 +87,11 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
         }
       }
       if (!chosen) {
-        // Agents busy with another router's assignment may still have room: retry, don't skip the queue.
-        if (contended) result.contended = true;
-        else result.blocked.push(queue);
+        // Agents busy with another router's assignment may still have room: retry, don't skip the
+        // queue — and stop this batch, so no later conversation gets an agent before this one.
+        if (!contended) result.blocked.push(queue);
+        result.contended ||= contended;
+        if (contended) break;
         continue;
       }
       const overflowed = chosen.teamId !== team.id;
@@ -157,6 +144,60 @@ export async function routeOnce(db: Database, workspaceId: string, skip: QueueKe
     await pools.save();
     return result;
   });
+}
+
+/** Namespace of the routers' advisory locks: one queue (team and channel) is routed by one router at a time. */
+const QUEUE_LOCK_NAMESPACE = 0x4855_4c51; // "HULQ"
+const MAX_QUEUES_TRIED = 10;
+
+/**
+ * The head of the first queue (team and channel) with conversations waiting that no other
+ * router is working on: a transaction-level advisory lock per queue keeps its order exact
+ * (with two routers in one queue, the second would hand later conversations to agents while
+ * the first still places earlier ones), while different queues are routed in parallel. The
+ * conversations themselves are locked too (SKIP LOCKED), against manual assignment.
+ * A queue another router holds is reported blocked: that router finishes it, and the sweep
+ * catches anything left if it dies.
+ */
+async function takeQueue(tx: Tx, workspaceId: string, skip: QueueKey[], result: RouteResult) {
+  const waiting = (queues: QueueKey[]) =>
+    and(
+      eq(conversations.workspaceId, workspaceId),
+      eq(conversations.state, 'queued'),
+      sql`${conversations.assigneeId} is null`,
+      sql`${teams.algorithm} <> 'manual'`,
+      ...queues.map((queue) => sql`not (${conversations.teamId} = ${queue.teamId} and ${conversations.channel} = ${queue.channel})`),
+    );
+  for (let tries = 0; tries < MAX_QUEUES_TRIED; tries++) {
+    const [head] = await tx
+      .select({ teamId: conversations.teamId, channel: conversations.channel })
+      .from(conversations)
+      .innerJoin(teams, eq(teams.id, conversations.teamId))
+      .where(waiting([...skip, ...result.blocked]))
+      .orderBy(desc(conversations.queuePriority), asc(conversations.queuedAt), asc(conversations.id))
+      .limit(1);
+    if (!head) {
+      result.empty = result.blocked.length === 0;
+      return [];
+    }
+    const queue = { teamId: head.teamId!, channel: head.channel };
+    const { rows } = await tx.execute<{ locked: boolean }>(
+      sql`select pg_try_advisory_xact_lock(${QUEUE_LOCK_NAMESPACE}, hashtext(${queue.teamId} || ':' || ${queue.channel})) as locked`,
+    );
+    if (!rows[0]?.locked) {
+      result.blocked.push(queue);
+      continue;
+    }
+    return tx
+      .select({ conversation: conversations, team: teams })
+      .from(conversations)
+      .innerJoin(teams, eq(teams.id, conversations.teamId))
+      .where(and(waiting([]), eq(conversations.teamId, queue.teamId), sql`${conversations.channel} = ${queue.channel}`))
+      .orderBy(desc(conversations.queuePriority), asc(conversations.queuedAt), asc(conversations.id))
+      .limit(ROUTING_BATCH)
+      .for('update', { of: conversations, skipLocked: true });
+  }
+  return [];
 }
 
 /**
