@@ -1,5 +1,5 @@
 import { CheckCircleOutlined, RedoOutlined, SwapOutlined, UserAddOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Form, Input, Modal, Radio, Select, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -24,6 +24,12 @@ export function ConversationActions({ conversation }: { conversation: Conversati
   const [transferForm] = Form.useForm<{ target: 'agent' | 'team'; assigneeId?: string; teamId?: string; note?: string }>();
   const [resolveForm] = Form.useForm<{ disposition?: string; summary?: string }>();
   const resolved = conversation.state === 'resolved';
+  // Wrap-up codes are the workspace's enabled disposition codes (the server refuses any other).
+  const dispositions = useQuery({
+    queryKey: ['dispositions', workspaceId],
+    queryFn: () => api.get<{ items: { code: string; label: string }[] }>(`/workspaces/${workspaceId}/disposition-codes?enabled=true`),
+    enabled: resolveOpen,
+  });
 
   const act = useMutation({
     mutationFn: ({ path, body }: { path: string; body: unknown; done?: string }) =>
@@ -212,9 +218,15 @@ export function ConversationActions({ conversation }: { conversation: Conversati
             )
           }
         >
-          {/* Free text until disposition codes have their own list. */}
           <Form.Item name="disposition" label={t('actions.disposition')}>
-            <Input maxLength={100} placeholder={t('actions.dispositionPlaceholder')} />
+            <Select
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              loading={dispositions.isLoading}
+              placeholder={t('actions.dispositionPlaceholder')}
+              options={(dispositions.data?.items ?? []).map((item) => ({ value: item.code, label: item.label }))}
+            />
           </Form.Item>
           <Form.Item name="summary" label={t('actions.summary')}>
             <Input.TextArea rows={4} maxLength={5000} placeholder={t('actions.summaryPlaceholder')} />

@@ -206,7 +206,7 @@ export const en: Messages = {
     resolve: 'Resolve',
     resolveTitle: 'Wrap up and resolve',
     disposition: 'Disposition',
-    dispositionPlaceholder: 'e.g. refunded, question answered',
+    dispositionPlaceholder: 'Choose a wrap-up code',
     summary: 'Summary',
     summaryPlaceholder: 'What was the problem and what was done',
     reopen: 'Reopen',

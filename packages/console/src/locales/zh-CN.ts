@@ -204,7 +204,7 @@ export const zhCN = {
     resolve: '解决',
     resolveTitle: '结束并解决会话',
     disposition: '处理结果',
-    dispositionPlaceholder: '例如：已退款、咨询已解答',
+    dispositionPlaceholder: '选择处理结果',
     summary: '小结',
     summaryPlaceholder: '简要记录问题与处理方式',
     reopen: '重新打开',

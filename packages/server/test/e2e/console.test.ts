@@ -92,6 +92,8 @@ interface Words {
   offline: string;
   openChat: string;
   widgetBox: RegExp;
+  /** What the customer says to the demo shop's bot to reach a person. */
+  handoff: string;
   replyBox: string;
   emoji: string;
   send: string;
@@ -119,6 +121,7 @@ const ZH: Words = {
   offline: '离线',
   openChat: '打开在线客服',
   widgetBox: /输入消息/,
+  handoff: '转人工',
   replyBox: '回复客户',
   emoji: '表情',
   send: '发送',
@@ -146,6 +149,7 @@ const EN: Words = {
   offline: 'Offline',
   openChat: 'Open chat',
   widgetBox: /Type a message/,
+  handoff: 'human',
   replyBox: 'Reply to the customer',
   emoji: 'Emoji',
   send: 'Send',
@@ -241,9 +245,12 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     const { page: customer, errors: customerErrors } = await newPage(words.locale, 1280, 800);
     await customer.goto(`${server.url}/demo`);
     await customer.getByRole('button', { name: words.openChat }).click();
+    // The demo shop's bot answers first; the customer asks for a person (转人工) and then writes.
+    await customerSays(customer, words, words.handoff);
+    await poll(() => customer.getByText(words.handoff, { exact: true }).count()).toBe(1);
     await customerSays(customer, words, opening);
 
-    // Routed to the online agent: the conversation appears in "Mine" without a reload.
+    // Handed off and routed to the online agent: the conversation appears in "Mine" without a reload.
     const item = agent.getByTestId('conversation-item').filter({ hasText: opening });
     await poll(() => item.count(), { timeout: 20_000 }).toBe(1);
     await item.click();
@@ -314,7 +321,9 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     // Resolve with a wrap-up.
     await second.getByRole('button', { name: new RegExp(`${words.resolve}$`) }).click();
     const wrap = second.getByRole('dialog');
-    await wrap.getByLabel(words.disposition).fill(words.locale === 'zh-CN' ? '发票咨询' : 'invoice question');
+    // A wrap-up code from the workspace's list (the demo's codes are in Chinese).
+    await wrap.getByLabel(words.disposition).click();
+    await second.locator('.ant-select-item-option', { hasText: '已解答' }).click();
     await wrap.getByRole('button', { name: words.resolve }).click();
     await poll(() => second.getByTestId('conversation-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('resolved');
 
@@ -343,6 +352,7 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     await customer.getByRole('button', { name: ZH.openChat }).click();
     const payload = `<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> <a href="javascript:window.__pwned=3">点我</a>`;
     await setPresence(agent, ZH, 'online');
+    await customerSays(customer, ZH, ZH.handoff);
     await customerSays(customer, ZH, payload);
     await agent.getByText(ZH.mine, { exact: true }).click();
     const hostile = agent.getByTestId('conversation-item').filter({ hasText: '<script>' });
