@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_FAQS } from '../src/demo/knowledge.js';
 import { plainTextOf } from '../src/modules/conversations/views.js';
 import { connectAgent, emitAck, startVisitor } from './support/chat.js';
+import { queryRows } from './support/database.js';
 import { createWorkspaceFixture, type WorkspaceFixture } from './support/fixtures.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
@@ -138,6 +139,13 @@ describe('the bot on the widget', () => {
     const state = await conversation(ack.data.conversation.id);
     expect(state.state).toBe('queued');
     expect(state.context.bot.handoffReason).toMatch(/low_confidence|unanswered/);
+    // Waiting for people from now on: the wallboard counts it offered (a `queued` routing event).
+    const events = await queryRows(
+      server.database.url,
+      `select type, details from routing_events where conversation_id = $1 and type = 'queued'`,
+      [ack.data.conversation.id],
+    );
+    expect(events).toEqual([{ type: 'queued', details: { handoff: state.context.bot.handoffReason } }]);
     const open = await ws.clients.supervisor.get(api('/knowledge/unanswered'));
     expect(open.body.map((q: { text: string }) => q.text)).toContain('你们老板叫什么名字');
   });

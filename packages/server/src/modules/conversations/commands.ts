@@ -355,6 +355,9 @@ export async function handOffConversation(
   });
   if (decision) await recordRuleMatch(db, workspaceId, conversationId, decision);
   const priority = decision?.priority ?? current.priority;
+  const teamId = decision?.teamId ?? current.teamId;
+  // From here it waits for people: the wallboard counts it offered from this moment.
+  await recordRoutingEvent(db, { workspaceId, type: 'queued', conversationId, teamId, details: { handoff: handoff.reason } });
   return changeWithEvent(
     db,
     workspaceId,
@@ -363,7 +366,7 @@ export async function handOffConversation(
     { type: 'handed_off', reason: handoff.reason, intent: handoff.intent },
     {
       state: 'queued',
-      teamId: decision?.teamId ?? current.teamId,
+      teamId,
       priority,
       queuedAt: sql`now()`,
       queuePriority: queuePriorityOf(current.customerId, priority),
