@@ -105,6 +105,10 @@ function eventText(
       return t('conversation.events.rule_matched', { rule: String(event.ruleName ?? event.name ?? event.ruleId ?? '') });
     case 'queued':
       return t('conversation.events.queued');
+    case 'handed_off': {
+      const reason = String(event.reason ?? 'unknown');
+      return t('conversation.events.handed_off', { reason: t(`conversation.handoffReasons.${reason}`, reason) });
+    }
     default:
       return t('conversation.events.other', { type });
   }
