@@ -88,6 +88,9 @@ afterAll(async () => {
 describe('the bot on a WeChat Official Account inbox', () => {
   it('answers within the callback as the passive reply, sends the rest by custom/send, and hands 转人工 to an agent', async () => {
     const user = openId();
+    // A new follower: with no welcome text of the inbox's own, the bot greets, passively.
+    const subscribed = await driver.post(WechatDriver.event(user, 'subscribe'));
+    expect(parseXml(driver.openReply(subscribed.body))).toMatchObject({ ToUserName: user, MsgType: 'text', Content: '您好，我是小流。' });
     const faq = DEMO_FAQS.find((item) => item.question === '下单后多久发货？')!;
     const first = await driver.post(WechatDriver.text(user, faq.question, msgId()));
     expect(first.status).toBe(200);

@@ -5,6 +5,8 @@ import { AppError } from '../../platform/errors.js';
 import { publishMessage } from '../../modules/conversations/events.js';
 import { receiveInbound } from '../../modules/conversations/inbound.js';
 import type { MessageRow } from '../../modules/conversations/views.js';
+import { getBotSettings } from '../../modules/bot/settings.js';
+import type { Executor } from '../../modules/users/service.js';
 import { touchInbound, type WechatAccount } from './accounts.js';
 import type { WechatApi } from './api.js';
 import { assertSignature, decryptMessage, encryptMessage, msgSignature, WechatCryptoError } from './crypto.js';
@@ -141,7 +143,8 @@ export async function handleOfficialCallback(
   if (message.type === 'subscribe') {
     const first = await firstSighting(deps, account, eventKey);
     if (first) await touchFollower(ctx.db, account, message.fromUserName, { subscribed: true, scene: message.scene, unionId });
-    return account.row.welcomeText ? textReply(account, message, account.row.welcomeText, encrypted) : SUCCESS;
+    const welcome = account.row.welcomeText ?? (await botGreeting(ctx.db, account));
+    return welcome ? textReply(account, message, welcome, encrypted) : SUCCESS;
   }
   if (message.type === 'unsubscribe') {
     if (await firstSighting(deps, account, eventKey)) {
@@ -204,4 +207,10 @@ export async function handleOfficialCallback(
     detail: `message ${reply.id} answered passively${encrypted ? ' (encrypted)' : ''}`,
   });
   return textReply(account, message, reply.text, encrypted);
+}
+
+/** A new follower is greeted by the inbox's own welcome text, else by its bot when the bot is on. */
+async function botGreeting(db: Executor, account: WechatAccount): Promise<string | null> {
+  const settings = await getBotSettings(db, account.inbox.workspaceId, account.inbox.id);
+  return settings.enabled && settings.greeting ? settings.greeting : null;
 }
