@@ -43,6 +43,23 @@ export const WidgetSettings = z.object({
 });
 export type WidgetSettings = z.infer<typeof WidgetSettings>;
 
+/**
+ * For updates: the same fields without their defaults, so a field left out keeps its stored
+ * value (zod fills defaults even in `.partial()`, which would reset every unnamed setting).
+ */
+export const WidgetSettingsPatch = z
+  .object({
+    color: WidgetSettings.shape.color.unwrap(),
+    greeting: WidgetSettings.shape.greeting.unwrap(),
+    preChatForm: WidgetSettings.shape.preChatForm.unwrap(),
+    identityMaxAgeSeconds: WidgetSettings.shape.identityMaxAgeSeconds.unwrap(),
+    requireIdentity: WidgetSettings.shape.requireIdentity.unwrap(),
+    attachments: WidgetSettings.shape.attachments.unwrap(),
+    offlineMessage: WidgetSettings.shape.offlineMessage.unwrap(),
+    csatEnabled: WidgetSettings.shape.csatEnabled.unwrap(),
+  })
+  .partial();
+
 export const Inbox = z.object({
   id: Id,
   kind: ChannelKind,
@@ -79,7 +96,7 @@ export const UpdateInboxRequest = z
     defaultTeamId: Id.nullable(),
     enabled: z.boolean(),
     /** A widget inbox takes widget settings; an email inbox email settings (a password left out keeps the stored one). */
-    settings: z.union([WidgetSettings.partial().strict(), EmailSettingsPatch]),
+    settings: z.union([WidgetSettingsPatch.strict(), EmailSettingsPatch]),
   })
   .partial()
   .refine((value) => Object.keys(value).length > 0, 'nothing to update');

@@ -518,3 +518,24 @@ describe('agent API', () => {
     expect(second.body.id).toBe(first.body.id);
   });
 });
+
+describe('inbox settings', () => {
+  it('changing one widget setting keeps every other one as stored', async () => {
+    const created = await ws.clients.admin.post(api('/inboxes'), {
+      kind: 'widget',
+      name: '设置测试',
+      defaultTeamId: ws.teamId,
+      settings: { color: '#ff6600', greeting: { 'zh-CN': '欢迎光临', en: 'Welcome' }, csatEnabled: false },
+    });
+    expect(created.status).toBe(201);
+    const changed = await ws.clients.admin.patch(api(`/inboxes/${created.body.id}`), { settings: { requireIdentity: true } });
+    expect(changed.status).toBe(200);
+    const stored = (await ws.clients.admin.get(api(`/inboxes/${created.body.id}`))).body.settings;
+    expect(stored).toMatchObject({
+      color: '#ff6600',
+      greeting: { 'zh-CN': '欢迎光临', en: 'Welcome' },
+      csatEnabled: false,
+      requireIdentity: true,
+    });
+  });
+});
