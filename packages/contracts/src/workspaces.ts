@@ -18,6 +18,7 @@ const IanaTimezone = z
   }, 'not an IANA time zone such as Asia/Shanghai');
 
 const CapacityChannel = z.enum(['widget', 'email', 'sms', 'wechat', 'wecom', 'api', 'voice']);
+const QueueWeightKey = z.enum(['vip', 'urgent', 'high', 'normal', 'low']);
 
 /** Settings the console and routing read; every one has a default. */
 export const WorkspaceSettings = z.object({
@@ -25,12 +26,16 @@ export const WorkspaceSettings = z.object({
   serviceLevelTargetSeconds: z.number().int(),
   /** Open conversations an agent takes at once, per channel (agents may have overrides). */
   defaultCapacities: z.record(CapacityChannel, z.number().int()),
+  /** Queue order: a conversation's weight is its customer's tier weight plus its priority's; higher waits less. */
+  queueWeights: z.record(QueueWeightKey, z.number().int()),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>;
 
 export const DEFAULT_WORKSPACE_SETTINGS: WorkspaceSettings = {
   serviceLevelTargetSeconds: 60,
   defaultCapacities: { widget: 5, email: 20, sms: 5, wechat: 5, wecom: 5, api: 5, voice: 1 },
+  // A VIP waits less than anyone normal; priority breaks ties before wait time.
+  queueWeights: { vip: 100, urgent: 30, high: 20, normal: 10, low: 0 },
 };
 
 export const Workspace = z.object({
@@ -64,6 +69,8 @@ export const UpdateWorkspaceRequest = z
     serviceLevelTargetSeconds: z.number().int().min(1).max(86_400),
     /** Only the channels named change. */
     defaultCapacities: z.partialRecord(CapacityChannel, z.number().int().min(0).max(100)),
+    /** Only the weights named change; they apply to conversations queued from then on. */
+    queueWeights: z.partialRecord(QueueWeightKey, z.number().int().min(0).max(1000)),
   })
   .partial()
   .refine((value) => Object.keys(value).length > 0, 'nothing to update');

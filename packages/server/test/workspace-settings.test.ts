@@ -30,6 +30,7 @@ describe('workspace settings', () => {
     expect(read.body.settings).toEqual({
       serviceLevelTargetSeconds: 60,
       defaultCapacities: { widget: 5, email: 20, sms: 5, wechat: 5, wecom: 5, api: 5, voice: 1 },
+      queueWeights: { vip: 100, urgent: 30, high: 20, normal: 10, low: 0 },
     });
     expect((await ws.clients.supervisor.patch(api(''), { serviceLevelTargetSeconds: 30 })).status).toBe(403);
     for (const bad of [
@@ -37,6 +38,8 @@ describe('workspace settings', () => {
       { serviceLevelTargetSeconds: 1.5 },
       { defaultCapacities: { widget: 101 } },
       { defaultCapacities: { fax: 1 } },
+      { queueWeights: { vip: -1 } },
+      { queueWeights: { gold: 5 } },
       { timezone: 'Mars/Olympus' },
     ]) {
       const refused = await ws.clients.admin.patch(api(''), bad);
@@ -49,7 +52,28 @@ describe('workspace settings', () => {
     expect(capacities.body.settings).toEqual({
       serviceLevelTargetSeconds: 30,
       defaultCapacities: { widget: 1, email: 20, sms: 5, wechat: 5, wecom: 5, api: 5, voice: 1 },
+      queueWeights: { vip: 100, urgent: 30, high: 20, normal: 10, low: 0 },
     });
+  });
+
+  it("queue weights are the workspace's: a new conversation is weighed by the ones set then", async () => {
+    const inbox = await getInbox(server.ctx.db, ws.workspaceId, ws.ids.inbox!);
+    const weighOne = async (email: string) => {
+      const received = await receiveInbound(server.ctx.db, {
+        inbox,
+        identity: { kind: 'email', value: email },
+        idempotencyKey: randomUUID(),
+        text: '排队',
+      });
+      // Out of the queue again, so the capacity test below starts from the fixture's queue alone.
+      expect((await ws.clients.admin.post(api(`/conversations/${received.conversation.id}/resolve`), {})).status).toBe(200);
+      return received.conversation.queuePriority;
+    };
+    expect(await weighOne('weights-before@example.test')).toBe(10);
+    const changed = await ws.clients.admin.patch(api(''), { queueWeights: { normal: 55 } });
+    expect(changed.body.settings.queueWeights).toEqual({ vip: 100, urgent: 30, high: 20, normal: 55, low: 0 });
+    expect(await weighOne('weights-after@example.test')).toBe(55);
+    await ws.clients.admin.patch(api(''), { queueWeights: { normal: 10 } });
   });
 
   it('the router gives an agent no more than the workspace default capacity', async () => {

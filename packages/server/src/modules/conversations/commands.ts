@@ -42,7 +42,9 @@ export async function createConversation(
       state,
       context: input.context ?? {},
       preChat: input.preChat ?? {},
-      ...(state === 'queued' ? { queuedAt: sql`now()`, queuePriority: queuePriorityOf(input.customerId, priority) } : {}),
+      ...(state === 'queued'
+        ? { queuedAt: sql`now()`, queuePriority: queuePriorityOf(input.workspaceId, input.customerId, priority) }
+        : {}),
     })
     .returning();
   if (decision) await recordRuleMatch(db, input.workspaceId, row!.id, decision);
@@ -238,7 +240,7 @@ export async function setPriority(
     conversationId,
     actor,
     { type: 'priority', priority },
-    { priority, queuePriority: queuePriorityOf(current.customerId, priority) },
+    { priority, queuePriority: queuePriorityOf(workspaceId, current.customerId, priority) },
   );
 }
 
@@ -369,7 +371,7 @@ export async function handOffConversation(
       teamId,
       priority,
       queuedAt: sql`now()`,
-      queuePriority: queuePriorityOf(current.customerId, priority),
+      queuePriority: queuePriorityOf(workspaceId, current.customerId, priority),
       context: { ...current.context, bot: { handoffReason: handoff.reason, intent: handoff.intent } },
     },
   );

@@ -44,6 +44,3 @@ export function chooseAgent(candidates: Candidate[], algorithm: Algorithm, round
 }
 
 export const DEFAULT_CAPACITY: Record<string, number> = { widget: 5, sms: 5, wechat: 5, wecom: 5, api: 5, email: 20, voice: 1 };
-
-/** Queue order weight: a VIP waits less than anyone normal; priority breaks ties before wait time. */
-export const QUEUE_WEIGHTS = { vip: 100, urgent: 30, high: 20, normal: 10, low: 0 } as const;

@@ -12,6 +12,7 @@ export function workspaceSettings(row: Pick<WorkspaceRow, 'settings'>): Workspac
   return {
     serviceLevelTargetSeconds: stored.serviceLevelTargetSeconds ?? DEFAULT_WORKSPACE_SETTINGS.serviceLevelTargetSeconds,
     defaultCapacities: { ...DEFAULT_WORKSPACE_SETTINGS.defaultCapacities, ...stored.defaultCapacities },
+    queueWeights: { ...DEFAULT_WORKSPACE_SETTINGS.queueWeights, ...stored.queueWeights },
   };
 }
 
@@ -45,15 +46,17 @@ export async function updateWorkspace(
     locale?: 'zh-CN' | 'en';
     serviceLevelTargetSeconds?: number;
     defaultCapacities?: Partial<WorkspaceSettings['defaultCapacities']>;
+    queueWeights?: Partial<WorkspaceSettings['queueWeights']>;
   },
 ) {
-  const { serviceLevelTargetSeconds, defaultCapacities, ...columns } = input;
+  const { serviceLevelTargetSeconds, defaultCapacities, queueWeights, ...columns } = input;
   const current = await getWorkspace(db, workspaceId);
   const stored = current.settings as Partial<WorkspaceSettings>;
   const settings = {
     ...stored,
     ...(serviceLevelTargetSeconds !== undefined ? { serviceLevelTargetSeconds } : {}),
     ...(defaultCapacities ? { defaultCapacities: { ...stored.defaultCapacities, ...defaultCapacities } } : {}),
+    ...(queueWeights ? { queueWeights: { ...stored.queueWeights, ...queueWeights } } : {}),
   };
   const [row] = await db
     .update(workspaces)
