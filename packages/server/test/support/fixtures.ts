@@ -167,5 +167,17 @@ export async function createWorkspaceFixture(
     })
     .returning();
   ids.failedImport = failedImport!.id;
+  // A WeChat inbox, so the generated route tests walk its routes with a real id of each workspace.
+  const wechat = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/wechat-inboxes`, {
+    kind: 'wechat',
+    name: `公众号 ${label}`,
+    appId: 'wx5823bf96d3bd56c7',
+    appSecret: 'fixture-app-secret',
+    token: 'fixtureToken',
+    encodingAESKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C',
+    mode: 'safe',
+  });
+  if (wechat.status !== 201) throw new Error(`wechat inbox failed: ${JSON.stringify(wechat.body)}`);
+  ids.wechatInbox = wechat.body.inbox.id;
   return { workspaceId: workspace.id, slug: workspace.slug, users, teamId: team.id, clients, tokenClients, ids };
 }
