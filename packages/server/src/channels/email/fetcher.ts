@@ -141,6 +141,13 @@ export class EmailChannel {
   /** While this node holds the inbox's lock: connect, import, wait for mail (IDLE or poll), repeat. */
   private async session(inboxId: string): Promise<void> {
     const lockClient: pg.PoolClient = await this.ctx.pool.connect();
+    // A checked-out client that loses its connection emits 'error' with nobody listening, which
+    // would crash the process; the lock is gone with it, so end this session and start afresh.
+    let lockLost = false;
+    lockClient.on('error', (error) => {
+      lockLost = true;
+      this.log.warn({ err: error, inboxId }, 'fetch lock connection lost');
+    });
     let locked = false;
     try {
       const result = await lockClient.query<{ locked: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as locked', [
@@ -150,7 +157,7 @@ export class EmailChannel {
       locked = result.rows[0]!.locked;
       if (!locked) return; // another node fetches this inbox
       let inbox = await this.loadInbox(inboxId);
-      while (inbox && !this.stopped) {
+      while (inbox && !this.stopped && !lockLost) {
         const settings = storedEmailSettings(inbox.settings);
         if (!settings.imap) return;
         const configKey = JSON.stringify(settings.imap);
@@ -161,7 +168,7 @@ export class EmailChannel {
         try {
           await imap.connect();
           const mailbox = await imap.mailboxOpen(settings.imap.folder);
-          while (!this.stopped && imap.usable) {
+          while (!this.stopped && imap.usable && !lockLost) {
             await this.importNew(imap, inbox, settings, Number(mailbox.uidValidity));
             await this.waitForMail(imap);
             inbox = await this.loadInbox(inboxId);

@@ -129,6 +129,9 @@ export class WecomPuller {
 
   private async run(inboxId: string): Promise<void> {
     const client = await this.ctx.pool.connect();
+    // Without a listener, losing this connection would crash the process; the pull's own
+    // queries then fail and the next notice or sweep starts it again.
+    client.on('error', (error) => this.ctx.logger.warn({ err: error, inboxId }, 'WeCom pull lock connection lost'));
     try {
       const { rows } = await client.query<{ locked: boolean }>(
         "select pg_try_advisory_lock(hashtext('wecom-pull'), hashtext($1)) as locked",

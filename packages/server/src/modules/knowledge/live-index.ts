@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type pg from 'pg';
+import { PgListener } from '../../platform/db/pg-listener.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../users/service.js';
 import { decideFromHits } from './retrieval/decision.js';
@@ -127,34 +127,38 @@ export class KnowledgeIndexes {
   private readonly workspaces = new Map<string, Promise<WorkspaceKnowledge>>();
   /** Per workspace, the edits are applied one after another, after the build. */
   private readonly chains = new Map<string, Promise<unknown>>();
-  private listener: pg.PoolClient | undefined;
+  private listener: PgListener | undefined;
   private stopped = false;
 
   constructor(private readonly ctx: Pick<AppContext, 'db' | 'pool' | 'logger'>) {}
 
   async start(): Promise<void> {
-    this.listener = await this.ctx.pool.connect();
-    this.listener.on('notification', (message) => {
-      if (message.channel !== KNOWLEDGE_CHANNEL || !message.payload) return;
-      try {
-        const notice = JSON.parse(message.payload) as { workspaceId: string; ids: string[] | 'all' };
-        this.onNotice(notice.workspaceId, notice.ids);
-      } catch (error) {
-        this.ctx.logger.warn({ err: error }, 'bad knowledge notice');
-      }
+    this.listener = new PgListener(this.ctx.pool, this.ctx.logger, [KNOWLEDGE_CHANNEL], {
+      onNotification: (_channel, payload) => {
+        try {
+          const notice = JSON.parse(payload) as { workspaceId: string; ids: string[] | 'all' };
+          this.onNotice(notice.workspaceId, notice.ids);
+        } catch (error) {
+          this.ctx.logger.warn({ err: error }, 'bad knowledge notice');
+        }
+      },
+      // Edits made while the connection was down sent notices nobody heard: rebuild on next use.
+      onReconnect: () => this.dropAll(),
     });
-    this.listener.on('error', (error) => this.ctx.logger.warn({ err: error }, 'knowledge listener connection lost'));
-    await this.listener.query(`LISTEN ${KNOWLEDGE_CHANNEL}`);
+    await this.listener.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.dropAll();
+    await this.listener?.stop();
+    this.listener = undefined;
+  }
+
+  private dropAll(): void {
     for (const pending of this.workspaces.values()) void pending.then((knowledge) => knowledge.dispose()).catch(() => undefined);
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${KNOWLEDGE_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
-      this.listener = undefined;
-    }
+    this.workspaces.clear();
+    this.chains.clear();
   }
 
   /** The workspace's index, built on first use. */

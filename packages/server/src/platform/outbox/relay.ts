@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Database } from '../db/pool.js';
+import { PgListener } from '../db/pg-listener.js';
 import { OUTBOX_CHANNEL } from './outbox.js';
 import { outbox } from './schema.js';
 
@@ -26,7 +27,7 @@ const MAX_BACKOFF_MS = 5 * 60_000;
  */
 export class OutboxRelay {
   private readonly handlers = new Map<string, OutboxHandler[]>();
-  private listener: pg.PoolClient | undefined;
+  private listener: PgListener | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pending: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -44,9 +45,12 @@ export class OutboxRelay {
   }
 
   async start(): Promise<void> {
-    this.listener = await this.pool.connect();
-    this.listener.on('notification', () => this.kickSoon());
-    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    // The sweep finds anything committed while the connection was down; a reconnect just looks now.
+    this.listener = new PgListener(this.pool, this.logger, [OUTBOX_CHANNEL], {
+      onNotification: () => this.kickSoon(),
+      onReconnect: () => this.kick(),
+    });
+    await this.listener.start();
     this.timer = setInterval(() => this.kick(), SWEEP_MS);
     this.kick();
   }
@@ -86,10 +90,7 @@ export class OutboxRelay {
     clearInterval(this.timer);
     clearTimeout(this.pending);
     await this.running;
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
-    }
+    await this.listener?.stop();
   }
 
   private async drain(): Promise<void> {
