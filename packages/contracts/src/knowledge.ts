@@ -180,6 +180,8 @@ export const BotSettings = z.object({
     .object({ answer: z.number().min(0).max(1), clarify: z.number().min(0).max(1) })
     .refine((t) => t.clarify <= t.answer, 'clarify must not exceed answer')
     .default({ answer: 0.8, clarify: 0.42 }),
+  /** A conversation still with the bot is resolved after this many quiet minutes (0: never). */
+  idleResolveMinutes: z.number().int().min(0).max(1440).default(30),
 });
 export type BotSettings = z.infer<typeof BotSettings>;
 

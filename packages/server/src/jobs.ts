@@ -1,3 +1,4 @@
+import { resolveIdleBotConversations } from './modules/bot/idle.js';
 import { deleteOldLoginAttempts } from './modules/auth/login-throttle.js';
 import { deleteDeadSessions } from './modules/auth/sessions.js';
 import type { AppContext } from './platform/context.js';
@@ -14,6 +15,14 @@ export function recurringJobs(ctx: AppContext): RecurringJob[] {
         const sessions = await deleteDeadSessions(ctx.db, ctx.config.SESSION_IDLE_MINUTES);
         const attempts = await deleteOldLoginAttempts(ctx.db);
         ctx.logger.info({ sessions, attempts }, 'expired sessions and old login attempts removed');
+      },
+    },
+    {
+      name: 'bot.idle-resolve',
+      cron: '* * * * *',
+      async run() {
+        const changed = await resolveIdleBotConversations(ctx);
+        if (changed.length > 0) ctx.logger.info({ resolved: changed.length }, 'idle bot conversations resolved');
       },
     },
     {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_FAQS } from '../src/demo/knowledge.js';
+import { resolveIdleBotConversations } from '../src/modules/bot/idle.js';
 import { plainTextOf } from '../src/modules/conversations/views.js';
 import { connectAgent, emitAck, startVisitor } from './support/chat.js';
 import { queryRows } from './support/database.js';
@@ -221,6 +222,46 @@ describe('the bot on the widget', () => {
     const items = history.body.items ?? history.body;
     expect(items.filter((m: { senderType: string; kind: string }) => m.senderType === 'system' && m.kind === 'out')).toEqual([]);
     await ws.clients.admin.patch(api(`/teams/${ws.teamId}`), { businessHours: null });
+  });
+
+  it('resolves a conversation left with the bot after the inbox’s quiet minutes, counted as contained; 0 means never', async () => {
+    const idleIds = async () => (await resolveIdleBotConversations(server.ctx)).map((appended) => appended.conversation.id);
+    const goQuiet = (id: string, minutes: number) =>
+      queryRows(server.database.url, `UPDATE conversations SET last_message_at = now() - make_interval(mins => $2) WHERE id = $1`, [
+        id,
+        minutes,
+      ]);
+    const containedBefore = (await ws.clients.supervisor.get(api('/bot/metrics'))).body.contained;
+    const v = await visitor();
+    const { ack, before } = await v.send('我的快递到哪了');
+    await v.replies(before, 3);
+    const id = ack.data.conversation.id;
+    await goQuiet(id, 29);
+    expect(await idleIds()).not.toContain(id);
+    await goQuiet(id, 31);
+    expect(await idleIds()).toContain(id);
+    expect((await conversation(id)).state).toBe('resolved');
+    // The customer's widget hears of it at once.
+    await v.inbox.waitFor('conversation', (p) => p.conversation.id === id && p.conversation.state === 'resolved');
+    const [event] = await queryRows<{ event: { endedBy: string; reason: string } }>(
+      server.database.url,
+      `SELECT event FROM messages WHERE conversation_id = $1 AND kind = 'event' ORDER BY seq DESC LIMIT 1`,
+      [id],
+    );
+    expect(event!.event).toMatchObject({ type: 'resolved', endedBy: 'bot', reason: 'idle' });
+    expect((await ws.clients.supervisor.get(api('/bot/metrics'))).body.contained).toBe(containedBefore + 1);
+    expect(await idleIds()).not.toContain(id); // once
+
+    const settings = (await ws.clients.admin.get(api(`/inboxes/${ws.ids.inbox}/bot`))).body;
+    expect(settings.idleResolveMinutes).toBe(30);
+    expect((await ws.clients.admin.put(api(`/inboxes/${ws.ids.inbox}/bot`), { ...settings, idleResolveMinutes: 0 })).status).toBe(200);
+    const w = await visitor();
+    const sent = await w.send('我的快递到哪了');
+    await w.replies(sent.before, 3);
+    await goQuiet(sent.ack.data.conversation.id, 3 * 24 * 60);
+    expect(await idleIds()).not.toContain(sent.ack.data.conversation.id);
+    expect((await ws.clients.admin.put(api(`/inboxes/${ws.ids.inbox}/bot`), { ...settings, idleResolveMinutes: -1 })).status).toBe(400);
+    await ws.clients.admin.put(api(`/inboxes/${ws.ids.inbox}/bot`), settings);
   });
 
   it('stays out of inboxes where it is off', async () => {

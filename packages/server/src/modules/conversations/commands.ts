@@ -166,6 +166,29 @@ export async function resolveConversation(
 }
 
 /**
+ * Ends a conversation the bot still has because the customer went quiet. Re-checked under the
+ * lock: one handed off (or answered) meanwhile is left alone. Returns null when nothing changed.
+ */
+export async function resolveIdleBotConversation(
+  db: Executor,
+  workspaceId: string,
+  conversationId: string,
+  idleMinutes: number,
+): Promise<Appended | null> {
+  const current = await lockConversation(db, workspaceId, conversationId);
+  const lastActivity = current.lastMessageAt ?? current.createdAt;
+  if (current.state !== 'bot' || Date.now() - lastActivity.getTime() < idleMinutes * 60_000) return null;
+  return changeWithEvent(
+    db,
+    workspaceId,
+    conversationId,
+    { type: 'bot', id: null, name: null },
+    { type: 'resolved', disposition: null, endedBy: 'bot', reason: 'idle' },
+    { state: 'resolved', resolvedAt: sql`now()` },
+  );
+}
+
+/**
  * The customer ends the conversation (or left and never came back). One still waiting for an
  * agent is *abandoned*: a routing event the wallboard counts. Returns whether it was.
  */
