@@ -4,7 +4,13 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     // Tests run the TypeScript sources directly, contracts included.
-    alias: { '@huiliu/contracts': fileURLToPath(new URL('./packages/contracts/src/index.ts', import.meta.url)) },
+    alias: [
+      { find: /^@huiliu\/contracts$/, replacement: fileURLToPath(new URL('./packages/contracts/src/index.ts', import.meta.url)) },
+      {
+        find: /^@huiliu\/contracts\/markdown$/,
+        replacement: fileURLToPath(new URL('./packages/contracts/src/markdown.ts', import.meta.url)),
+      },
+    ],
   },
   test: {
     include: ['packages/*/test/**/*.test.ts'],

@@ -1,8 +1,10 @@
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
 // One self-contained IIFE: the embed snippet loads exactly one file, with nothing else to fetch.
 export default defineConfig({
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  // Shared code from @huiliu/contracts is bundled from its TypeScript source: no build of it needed first.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
   // Library mode leaves process.env alone; no dependency may see "development" on a customer's site.
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {

@@ -12,3 +12,4 @@ export * from './dispositions.js';
 export * from './supervision.js';
 export * from './knowledge.js';
 export * from './email.js';
+export * from './markdown.js';

@@ -64,6 +64,12 @@ svg { width: 20px; height: 20px; fill: currentColor; flex: none; }
 .mine .bubble a { color: inherit; }
 .theirs .bubble { background: #fff; border-bottom-left-radius: 4px; box-shadow: 0 1px 2px rgba(0,0,0,.05); }
 .theirs .bubble a { color: #165dff; }
+.rich { white-space: normal; }
+.rich p, .rich ul, .rich ol { margin: 0; }
+.rich p + p, .rich p + ul, .rich p + ol, .rich ul + p, .rich ol + p { margin-top: 6px; }
+.rich ul, .rich ol { padding-left: 20px; }
+.rich code { font-family: ui-monospace, monospace; font-size: 0.92em; background: rgba(0,0,0,.06); padding: 0 3px; border-radius: 3px; }
+.answer-image { display: block; max-width: 100%; border-radius: 8px; margin: 4px 0; }
 .row.failed .bubble { opacity: .6; }
 .meta { font-size: 11px; color: #86909c; margin: 3px 4px 0; }
 .delivery.read { color: var(--hl-color); }

@@ -58,6 +58,9 @@ describe.skipIf(!hasChromium)('the bot on /demo, in Chromium', () => {
     // The menu under the greeting is buttons too: a click asks that question.
     await page.getByRole('button', { name: '怎么查看物流信息？' }).click();
     await expect.poll(() => page.getByText('查看物流', { exact: false }).count(), { timeout: 20_000 }).toBeGreaterThan(1);
+    // Answers are Markdown: bold shows as bold, never as asterisks.
+    await expect.poll(() => page.locator('strong', { hasText: '查看物流' }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await page.getByText('**', { exact: false }).count()).toBe(0);
 
     await composer.fill('转人工');
     await composer.press('Enter');

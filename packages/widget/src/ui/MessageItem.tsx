@@ -6,6 +6,7 @@ import type { Message } from '../types.js';
 import { AttachmentView } from './AttachmentView.js';
 import { FileIcon } from './icons.js';
 import { Linkified } from './Linkified.js';
+import { RichText } from './RichText.js';
 
 /** Timeline events a visitor is shown, in words. */
 function eventText(message: Message): string | null {
@@ -80,7 +81,11 @@ export function MessageItem({ entry, client, showDelivery }: { entry: Entry; cli
       {!mine && message.senderName && <div class="sender">{message.senderName}</div>}
       {message.text && (
         <div class="bubble">
-          <Linkified text={message.text} />
+          {message.senderType === 'bot' ? (
+            <RichText text={message.text} resolveUrl={(url) => client.absoluteUrl(url)} />
+          ) : (
+            <Linkified text={message.text} />
+          )}
         </div>
       )}
       {message.attachments.map((attachment) => (
