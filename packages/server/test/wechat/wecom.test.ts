@@ -180,7 +180,8 @@ describe('WeCom customer service inbox', () => {
     expect((await wrongToken.wecomNotice(KFID)).status).toBe(401);
     const otherCorp = new WechatDriver({ ...driver.account, appId: 'wwSomeoneElse00' });
     expect((await otherCorp.wecomNotice(KFID)).status).toBe(400);
-    const malformed = await fetch(`${server.url}${callbackPath}?msg_signature=x&timestamp=1&nonce=2`, {
+    const timestamp = Math.floor(Date.now() / 1000);
+    const malformed = await fetch(`${server.url}${callbackPath}?msg_signature=x&timestamp=${timestamp}&nonce=2`, {
       method: 'POST',
       headers: { 'content-type': 'text/xml' },
       body: '<xml><Encrypt>',
