@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WechatDouble } from '../../src/channels/wechat/double/server.js';
 import { WechatDriver } from '../../src/channels/wechat/double/driver.js';
+import { sealPlaintextSecrets } from '../../src/channels/wechat/accounts.js';
 import { wechatAccounts } from '../../src/channels/wechat/schema.js';
 import { parseXml } from '../../src/channels/wechat/xml.js';
 import { messages, conversations } from '../../src/modules/conversations/schema.js';
@@ -331,6 +332,16 @@ describe('WeChat Official Account inbox', () => {
     }
     await ws.clients.admin.patch(setup.api(`/wechat-inboxes/${inboxId}`), { appSecret: SECRET });
     expect((await driver.verifyUrl('still-works')).body).toBe('still-works');
+
+    // A row stored before encryption at rest is sealed at start-up and keeps working.
+    const legacy = { appSecret: SECRET, token: TOKEN, encodingAESKey: AES_KEY };
+    await server.ctx.db.update(wechatAccounts).set({ secrets: legacy }).where(eq(wechatAccounts.inboxId, inboxId));
+    expect((await driver.verifyUrl('legacy-row')).body).toBe('legacy-row');
+    expect(await sealPlaintextSecrets(server.ctx.db, server.ctx.secrets)).toBeGreaterThanOrEqual(1);
+    const [sealed] = await server.ctx.db.select().from(wechatAccounts).where(eq(wechatAccounts.inboxId, inboxId));
+    expect(Object.keys(sealed!.secrets)).toEqual(['sealed']);
+    expect(await sealPlaintextSecrets(server.ctx.db, server.ctx.secrets)).toBe(0);
+    expect((await driver.verifyUrl('sealed-row')).body).toBe('sealed-row');
   });
 
   it('refuses a callback signed too long ago or in the future (a replay), but dedupes WeChat retries within the window', async () => {

@@ -66,6 +66,9 @@ export function WechatWindowNotice({ conversation, messages }: { conversation: C
   }, [wechat]);
 
   if (!wechat || !window.data) return null;
+  // Hours and minutes over the whole 48 hours ("47 小时 58 分"), not "1 天".
+  const timeLeft = (ms: number) =>
+    ms >= 3_600_000 ? t('time.hours', { n: Math.floor(ms / 3_600_000), m: Math.floor((ms % 3_600_000) / 60_000) }) : duration(t, ms);
   const view = window.data;
   const left = view.windowEndsAt ? new Date(view.windowEndsAt).getTime() - now : 0;
   const open = view.windowOpen && left > 0;
@@ -85,7 +88,7 @@ export function WechatWindowNotice({ conversation, messages }: { conversation: C
   else
     status = {
       type: left < SOON_MS || view.remaining <= 1 ? 'warning' : 'info',
-      text: t('wechat.window.open', { time: duration(t, left), remaining: view.remaining, quota: view.quota }),
+      text: t('wechat.window.open', { time: timeLeft(left), remaining: view.remaining, quota: view.quota }),
       state: 'open',
     };
 

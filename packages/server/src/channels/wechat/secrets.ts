@@ -25,7 +25,20 @@ export function isPlaintext(stored: SealedSecrets): boolean {
   return typeof stored.sealed !== 'string';
 }
 
+/**
+ * The stored secrets, opened. Sealed under another key (SECRETS_KEY changed) they open as empty:
+ * callbacks then fail their signature check (401) instead of the server failing (500), and the
+ * admin enters them again in the inbox's settings.
+ */
 export function openSecrets(box: SecretBox, stored: SealedSecrets): WechatSecrets {
-  const plain = isPlaintext(stored) ? stored : (JSON.parse(box.decrypt(stored.sealed!)) as Partial<WechatSecrets>);
+  let plain: Partial<WechatSecrets> = {};
+  if (isPlaintext(stored)) plain = stored;
+  else {
+    try {
+      plain = JSON.parse(box.decrypt(stored.sealed!)) as Partial<WechatSecrets>;
+    } catch {
+      plain = {};
+    }
+  }
   return { appSecret: plain.appSecret ?? '', token: plain.token ?? '', encodingAESKey: plain.encodingAESKey ?? '' };
 }
