@@ -20,6 +20,7 @@ const ResetPasswordPage = lazy(() => import('./pages/ResetPasswordPage'));
 const AcceptInvitePage = lazy(() => import('./pages/AcceptInvitePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const Workspace = lazy(() => import('./shell/Workspace'));
+const WechatAdminRoute = lazy(() => import('./channels/wechat/routes'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -58,6 +59,7 @@ function Root() {
                   </RequireSession>
                 }
               />
+              <Route path="/admin/wechat/:inboxId" element={<WechatAdminRoute />} />
               <Route path="*" element={<NotFoundPage />} />
             </Routes>
           </Suspense>

@@ -23,6 +23,7 @@ import { WechatApi } from './channels/wechat/api.js';
 import { wechatConnector } from './channels/wechat/connector.js';
 import { wechatRoutes } from './channels/wechat/routes.js';
 import { WecomPuller } from './channels/wechat/wecom.js';
+import { sealPlaintextSecrets } from './channels/wechat/accounts.js';
 import { widgetCustomersGone } from './channels/widget/presence.js';
 import { moveVisitors } from './channels/widget/visitors.js';
 import { registerAgentGateway } from './modules/auth/agent-gateway.js';
@@ -104,6 +105,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   const wechatApi = new WechatApi(ctx.db, { wechatBase: ctx.config.WECHAT_API_BASE, wecomBase: ctx.config.WECOM_API_BASE });
   const wecomPuller = new WecomPuller(ctx, wechatApi);
   app.addHook('onReady', async () => {
+    await sealPlaintextSecrets(ctx.db, ctx.secrets);
     void wecomPuller.resumePending().catch((error: unknown) => ctx.logger.warn({ err: error }, 'WeCom resume failed'));
     wecomPuller.startSweeping();
   });

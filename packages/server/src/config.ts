@@ -50,6 +50,8 @@ const EnvSchema = z.object({
   WECOM_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
   /** How long a WeChat callback waits for a reply to send passively (WeChat gives up after 5 s). */
   WECHAT_PASSIVE_WAIT_MS: positiveInt.max(4500).default(4000),
+  /** Signed WeChat callbacks with a timestamp further than this from now are refused (replays). */
+  WECHAT_REPLAY_WINDOW_SECONDS: positiveInt.default(300),
   QUEUE_ABANDON_SECONDS: positiveInt.default(300),
   SECRETS_KEY: z
     .string()

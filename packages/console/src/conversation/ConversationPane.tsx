@@ -11,6 +11,7 @@ import { useStore } from '../lib/store';
 import { ConversationActions } from './ConversationActions';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
+import { WechatWindowNotice } from '../channels/wechat/WechatWindowNotice';
 
 export function useConversation(conversationId: string) {
   const { workspaceId } = useSession();
@@ -134,6 +135,7 @@ function OpenConversation({ conversationId }: { conversationId: string }) {
       </div>
       <TypingLine conversationId={conversationId} />
       {current.state === 'resolved' && <Alert type="info" banner title={t('conversation.resolvedBanner')} />}
+      <WechatWindowNotice conversation={current} messages={messages.data} />
       <Composer
         conversation={current}
         onSent={(message) =>

@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WechatDouble } from '../../src/channels/wechat/double/server.js';
+import type { WechatDouble } from '../../src/channels/wechat/double/server.js';
 import { WechatDriver } from '../../src/channels/wechat/double/driver.js';
 import { parseXml } from '../../src/channels/wechat/xml.js';
 import { DEMO_FAQS } from '../../src/demo/knowledge.js';
 import { queryRows } from '../support/database.js';
-import { createWorkspaceFixture, type WorkspaceFixture } from '../support/fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { WorkspaceFixture } from '../support/fixtures.js';
+import type { TestServer } from '../support/server.js';
+import { msgId, openId, startWechatInbox, until, type WechatInboxSetup } from '../support/wechat.js';
 
 // The bot on a WeChat Official Account inbox: its first words go back as the passive reply
 // within WeChat's 5 seconds, the rest through custom/send, and 转人工 reaches an agent.
@@ -15,25 +15,21 @@ const SECRET = 'bot-app-secret';
 const TOKEN = 'spamtest';
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 
+/** An answer written in Markdown, as knowledge-base answers are: WeChat must get it as plain text. */
+const MARKDOWN_FAQ = {
+  category: '门店',
+  question: '线下门店在哪里？',
+  similar: ['附近有实体店吗', '门店地址'],
+  answer: '全国有 **120 家**门店：在 [门店地图](https://shop.example.com/stores) 输入城市查找。',
+};
+
+let setup: WechatInboxSetup;
 let double: WechatDouble;
 let server: TestServer;
 let ws: WorkspaceFixture;
 let driver: WechatDriver;
 
 const textOf = (record: { body: Record<string, unknown> }) => String((record.body.text as { content?: string } | undefined)?.content ?? '');
-
-const openId = () => `o${randomBytes(12).toString('base64url')}`;
-const msgId = () => String(BigInt(`0x${randomBytes(7).toString('hex')}`));
-
-async function until<T>(read: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const conversationOf = async (open: string) =>
   (
@@ -46,43 +42,32 @@ const conversationOf = async (open: string) =>
   )[0];
 
 beforeAll(async () => {
-  double = new WechatDouble();
-  await double.start();
-  double.registerApp(APP_ID, SECRET);
-  server = await startTestServer({ WECHAT_API_BASE: double.url, WECOM_API_BASE: double.url, WECHAT_PASSIVE_WAIT_MS: '3000' });
-  ws = await createWorkspaceFixture(server.ctx.db, server.url, 'wechat-bot');
-  const api = (path: string) => `/api/v1/workspaces/${ws.workspaceId}${path}`;
-  const imported = await ws.clients.admin.post(api('/knowledge/faqs/import'), {
-    format: 'json',
-    createCategories: true,
-    content: JSON.stringify(DEMO_FAQS.map((faq) => ({ 标准问: faq.question, 相似问: faq.similar, 答案: faq.answer, 分类: faq.category }))),
-  });
-  expect(imported.body.errors).toEqual([]);
-  const created = await ws.clients.admin.post(api('/wechat-inboxes'), {
-    kind: 'wechat',
-    name: '汇流商城公众号',
+  setup = await startWechatInbox({
     appId: APP_ID,
     appSecret: SECRET,
     token: TOKEN,
     encodingAESKey: AES_KEY,
-    mode: 'safe',
-    defaultTeamId: ws.teamId,
+    label: 'wechat-bot',
+    env: { WECHAT_PASSIVE_WAIT_MS: '3000' },
+    inbox: (fixture) => ({ defaultTeamId: fixture.teamId }),
+    prepare: async (fixture) => {
+      const imported = await fixture.clients.admin.post(`/api/v1/workspaces/${fixture.workspaceId}/knowledge/faqs/import`, {
+        format: 'json',
+        createCategories: true,
+        content: JSON.stringify(
+          [...DEMO_FAQS, MARKDOWN_FAQ].map((faq) => ({ 标准问: faq.question, 相似问: faq.similar, 答案: faq.answer, 分类: faq.category })),
+        ),
+      });
+      expect(imported.body.errors).toEqual([]);
+    },
   });
-  expect(created.status).toBe(201);
-  const bot = await ws.clients.admin.put(api(`/inboxes/${created.body.inbox.id}/bot`), { enabled: true, greeting: '您好，我是小流。' });
+  ({ double, server, ws, driver } = setup);
+  const bot = await ws.clients.admin.put(setup.api(`/inboxes/${setup.inboxId}/bot`), { enabled: true, greeting: '您好，我是小流。' });
   expect(bot.status).toBe(200);
-  driver = new WechatDriver({
-    callbackUrl: `${server.url}${new URL(created.body.callbackUrl).pathname}`,
-    token: TOKEN,
-    encodingAESKey: AES_KEY,
-    appId: APP_ID,
-    mode: 'safe',
-  });
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await double?.stop();
+  await setup?.stop();
 });
 
 describe('the bot on a WeChat Official Account inbox', () => {
@@ -116,5 +101,17 @@ describe('the bot on a WeChat Official Account inbox', () => {
       return row?.state === 'assigned' ? row : undefined;
     }, 'assignment');
     expect(assigned.assignee_id).toBe(ws.users.agent.id);
+  });
+
+  it('sends a Markdown answer as plain text, its link kept', async () => {
+    const user = openId();
+    await driver.post(WechatDriver.event(user, 'subscribe'));
+    await driver.post(WechatDriver.text(user, MARKDOWN_FAQ.question, msgId()));
+    const answer = await until(
+      async () => double.sentOf('custom.send').find((record) => record.body.touser === user && textOf(record).includes('门店')),
+      'the answer through custom/send',
+    );
+    expect(textOf(answer)).toContain('全国有 120 家门店：在 门店地图 (https://shop.example.com/stores) 输入城市查找。');
+    expect(textOf(answer)).not.toMatch(/\*\*|\]\(/);
   });
 });

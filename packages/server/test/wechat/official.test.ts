@@ -1,37 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WechatDouble } from '../../src/channels/wechat/double/server.js';
+import type { WechatDouble } from '../../src/channels/wechat/double/server.js';
 import { WechatDriver } from '../../src/channels/wechat/double/driver.js';
+import { sealPlaintextSecrets } from '../../src/channels/wechat/accounts.js';
+import { wechatAccounts } from '../../src/channels/wechat/schema.js';
 import { parseXml } from '../../src/channels/wechat/xml.js';
 import { messages, conversations } from '../../src/modules/conversations/schema.js';
 import { customerIdentities } from '../../src/modules/customers/schema.js';
-import { createWorkspaceFixture, type WorkspaceFixture } from '../support/fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { WorkspaceFixture } from '../support/fixtures.js';
+import type { TestServer } from '../support/server.js';
+import { msgId, openId, startWechatInbox, until, type WechatInboxSetup } from '../support/wechat.js';
 
 const APP_ID = 'wx5823bf96d3bd56c7';
 const SECRET = 'app-secret-for-tests';
 const TOKEN = 'QDG6eK';
 const AES_KEY = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
 
+let setup: WechatInboxSetup;
 let double: WechatDouble;
 let server: TestServer;
 let ws: WorkspaceFixture;
 let driver: WechatDriver;
 let inboxId: string;
-
-const openId = () => `o${randomBytes(12).toString('base64url')}`;
-const msgId = () => String(BigInt(`0x${randomBytes(7).toString('hex')}`));
-
-async function until<T>(read: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined && value !== null && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function inboundOf(open: string) {
   const db = server.ctx.db;
@@ -61,38 +52,18 @@ async function messageRow(id: string) {
 }
 
 beforeAll(async () => {
-  double = new WechatDouble();
-  await double.start();
-  double.registerApp(APP_ID, SECRET);
-  server = await startTestServer({ WECHAT_API_BASE: double.url, WECOM_API_BASE: double.url, WECHAT_PASSIVE_WAIT_MS: '1500' });
-  ws = await createWorkspaceFixture(server.ctx.db, server.url);
-  const created = await ws.clients.admin.post(`/api/v1/workspaces/${ws.workspaceId}/wechat-inboxes`, {
-    kind: 'wechat',
-    name: '汇流商城公众号',
+  setup = await startWechatInbox({
     appId: APP_ID,
     appSecret: SECRET,
     token: TOKEN,
     encodingAESKey: AES_KEY,
-    mode: 'safe',
-    welcomeText: '欢迎关注汇流商城！回复“转人工”联系客服。',
-    menuTopics: { MENU_AFTER_SALES: '售后' },
+    inbox: { welcomeText: '欢迎关注汇流商城！回复“转人工”联系客服。', menuTopics: { MENU_AFTER_SALES: '售后' } },
   });
-  expect(created.status).toBe(201);
-  inboxId = created.body.inbox.id;
-  expect(JSON.stringify(created.body)).not.toContain(SECRET);
-  expect(JSON.stringify(created.body)).not.toContain(AES_KEY);
-  driver = new WechatDriver({
-    callbackUrl: `${server.url}${new URL(created.body.callbackUrl).pathname}`,
-    token: TOKEN,
-    encodingAESKey: AES_KEY,
-    appId: APP_ID,
-    mode: 'safe',
-  });
+  ({ double, server, ws, driver, inboxId } = setup);
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await double?.stop();
+  await setup?.stop();
 });
 
 describe('WeChat Official Account inbox', () => {
@@ -334,5 +305,65 @@ describe('WeChat Official Account inbox', () => {
     expect(health.body.token.state).toBe('valid');
     expect(health.body.lastError).toBeTruthy();
     expect(health.body.lastInboundAt).toBeTruthy();
+  });
+
+  it('keeps the secrets encrypted at rest and never returns them', async () => {
+    const [row] = await server.ctx.db.select().from(wechatAccounts).where(eq(wechatAccounts.inboxId, inboxId));
+    const stored = JSON.stringify(row!.secrets);
+    for (const secret of [SECRET, TOKEN, AES_KEY]) expect(stored).not.toContain(secret);
+    expect(row!.secrets.sealed).toMatch(/^v1:/);
+    // A new secret through the API is sealed too, and the inbox still works with it.
+    const patched = await ws.clients.admin.patch(setup.api(`/wechat-inboxes/${inboxId}`), { appSecret: 'rotated-secret-42' });
+    expect(patched.status).toBe(200);
+    const [after] = await server.ctx.db.select().from(wechatAccounts).where(eq(wechatAccounts.inboxId, inboxId));
+    expect(JSON.stringify(after!.secrets)).not.toContain('rotated-secret-42');
+    expect(after!.secrets.sealed).not.toBe(row!.secrets.sealed);
+    const answers = [
+      patched,
+      await ws.clients.admin.get(setup.api(`/wechat-inboxes/${inboxId}`)),
+      await ws.clients.admin.get(setup.api(`/inboxes/${inboxId}`)),
+      await ws.clients.admin.get(setup.api('/inboxes')),
+      await ws.clients.admin.get(setup.api(`/wechat-inboxes/${inboxId}/log?limit=200`)),
+      await ws.clients.admin.get(setup.api(`/wechat-inboxes/${inboxId}/health`)),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      for (const secret of [SECRET, 'rotated-secret-42', TOKEN, AES_KEY]) expect(JSON.stringify(answer.body)).not.toContain(secret);
+    }
+    await ws.clients.admin.patch(setup.api(`/wechat-inboxes/${inboxId}`), { appSecret: SECRET });
+    expect((await driver.verifyUrl('still-works')).body).toBe('still-works');
+
+    // A row stored before encryption at rest is sealed at start-up and keeps working.
+    const legacy = { appSecret: SECRET, token: TOKEN, encodingAESKey: AES_KEY };
+    await server.ctx.db.update(wechatAccounts).set({ secrets: legacy }).where(eq(wechatAccounts.inboxId, inboxId));
+    expect((await driver.verifyUrl('legacy-row')).body).toBe('legacy-row');
+    expect(await sealPlaintextSecrets(server.ctx.db, server.ctx.secrets)).toBeGreaterThanOrEqual(1);
+    const [sealed] = await server.ctx.db.select().from(wechatAccounts).where(eq(wechatAccounts.inboxId, inboxId));
+    expect(Object.keys(sealed!.secrets)).toEqual(['sealed']);
+    expect(await sealPlaintextSecrets(server.ctx.db, server.ctx.secrets)).toBe(0);
+    expect((await driver.verifyUrl('sealed-row')).body).toBe('sealed-row');
+  });
+
+  it('refuses a callback signed too long ago or in the future (a replay), but dedupes WeChat retries within the window', async () => {
+    const count = async () => (await server.ctx.db.select({ id: messages.id }).from(messages)).length;
+    const before = await count();
+    const user = openId();
+    const now = Math.floor(Date.now() / 1000);
+    const fields = WechatDriver.text(user, '一条被截获的消息', msgId());
+    const old = await driver.post(fields, { timestamp: now - 600 });
+    expect(old.status).toBe(401);
+    expect(old.body).toContain('stale_callback');
+    expect((await driver.post(fields, { timestamp: now + 600 })).status).toBe(401);
+    expect(await count()).toBe(before);
+    const log = await ws.clients.admin.get(setup.api(`/wechat-inboxes/${inboxId}/log?limit=5`));
+    expect(log.body.items[0]).toMatchObject({ direction: 'in', ok: false });
+    expect(log.body.items[0].detail).toMatch(/timestamp/);
+
+    // WeChat's own three retries repeat the first attempt's timestamp, seconds later: one message.
+    const retried = WechatDriver.text(user, '重试三次的消息', msgId());
+    const answers = [];
+    for (const age of [20, 15, 10]) answers.push(await driver.post(retried, { timestamp: now - age }));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    expect((await inboundOf(user)).map((row) => row.message.text)).toEqual(['重试三次的消息']);
   });
 });

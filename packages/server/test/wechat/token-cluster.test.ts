@@ -9,6 +9,7 @@ import { createDatabase, createPool } from '../../src/platform/db/pool.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { freePort } from '../support/ports.js';
 import { spawnServer, type ServerProcess } from '../support/process.js';
+import { TEST_SECRETS_KEY, testSecretBox } from '../support/wechat.js';
 
 const APP_ID = 'wxcluster0000001';
 const SECRET = 'cluster-secret-123';
@@ -34,6 +35,7 @@ beforeAll(async () => {
     WECHAT_API_BASE: double.url,
     WECOM_API_BASE: double.url,
     WECHAT_PASSIVE_WAIT_MS: '200',
+    SECRETS_KEY: TEST_SECRETS_KEY,
   };
   // One after the other, so the first applies the migrations.
   servers.push(await spawnServer({ ...env, PORT: String(await freePort()) }));
@@ -41,7 +43,7 @@ beforeAll(async () => {
   pool = createPool(database.url, 2, pino({ level: 'silent' }));
   const db = createDatabase(pool);
   const workspace = await createWorkspace(db, { name: '集群测试', slug: `cluster-${randomBytes(3).toString('hex')}` });
-  const account = await createWechatInbox(db, workspace.id, {
+  const account = await createWechatInbox(db, testSecretBox(), workspace.id, {
     kind: 'wechat',
     name: '公众号',
     defaultTeamId: null,

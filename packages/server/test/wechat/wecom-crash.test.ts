@@ -9,6 +9,7 @@ import { createDatabase, createPool } from '../../src/platform/db/pool.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { freePort } from '../support/ports.js';
 import { spawnServer, type ServerProcess } from '../support/process.js';
+import { TEST_SECRETS_KEY, testSecretBox } from '../support/wechat.js';
 
 const CORP_ID = 'wwcrash000000001';
 const SECRET = 'crash-secret-123';
@@ -45,12 +46,18 @@ beforeAll(async () => {
   await double.start();
   double.registerApp(CORP_ID, SECRET);
   database = await createTestDatabase();
-  env = { DATABASE_URL: database.url, HUILIU_DEMO: 'false', WECHAT_API_BASE: double.url, WECOM_API_BASE: double.url };
+  env = {
+    DATABASE_URL: database.url,
+    HUILIU_DEMO: 'false',
+    WECHAT_API_BASE: double.url,
+    WECOM_API_BASE: double.url,
+    SECRETS_KEY: TEST_SECRETS_KEY,
+  };
   server = await spawnServer({ ...env, PORT: String(await freePort()) });
   pool = createPool(database.url, 2, pino({ level: 'silent' }));
   const db = createDatabase(pool);
   const workspace = await createWorkspace(db, { name: '崩溃测试', slug: `crash-${randomBytes(3).toString('hex')}` });
-  const account = await createWechatInbox(db, workspace.id, {
+  const account = await createWechatInbox(db, testSecretBox(), workspace.id, {
     kind: 'wecom',
     name: '微信客服',
     defaultTeamId: null,

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, like } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WechatDouble, type KfInbound } from '../../src/channels/wechat/double/server.js';
+import type { WechatDouble, KfInbound } from '../../src/channels/wechat/double/server.js';
 import { WechatDriver } from '../../src/channels/wechat/double/driver.js';
 import { wechatAccounts } from '../../src/channels/wechat/schema.js';
 import { messages } from '../../src/modules/conversations/schema.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { createWorkspaceFixture, type WorkspaceFixture } from '../support/fixtures.js';
+import type { WorkspaceFixture } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { startWechatInbox } from '../support/wechat.js';
 
 const CORP_ID = 'ww1234567890abcdef';
 const SECRET = 'kf-secret-for-tests';
@@ -34,7 +35,7 @@ async function until<T>(read: () => Promise<T | undefined | false>, what: string
   }
 }
 
-const env = () => ({ WECHAT_API_BASE: double.url, WECOM_API_BASE: double.url, WECHAT_PASSIVE_WAIT_MS: '1000' });
+let env: Record<string, string>;
 let sequence = 0;
 const textFrom = (user: string, content: string): KfInbound => ({
   msgid: `MSG${++sequence}_${randomBytes(4).toString('hex')}`,
@@ -54,32 +55,19 @@ async function storedWecom(db = server.ctx.db) {
 }
 
 beforeAll(async () => {
-  double = new WechatDouble();
-  await double.start();
-  double.registerApp(CORP_ID, SECRET);
   database = await createTestDatabase();
-  server = await startTestServer(env(), database);
-  ws = await createWorkspaceFixture(server.ctx.db, server.url);
-  const created = await ws.clients.admin.post(`/api/v1/workspaces/${ws.workspaceId}/wechat-inboxes`, {
+  const setup = await startWechatInbox({
     kind: 'wecom',
-    name: '微信客服',
     appId: CORP_ID,
     appSecret: SECRET,
     token: TOKEN,
     encodingAESKey: AES_KEY,
-    openKfid: KFID,
-    welcomeText: '您好，这里是汇流商城客服，请问有什么可以帮您？',
+    database,
+    env: { WECHAT_PASSIVE_WAIT_MS: '1000' },
+    inbox: { openKfid: KFID, welcomeText: '您好，这里是汇流商城客服，请问有什么可以帮您？' },
   });
-  expect(created.status).toBe(201);
-  inboxId = created.body.inbox.id;
-  callbackPath = new URL(created.body.callbackUrl).pathname;
-  driver = new WechatDriver({
-    callbackUrl: `${server.url}${callbackPath}`,
-    token: TOKEN,
-    encodingAESKey: AES_KEY,
-    appId: CORP_ID,
-    mode: 'safe',
-  });
+  ({ double, server, ws, driver, inboxId, callbackPath } = setup);
+  env = setup.env;
   double.queueKf(KFID, []);
 });
 
@@ -192,7 +180,8 @@ describe('WeCom customer service inbox', () => {
     expect((await wrongToken.wecomNotice(KFID)).status).toBe(401);
     const otherCorp = new WechatDriver({ ...driver.account, appId: 'wwSomeoneElse00' });
     expect((await otherCorp.wecomNotice(KFID)).status).toBe(400);
-    const malformed = await fetch(`${server.url}${callbackPath}?msg_signature=x&timestamp=1&nonce=2`, {
+    const timestamp = Math.floor(Date.now() / 1000);
+    const malformed = await fetch(`${server.url}${callbackPath}?msg_signature=x&timestamp=${timestamp}&nonce=2`, {
       method: 'POST',
       headers: { 'content-type': 'text/xml' },
       body: '<xml><Encrypt>',
@@ -222,7 +211,7 @@ describe('WeCom customer service inbox', () => {
     expect(midway.rows[0]!.count).toBeLessThan(before + 2500);
     expect(midway.rows[0]!.pending).toBe(true);
 
-    server = await startTestServer(env(), database);
+    server = await startTestServer(env, database);
     // The unfinished pull resumes on start; the cursor saved after each page is where it goes on from.
     await until(async () => {
       const [account] = await server.ctx.db.select().from(wechatAccounts).where(eq(wechatAccounts.inboxId, inboxId));

@@ -5,6 +5,8 @@ import { findAccountByInbox, type WechatAccount } from './accounts.js';
 import { OUTSIDE_WINDOW, OVER_QUOTA, type WechatApi } from './api.js';
 import { countSent, followerOfCustomer, windowOf } from './followers.js';
 import { claim, claimOf, DeferredDelivery, markSent, passiveWindowOpen } from './passive.js';
+import { wechatTextOf } from './text.js';
+import type { MessageRow } from '../../modules/conversations/views.js';
 
 export const REASONS = {
   window:
@@ -33,7 +35,7 @@ export function wechatConnector(ctx: AppContext, api: WechatApi, kind: 'wechat' 
         if (await passiveWindowOpen(ctx.db, conversation.id, message)) throw new DeferredDelivery();
         if (!(await claim(ctx.db, conversation.workspaceId, message.id, 'api'))) return { delivery: 'delivered' };
       }
-      const account = await findAccountByInbox(ctx.db, conversation.inboxId);
+      const account = await findAccountByInbox(ctx.db, ctx.secrets, conversation.inboxId);
       if (!account) return { delivery: 'failed', reason: 'the inbox is no longer a WeChat inbox' };
       const follower = await followerOfCustomer(ctx.db, account.inbox.id, conversation.customerId);
       if (!follower) return { delivery: 'failed', reason: REASONS.noFollower };
@@ -73,10 +75,11 @@ async function messageBodies(
   api: WechatApi,
   account: WechatAccount,
   workspaceId: string,
-  message: { text: string; attachments: { id: string; contentType: string; name: string }[] },
+  message: MessageRow,
 ): Promise<Record<string, unknown>[]> {
   const bodies: Record<string, unknown>[] = [];
-  if (message.text.trim()) bodies.push({ msgtype: 'text', text: { content: message.text } });
+  const text = wechatTextOf(message);
+  if (text.trim()) bodies.push({ msgtype: 'text', text: { content: text } });
   for (const attachment of message.attachments) {
     if (!attachment.contentType.startsWith('image/')) {
       bodies.push({ msgtype: 'text', text: { content: `[附件] ${attachment.name}` } });

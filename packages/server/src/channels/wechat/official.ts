@@ -15,6 +15,7 @@ import { logCall } from './log.js';
 import { fetchInboundMedia } from './media.js';
 import { awaitPassiveReply, passiveReplyFor } from './passive.js';
 import { wechatSeenEvents } from './schema.js';
+import { wechatTextOf } from './text.js';
 import { buildEncryptedEnvelope, buildPassiveReply, field, parseXml, toWechatMessage, WechatXmlError, type WechatMessage } from './xml.js';
 import { findByIdempotencyKey, messagesAfter } from '../../modules/conversations/write-path.js';
 
@@ -195,7 +196,7 @@ export async function handleOfficialCallback(
     const replied = (
       await messagesAfter(ctx.db, account.inbox.workspaceId, appended.conversation.id, appended.message.seq, 50, false)
     ).find((row: MessageRow) => row.id === repliedId);
-    return replied ? textReply(account, message, replied.text, encrypted) : SUCCESS;
+    return replied ? textReply(account, message, wechatTextOf(replied), encrypted) : SUCCESS;
   }
   publishMessage(ctx.realtime, appended.conversation, appended.message);
   const reply = await awaitPassiveReply(ctx, appended.conversation, appended.message, deps.passiveWaitMs);
@@ -206,7 +207,7 @@ export async function handleOfficialCallback(
     ok: true,
     detail: `message ${reply.id} answered passively${encrypted ? ' (encrypted)' : ''}`,
   });
-  return textReply(account, message, reply.text, encrypted);
+  return textReply(account, message, wechatTextOf(reply), encrypted);
 }
 
 /** A new follower is greeted by the inbox's own welcome text, else by its bot when the bot is on. */

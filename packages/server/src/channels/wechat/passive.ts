@@ -6,6 +6,7 @@ import { publishStatus } from '../../modules/conversations/events.js';
 import { messagesAfter } from '../../modules/conversations/write-path.js';
 import type { ConversationRow, MessageRow } from '../../modules/conversations/views.js';
 import { wechatOutboundClaims, wechatPassiveWindows } from './schema.js';
+import { wechatTextOf } from './text.js';
 
 const POLL_MS = 100;
 
@@ -21,7 +22,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A reply WeChat can take passively: plain text, nothing attached. */
 function passiveEligible(message: MessageRow): boolean {
-  return message.kind === 'out' && message.attachments.length === 0 && message.text.trim().length > 0;
+  return message.kind === 'out' && message.attachments.length === 0 && wechatTextOf(message).trim().length > 0;
 }
 
 /**

@@ -32,6 +32,7 @@ import { listCallLog, logCall } from './log.js';
 import { handleOfficialCallback, protocolError, verifyOfficialUrl, type OfficialDeps } from './official.js';
 import { wechatTokens } from './schema.js';
 import { openWecomNotice, verifyWecomUrl, type WecomPuller } from './wecom.js';
+import { assertFreshTimestamp } from './replay.js';
 
 const errors = { '4xx': ErrorBody };
 
@@ -64,7 +65,7 @@ export const wechatRoutes = (deps: WechatChannelDeps): FastifyPluginAsyncZod =>
     );
 
     const accountByKey = async (kind: 'wechat' | 'wecom', publicKey: string) => {
-      const account = await findAccountByKey(ctx.db, kind, publicKey);
+      const account = await findAccountByKey(ctx.db, ctx.secrets, kind, publicKey);
       if (!account) throw notFound('WeChat inbox (check the callback URL)');
       return account;
     };
@@ -102,6 +103,7 @@ export const wechatRoutes = (deps: WechatChannelDeps): FastifyPluginAsyncZod =>
         async (request, reply) => {
           const account = await accountByKey(kind, request.params.publicKey);
           try {
+            assertFreshTimestamp(request.query.timestamp, ctx.config.WECHAT_REPLAY_WINDOW_SECONDS);
             const answer = kind === 'wechat' ? verifyOfficialUrl(account, request.query) : verifyWecomUrl(account, request.query);
             await logCall(ctx.db, account.inbox.workspaceId, account.inbox.id, { direction: 'in', operation: 'url_check', ok: true });
             return sendText(reply, answer);
@@ -132,6 +134,7 @@ export const wechatRoutes = (deps: WechatChannelDeps): FastifyPluginAsyncZod =>
             return refuse(account, 'callback', new AppError(415, 'unsupported_media_type', 'WeChat callbacks are XML (text/xml)'));
           }
           try {
+            assertFreshTimestamp(request.query.timestamp, ctx.config.WECHAT_REPLAY_WINDOW_SECONDS);
             if (kind === 'wechat') {
               const answer = await handleOfficialCallback(deps, account, request.query, request.body);
               return sendText(reply, answer, answer.startsWith('<xml>') ? 'application/xml; charset=utf-8' : 'text/plain; charset=utf-8');
@@ -164,7 +167,7 @@ export const wechatRoutes = (deps: WechatChannelDeps): FastifyPluginAsyncZod =>
       },
       async (request, reply) => {
         const account = await ctx.db.transaction(async (tx) => {
-          const created = await createWechatInbox(tx, memberOf(request).workspaceId, request.body);
+          const created = await createWechatInbox(tx, ctx.secrets, memberOf(request).workspaceId, request.body);
           await recordAudit(tx, request, { action: 'inbox.create', targetType: 'inbox', targetId: created.inbox.id, after: view(created) });
           return created;
         });
@@ -183,7 +186,7 @@ export const wechatRoutes = (deps: WechatChannelDeps): FastifyPluginAsyncZod =>
           response: { 200: WechatInbox, ...errors },
         },
       },
-      async (request) => view(await getWechatAccount(ctx.db, memberOf(request).workspaceId, request.params.id)),
+      async (request) => view(await getWechatAccount(ctx.db, ctx.secrets, memberOf(request).workspaceId, request.params.id)),
     );
 
     app.patch(
@@ -200,7 +203,7 @@ export const wechatRoutes = (deps: WechatChannelDeps): FastifyPluginAsyncZod =>
       },
       async (request) =>
         ctx.db.transaction(async (tx) => {
-          const account = await updateWechatInbox(tx, memberOf(request).workspaceId, request.params.id, request.body);
+          const account = await updateWechatInbox(tx, ctx.secrets, memberOf(request).workspaceId, request.params.id, request.body);
           await recordAudit(tx, request, { action: 'inbox.update', targetType: 'inbox', targetId: account.inbox.id, after: view(account) });
           return view(account);
         }),
@@ -220,7 +223,7 @@ export const wechatRoutes = (deps: WechatChannelDeps): FastifyPluginAsyncZod =>
       },
       async (request) => {
         const { workspaceId } = memberOf(request);
-        await getWechatAccount(ctx.db, workspaceId, request.params.id);
+        await getWechatAccount(ctx.db, ctx.secrets, workspaceId, request.params.id);
         return { items: await listCallLog(ctx.db, workspaceId, request.params.id, request.query) };
       },
     );
@@ -237,7 +240,7 @@ export const wechatRoutes = (deps: WechatChannelDeps): FastifyPluginAsyncZod =>
         },
       },
       async (request) => {
-        const account = await getWechatAccount(ctx.db, memberOf(request).workspaceId, request.params.id);
+        const account = await getWechatAccount(ctx.db, ctx.secrets, memberOf(request).workspaceId, request.params.id);
         const [token] = await ctx.db.select().from(wechatTokens).where(eq(wechatTokens.inboxId, account.inbox.id));
         const expiresAt = token?.expiresAt ?? null;
         return {
@@ -273,7 +276,7 @@ export const wechatRoutes = (deps: WechatChannelDeps): FastifyPluginAsyncZod =>
         const { row } = await getConversation(ctx.db, workspaceId, request.params.id);
         if (row.channel !== 'wechat' && row.channel !== 'wecom')
           throw new AppError(409, 'not_wechat', 'this conversation is not on a WeChat channel');
-        const account = await getWechatAccount(ctx.db, workspaceId, row.inboxId);
+        const account = await getWechatAccount(ctx.db, ctx.secrets, workspaceId, row.inboxId);
         return windowOf(await followerOfCustomer(ctx.db, account.inbox.id, row.customerId), account.row.quotaPerWindow);
       },
     );

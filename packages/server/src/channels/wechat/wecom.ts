@@ -140,7 +140,7 @@ export class WecomPuller {
       if (!rows[0]?.locked) return;
       try {
         for (;;) {
-          const account = await findAccountByInbox(this.ctx.db, inboxId);
+          const account = await findAccountByInbox(this.ctx.db, this.ctx.secrets, inboxId);
           const requested = account?.row.pullRequestedAt;
           if (!account || !requested || this.stopped) return;
           const finished = await this.pullAll(account);

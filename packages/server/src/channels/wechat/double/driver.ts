@@ -59,11 +59,18 @@ export class WechatDriver {
    */
   async post(
     fields: Record<string, XmlValue> | null,
-    options: { rawXml?: string; mode?: DriverAccount['mode']; tamper?: 'signature' | 'appId' | 'truncate'; rawBody?: string } = {},
+    options: {
+      rawXml?: string;
+      mode?: DriverAccount['mode'];
+      tamper?: 'signature' | 'appId' | 'truncate';
+      rawBody?: string;
+      /** Unix seconds to sign with (WeChat's retries repeat the first attempt's); default now. */
+      timestamp?: number;
+    } = {},
   ): Promise<DriverResponse> {
     const mode = options.mode ?? this.account.mode;
     const xml = options.rawXml ?? buildXml(fields ?? {});
-    const timestamp = now();
+    const timestamp = options.timestamp === undefined ? now() : String(options.timestamp);
     const n = nonce();
     const query = new URLSearchParams({ timestamp, nonce: n, signature: urlSignature(this.account.token, timestamp, n) });
     let body = xml;
