@@ -20,6 +20,8 @@ const ResetPasswordPage = lazy(() => import('./pages/ResetPasswordPage'));
 const AcceptInvitePage = lazy(() => import('./pages/AcceptInvitePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const Workspace = lazy(() => import('./shell/Workspace'));
+// TEMPORARY (email-console): mounts the inboxes admin page until the admin shell (admin/pages.tsx) includes admin/inbox-pages.tsx.
+const InboxesPage = lazy(() => import('./admin/inboxes/InboxesPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -55,6 +57,14 @@ function Root() {
                 element={
                   <RequireSession>
                     <Workspace />
+                  </RequireSession>
+                }
+              />
+              <Route
+                path="/admin/inboxes"
+                element={
+                  <RequireSession>
+                    <InboxesPage />
                   </RequireSession>
                 }
               />
