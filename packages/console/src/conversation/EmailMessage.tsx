@@ -22,7 +22,7 @@ const QUOTE_ID = 'huiliu-quoted';
  */
 function documentOf(html: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"><base target="_blank"><style>
-body{margin:0;font:14px/1.6 -apple-system,BlinkMacSystemFont,'Segoe UI','PingFang SC','Microsoft YaHei',sans-serif;color:#1f1f1f;word-break:break-word}
+body{margin:0;display:flow-root;font:14px/1.6 -apple-system,BlinkMacSystemFont,'Segoe UI','PingFang SC','Microsoft YaHei',sans-serif;color:#1f1f1f;word-break:break-word}
 img{max-width:100%;height:auto}table{max-width:100%}
 #${QUOTE_ID}{display:none;color:#595959;border-left:3px solid #d9d9d9;padding-left:8px;margin-top:8px}
 body.quoted-open #${QUOTE_ID}{display:block}
@@ -76,7 +76,8 @@ function HtmlBody({ email, quoteOpen, onQuote }: { email: Email; quoteOpen: bool
     const doc = frame.current?.contentDocument;
     if (!doc?.body) return;
     doc.body.classList.toggle('quoted-open', quoteOpen);
-    setHeight(Math.min(Math.max(doc.documentElement.scrollHeight, 24), 2000));
+    // The body's own height (flow-root keeps its children's margins inside): the frame shrinks again when the quote folds.
+    setHeight(Math.min(Math.max(Math.ceil(doc.body.getBoundingClientRect().height), 24), 2000));
   }, [quoteOpen]);
 
   useEffect(layout, [layout]);

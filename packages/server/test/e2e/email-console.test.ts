@@ -291,6 +291,16 @@ describe.skipIf(missing !== undefined)(
       await drawer.getByRole('button', { name: '更换密钥' }).click();
       await admin.locator('.ant-popconfirm').getByRole('button', { name: '更换密钥' }).click();
       await poll(() => secret.textContent()).not.toBe(before);
+      // Appearance: a new greeting is saved, the other settings are kept.
+      const widgetId = ws.ids.inbox!;
+      const widgetBefore = (await ws.clients.admin.get(api(`/inboxes/${widgetId}`))).body.settings;
+      await drawer.getByLabel('欢迎语（中文）').fill('您好，这里是汇流商城客服。');
+      await drawer.getByRole('button', { name: '保存' }).click();
+      await poll(async () => (await ws.clients.admin.get(api(`/inboxes/${widgetId}`))).body.settings.greeting['zh-CN']).toBe(
+        '您好，这里是汇流商城客服。',
+      );
+      const widgetAfter = (await ws.clients.admin.get(api(`/inboxes/${widgetId}`))).body.settings;
+      expect({ ...widgetAfter, greeting: widgetBefore.greeting }).toEqual(widgetBefore);
       expect(pageErrors).toEqual([]);
     }, 120_000);
   },

@@ -70,7 +70,8 @@ function GeneralForm({ inbox }: { inbox: InboxView }) {
     <Form
       layout="vertical"
       initialValues={{ name: inbox.name, defaultTeamId: inbox.defaultTeamId, enabled: inbox.enabled }}
-      onFinish={(values) => update.mutate(values)}
+      // A cleared team is undefined in the form, null for the API (no team).
+      onFinish={(values) => update.mutate({ ...values, defaultTeamId: values.defaultTeamId ?? null })}
       style={{ maxWidth: 520 }}
     >
       <Form.Item
@@ -86,7 +87,6 @@ function GeneralForm({ inbox }: { inbox: InboxView }) {
           loading={teams.isPending}
           placeholder={t('common.none')}
           options={(teams.data ?? []).map((team) => ({ value: team.id, label: team.name }))}
-          onClear={() => undefined}
         />
       </Form.Item>
       <Form.Item name="enabled" label={t('inboxesAdmin.enabled')} valuePropName="checked">

@@ -135,7 +135,8 @@ export function WidgetSettingsForm({ inbox }: { inbox: InboxView }) {
         form={form}
         layout="vertical"
         initialValues={toValues(inbox.settings as WidgetSettings)}
-        onFinish={(values) => update.mutate({ settings: toSettings(values) })}
+        // Every field, also those of a pre-chat form switched off (not mounted), so the values are whole.
+        onFinish={() => update.mutate({ settings: toSettings(form.getFieldsValue(true) as Values) })}
         style={{ maxWidth: 600 }}
       >
         <Form.Item
