@@ -53,12 +53,14 @@ function foldQuote(doc: Document, quotedText: string): boolean {
   }
   start ??= doc.querySelector('blockquote');
   if (!start) return false;
-  // Start at the enclosing block, so the attribution line folds with the quote.
-  const element = start.nodeType === Node.ELEMENT_NODE ? (start as Element) : start.parentElement;
-  const block = element?.closest('p,div,blockquote,pre,table') ?? element;
-  if (!block || block === doc.body) return false;
+  // Start at the outermost element the quote begins (so the attribution folds with it), but never
+  // one with content before the quote, such as a layout table around the whole mail.
+  const head = normalise(start.textContent ?? '').slice(0, 20);
+  let from: Node = start;
+  while (from.parentElement && from.parentElement !== doc.body && normalise(from.parentElement.textContent ?? '').startsWith(head))
+    from = from.parentElement;
   const range = doc.createRange();
-  range.setStartBefore(block);
+  range.setStartBefore(from);
   range.setEndAfter(doc.body.lastChild!);
   const wrapper = doc.createElement('div');
   wrapper.id = QUOTE_ID;
