@@ -21,6 +21,8 @@ const AcceptInvitePage = lazy(() => import('./pages/AcceptInvitePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const Workspace = lazy(() => import('./shell/Workspace'));
 const WechatAdminRoute = lazy(() => import('./channels/wechat/routes'));
+// TEMPORARY (email-console): mounts the inboxes admin page until the admin shell (admin/pages.tsx) includes admin/inbox-pages.tsx.
+const InboxesPage = lazy(() => import('./admin/inboxes/InboxesPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -60,6 +62,14 @@ function Root() {
                 }
               />
               <Route path="/admin/wechat/:inboxId" element={<WechatAdminRoute />} />
+              <Route
+                path="/admin/inboxes"
+                element={
+                  <RequireSession>
+                    <InboxesPage />
+                  </RequireSession>
+                }
+              />
               <Route path="*" element={<NotFoundPage />} />
             </Routes>
           </Suspense>

@@ -7,6 +7,7 @@ import type { Attachment, Conversation, Message } from '../lib/api';
 import { ChannelIcon } from '../lib/channel';
 import { useMemberName, useTeams } from '../lib/directory';
 import { dayLabel, fileSize, timeOfDay } from '../lib/format';
+import { EmailMessage, RetryDelivery } from './EmailMessage';
 
 function Attachments({ items }: { items: Attachment[] }) {
   const { t } = useTranslation();
@@ -206,9 +207,14 @@ export function MessageList({ conversation, messages, myId }: { conversation: Co
                   wordBreak: 'break-word',
                 }}
               >
-                {message.text && <span data-testid="message-text">{message.text}</span>}
+                {conversation.channel === 'email' && message.kind === 'in' ? (
+                  <EmailMessage conversation={conversation} message={message} />
+                ) : (
+                  message.text && <span data-testid="message-text">{message.text}</span>
+                )}
                 <Attachments items={message.attachments} />
               </div>
+              <RetryDelivery conversation={conversation} message={message} />
             </div>
           </Fragment>
         );

@@ -152,7 +152,12 @@ export function connectLive(client: QueryClient, workspaceId: string, userId: st
     const cached = client.getQueryData<Message[]>(messagesKey);
     if (!cached) return;
     // A refetch in flight could answer with the state before this change: fetch again after it.
-    if (!cached.some((message) => message.id === event.messageId) || client.isFetching({ queryKey: messagesKey }) > 0) {
+    // A failure's reason is not in the event: read the message again to show it.
+    if (
+      event.delivery === 'failed' ||
+      !cached.some((message) => message.id === event.messageId) ||
+      client.isFetching({ queryKey: messagesKey }) > 0
+    ) {
       void client.invalidateQueries({ queryKey: messagesKey });
       return;
     }
