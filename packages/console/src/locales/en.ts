@@ -1,3 +1,4 @@
+import { adminEn } from '../admin/locale-en';
 import type { Messages } from './zh-CN';
 
 export const en: Messages = {
@@ -274,4 +275,5 @@ export const en: Messages = {
   },
   notFound: { title: 'Page not found', body: 'There is nothing at this address.', home: 'Back to the inbox' },
   time: { seconds: '{{n}}s', minutes: '{{n}} min', hours: '{{n}} h {{m}} min', days: '{{n}} d' },
+  admin: adminEn,
 };

@@ -1,3 +1,4 @@
+import { adminZhCN } from '../admin/locale-zh-CN';
 /** 简体中文: the console's default language. Every key here exists in en.ts too (type-checked). */
 export const zhCN = {
   app: { name: '汇流', title: '汇流客服工作台', loading: '加载中…' },
@@ -272,5 +273,6 @@ export const zhCN = {
   },
   notFound: { title: '页面不存在', body: '您访问的地址不存在。', home: '回到收件箱' },
   time: { seconds: '{{n}} 秒', minutes: '{{n}} 分钟', hours: '{{n}} 小时 {{m}} 分', days: '{{n}} 天' },
+  admin: adminZhCN,
 };
 export type Messages = typeof zhCN;
