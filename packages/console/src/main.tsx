@@ -50,6 +50,8 @@ function Root() {
               <Route path="/forgot-password" element={<ForgotPasswordPage />} />
               <Route path="/reset-password" element={<ResetPasswordPage />} />
               <Route path="/invites/:token" element={<AcceptInvitePage />} />
+              {/* The server's invite links (mailed and shown to the admin) read /invite/<token>. */}
+              <Route path="/invite/:token" element={<AcceptInvitePage />} />
               <Route path="/" element={<Navigate to="/inbox" replace />} />
               <Route
                 path="/inbox/:conversationId?"
