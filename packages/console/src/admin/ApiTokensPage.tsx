@@ -135,7 +135,11 @@ export default function ApiTokensPage() {
         open={!!created}
         title={t('admin.tokens.createdTitle', { name: created?.name })}
         onCancel={() => setCreated(null)}
-        footer={<Button onClick={() => setCreated(null)}>{t('common.close')}</Button>}
+        footer={
+          <Button data-testid="one-time-close" onClick={() => setCreated(null)}>
+            {t('common.close')}
+          </Button>
+        }
       >
         {created && (
           <>

@@ -44,7 +44,19 @@ const KNOWN_ACTIONS = [
   'faq.import',
   'bot.configure',
 ];
-const TARGET_TYPES = [...new Set(KNOWN_ACTIONS.map((action) => action.split('.')[0]!))].map((type) => (type === 'member' ? 'user' : type));
+const TARGET_TYPES = [
+  'user',
+  'invite',
+  'api_token',
+  'team',
+  'routing_rule',
+  'workspace',
+  'inbox',
+  'canned_response',
+  'disposition_code',
+  'customer',
+  'faq',
+] as const;
 
 function Details({ entry }: { entry: AuditEntryView }) {
   const { t } = useTranslation();
@@ -118,7 +130,7 @@ export default function AuditLogPage() {
           style={{ width: 200 }}
           value={targetType}
           onChange={(value) => filter(() => setTargetType(value))}
-          options={TARGET_TYPES.map((value) => ({ value, label: value }))}
+          options={TARGET_TYPES.map((value) => ({ value, label: t(`admin.auditTargets.${value}`) }))}
         />
         <Button onClick={() => void entries.refetch()}>{t('admin.audit.refresh')}</Button>
       </Space>
@@ -153,7 +165,7 @@ export default function AuditLogPage() {
                 key: 'target',
                 render: (_, entry) => (
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {entry.targetType}
+                    {i18n.exists(`admin.auditTargets.${entry.targetType}`) ? t(`admin.auditTargets.${entry.targetType}`) : entry.targetType}
                     {entry.targetId ? ` · ${entry.targetId.slice(0, 8)}` : ''}
                   </Typography.Text>
                 ),

@@ -204,15 +204,26 @@ function TeamSettings({ team, teams, canManage }: { team: TeamView; teams: TeamV
                         <Form.Item
                           name={[field.name, 'from']}
                           rules={[{ required: true, pattern: CLOCK, message: t('admin.teams.timeFormat') }]}
-                          noStyle
+                          style={{ marginBottom: 0 }}
                         >
                           <Input style={{ width: 72 }} placeholder="09:00" aria-label={t('admin.teams.from')} />
                         </Form.Item>
                         –
                         <Form.Item
                           name={[field.name, 'to']}
-                          rules={[{ required: true, pattern: CLOCK, message: t('admin.teams.timeFormat') }]}
-                          noStyle
+                          dependencies={[['weekly', day, field.name, 'from']]}
+                          rules={[
+                            { required: true, pattern: CLOCK, message: t('admin.teams.timeFormat') },
+                            ({ getFieldValue }) => ({
+                              validator: (_, value: string | undefined) => {
+                                const from = getFieldValue(['weekly', day, field.name, 'from']) as string | undefined;
+                                return !value || !from || !CLOCK.test(value) || value > from
+                                  ? Promise.resolve()
+                                  : Promise.reject(new Error(t('admin.teams.endAfterStart')));
+                              },
+                            }),
+                          ]}
+                          style={{ marginBottom: 0 }}
                         >
                           <Input style={{ width: 72 }} placeholder="18:00" aria-label={t('admin.teams.to')} />
                         </Form.Item>
@@ -497,7 +508,7 @@ export default function TeamsPage() {
         }
       >
         {open && (
-          <>
+          <div data-testid="team-drawer">
             {!canManage && <Alert type="info" showIcon title={t('admin.readOnly')} style={{ marginBottom: 16 }} />}
             <Typography.Title level={5}>{t('admin.teams.members')}</Typography.Title>
             <TeamMembers team={open} canManage={canManage} />
@@ -505,7 +516,7 @@ export default function TeamsPage() {
               {t('admin.teams.settings')}
             </Typography.Title>
             <TeamSettings key={open.id} team={open} teams={teams.data ?? []} canManage={canManage} />
-          </>
+          </div>
         )}
       </Drawer>
     </AdminPage>

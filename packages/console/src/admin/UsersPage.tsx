@@ -289,7 +289,11 @@ export default function UsersPage() {
         open={!!shown}
         title={shown?.title}
         onCancel={() => setShown(null)}
-        footer={<Button onClick={() => setShown(null)}>{t('common.close')}</Button>}
+        footer={
+          <Button data-testid="one-time-close" onClick={() => setShown(null)}>
+            {t('common.close')}
+          </Button>
+        }
       >
         {shown && (
           <>
