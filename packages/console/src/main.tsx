@@ -20,9 +20,7 @@ const ResetPasswordPage = lazy(() => import('./pages/ResetPasswordPage'));
 const AcceptInvitePage = lazy(() => import('./pages/AcceptInvitePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const Workspace = lazy(() => import('./shell/Workspace'));
-const WechatAdminRoute = lazy(() => import('./channels/wechat/routes'));
-// TEMPORARY (email-console): mounts the inboxes admin page until the admin shell (admin/pages.tsx) includes admin/inbox-pages.tsx.
-const InboxesPage = lazy(() => import('./admin/inboxes/InboxesPage'));
+const AdminLayout = lazy(() => import('./admin/AdminLayout'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -52,6 +50,8 @@ function Root() {
               <Route path="/forgot-password" element={<ForgotPasswordPage />} />
               <Route path="/reset-password" element={<ResetPasswordPage />} />
               <Route path="/invites/:token" element={<AcceptInvitePage />} />
+              {/* The server's invite links (mailed and shown to the admin) read /invite/<token>. */}
+              <Route path="/invite/:token" element={<AcceptInvitePage />} />
               <Route path="/" element={<Navigate to="/inbox" replace />} />
               <Route
                 path="/inbox/:conversationId?"
@@ -61,12 +61,11 @@ function Root() {
                   </RequireSession>
                 }
               />
-              <Route path="/admin/wechat/:inboxId" element={<WechatAdminRoute />} />
               <Route
-                path="/admin/inboxes"
+                path="/admin/*"
                 element={
                   <RequireSession>
-                    <InboxesPage />
+                    <AdminLayout />
                   </RequireSession>
                 }
               />

@@ -1,3 +1,4 @@
+import { adminEn } from '../admin/locale-en';
 import type { Messages } from './zh-CN';
 
 export const en: Messages = {
@@ -350,6 +351,7 @@ export const en: Messages = {
       pageTitle: 'WeChat inbox settings',
       back: 'Back to the inbox',
     },
+  },
   email: {
     bodyTitle: 'Email body: {{subject}}',
     noSubject: '(no subject)',
@@ -451,4 +453,5 @@ export const en: Messages = {
     mail: 'Mail',
     raw: 'Raw .eml',
   },
+  admin: adminEn,
 };

@@ -1,3 +1,4 @@
+import { adminZhCN } from '../admin/locale-zh-CN';
 /** 简体中文: the console's default language. Every key here exists in en.ts too (type-checked). */
 export const zhCN = {
   app: { name: '汇流', title: '汇流客服工作台', loading: '加载中…' },
@@ -347,6 +348,7 @@ export const zhCN = {
       pageTitle: '微信收件箱设置',
       back: '返回收件箱',
     },
+  },
   email: {
     bodyTitle: '邮件正文：{{subject}}',
     noSubject: '（无主题）',
@@ -448,5 +450,6 @@ export const zhCN = {
     mail: '邮件',
     raw: '原始邮件',
   },
+  admin: adminZhCN,
 };
 export type Messages = typeof zhCN;

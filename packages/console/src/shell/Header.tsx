@@ -1,9 +1,10 @@
-import { BellOutlined, LogoutOutlined, QuestionCircleOutlined, UserOutlined } from '@ant-design/icons';
+import { BellOutlined, InboxOutlined, LogoutOutlined, QuestionCircleOutlined, SettingOutlined, UserOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Badge, Button, Dropdown, Layout, Modal, Popover, Select, Space, Switch, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
+import { pagesFor } from '../admin/pages';
 import { LanguageSwitch } from '../pages/AuthLayout';
 import { api, type PresenceStatus, type PresenceView, type SessionResponse } from '../lib/api';
 import { errorText } from '../lib/errors';
@@ -135,7 +136,8 @@ export function ShortcutsHelp({ open, onClose }: { open: boolean; onClose: () =>
   );
 }
 
-export function Header() {
+/** `area`: the inbox links to the admin area (for roles that have admin pages), the admin area back to the inbox. */
+export function Header({ area = 'inbox' }: { area?: 'inbox' | 'admin' }) {
   const { t } = useTranslation();
   const session = useSession();
   const client = useQueryClient();
@@ -170,10 +172,27 @@ export function Header() {
       <Typography.Text style={{ color: 'rgba(255,255,255,0.85)' }} data-testid="workspace-name">
         {session.workspaceName}
       </Typography.Text>
-      <Tag color={live === 'live' ? 'green' : 'orange'} style={{ marginInlineStart: 4 }}>
-        {live === 'live' ? t('inbox.live') : t('inbox.offline')}
-      </Tag>
+      {area === 'inbox' && (
+        <Tag color={live === 'live' ? 'green' : 'orange'} style={{ marginInlineStart: 4 }}>
+          {live === 'live' ? t('inbox.live') : t('inbox.offline')}
+        </Tag>
+      )}
       <div style={{ flex: 1 }} />
+      {area === 'admin' ? (
+        <Link to="/inbox">
+          <Button type="text" icon={<InboxOutlined />} style={{ color: 'white' }} data-testid="nav-inbox">
+            {t('admin.toInbox')}
+          </Button>
+        </Link>
+      ) : (
+        pagesFor(session.role).length > 0 && (
+          <Link to="/admin">
+            <Button type="text" icon={<SettingOutlined />} style={{ color: 'white' }} data-testid="nav-admin">
+              {t('admin.title')}
+            </Button>
+          </Link>
+        )
+      )}
       <PresenceSwitch />
       <LanguageSwitch
         onChange={(locale) => {

@@ -151,7 +151,9 @@ describe.skipIf(!hasChromium)('a WeChat conversation in the console, in Chromium
   it('the inbox panel shows the callback URL, health and call log, and saves settings without ever showing a secret', async () => {
     const { ws, server } = setup;
     const { page: admin, errors } = await pageAs(ws.clients.admin, 1600);
-    await admin.goto(`${server.url}/admin/wechat/${setup.inboxId}`);
+    // The panel is the WeChat tab of the inbox on the admin inboxes page.
+    await admin.goto(`${server.url}/admin/inboxes`);
+    await admin.getByTestId('inboxes-page').getByRole('button', { name: '汇流商城公众号' }).click();
     const panel = admin.getByTestId('wechat-inbox-panel');
     await poll(() => panel.count()).toBe(1);
     await poll(() => admin.getByTestId('wechat-callback-url').innerText()).toContain(setup.callbackPath);
@@ -171,7 +173,7 @@ describe.skipIf(!hasChromium)('a WeChat conversation in the console, in Chromium
     await admin.getByLabel('菜单 key').fill('MENU_ORDER');
     await admin.getByLabel('咨询主题').fill('订单');
     await admin.getByLabel('每 48 小时发送额度').fill('4');
-    await admin.getByRole('button', { name: '保存' }).click();
+    await panel.getByRole('button', { name: '保存' }).click();
     await poll(() => admin.getByText('已保存').count()).toBeGreaterThan(0);
     const stored = await ws.clients.admin.get(setup.api(`/wechat-inboxes/${setup.inboxId}`));
     expect(stored.body).toMatchObject({ welcomeText: '您好！这里是汇流商城。', menuTopics: { MENU_ORDER: '订单' }, quotaPerWindow: 4 });
@@ -182,7 +184,7 @@ describe.skipIf(!hasChromium)('a WeChat conversation in the console, in Chromium
 
     // A bad AppID is refused in the form, with the reason, and nothing is sent.
     await admin.getByLabel('AppID').fill('无效');
-    await admin.getByRole('button', { name: '保存' }).click();
+    await panel.getByRole('button', { name: '保存' }).click();
     await poll(() => admin.getByText('请输入正确的 AppID', { exact: false }).count()).toBe(1);
     expect((await ws.clients.admin.get(setup.api(`/wechat-inboxes/${setup.inboxId}`))).body.appId).toBe(APP_ID);
     expect(errors).toEqual([]);

@@ -1,0 +1,80 @@
+import { ApartmentOutlined, AuditOutlined, BranchesOutlined, KeyOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
+import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
+import type { Role } from '../lib/api';
+import { inboxPages } from './inbox-pages';
+
+/**
+ * One entry per admin page. The side menu, the routes under `/admin/` and the role check are all
+ * made from this list, so adding a page means appending one entry (and its labelKey in both locales).
+ * `roles`: who sees the page in the menu and may open it; the server still checks every request,
+ * so a role that may only read (a supervisor on the workspace settings) gets a read-only page.
+ */
+export interface AdminPageEntry {
+  /** Stable id, used as the menu key and `data-testid="admin-menu-<key>"`. */
+  key: string;
+  /** Under `/admin/`, without a leading slash. */
+  path: string;
+  /** i18n key of the menu label and page title. */
+  labelKey: string;
+  icon: ReactNode;
+  roles: readonly Role[];
+  component: LazyExoticComponent<ComponentType>;
+}
+
+export const adminPages: AdminPageEntry[] = [
+  {
+    key: 'users',
+    path: 'users',
+    labelKey: 'admin.menu.users',
+    icon: <TeamOutlined />,
+    roles: ['admin', 'supervisor'],
+    component: lazy(() => import('./UsersPage')),
+  },
+  {
+    key: 'teams',
+    path: 'teams',
+    labelKey: 'admin.menu.teams',
+    icon: <ApartmentOutlined />,
+    roles: ['admin', 'supervisor'],
+    component: lazy(() => import('./TeamsPage')),
+  },
+  {
+    key: 'routing-rules',
+    path: 'routing-rules',
+    labelKey: 'admin.menu.routingRules',
+    icon: <BranchesOutlined />,
+    roles: ['admin', 'supervisor'],
+    component: lazy(() => import('./RoutingRulesPage')),
+  },
+  {
+    key: 'workspace',
+    path: 'workspace',
+    labelKey: 'admin.menu.workspace',
+    icon: <SettingOutlined />,
+    roles: ['admin', 'supervisor'],
+    component: lazy(() => import('./WorkspacePage')),
+  },
+  {
+    key: 'api-tokens',
+    path: 'api-tokens',
+    labelKey: 'admin.menu.apiTokens',
+    icon: <KeyOutlined />,
+    roles: ['admin'],
+    component: lazy(() => import('./ApiTokensPage')),
+  },
+  {
+    key: 'audit-log',
+    path: 'audit-log',
+    labelKey: 'admin.menu.auditLog',
+    icon: <AuditOutlined />,
+    roles: ['admin'],
+    component: lazy(() => import('./AuditLogPage')),
+  },
+  ...inboxPages,
+  // More admin pages (canned responses, dispositions, knowledge base, bot, inboxes…): append here.
+];
+
+/** The pages a role may open, in menu order. */
+export function pagesFor(role: Role): AdminPageEntry[] {
+  return adminPages.filter((entry) => entry.roles.includes(role));
+}
