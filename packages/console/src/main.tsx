@@ -20,6 +20,7 @@ const ResetPasswordPage = lazy(() => import('./pages/ResetPasswordPage'));
 const AcceptInvitePage = lazy(() => import('./pages/AcceptInvitePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const Workspace = lazy(() => import('./shell/Workspace'));
+const ContentAdmin = lazy(() => import('./admin/content-pages'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -55,6 +56,14 @@ function Root() {
                 element={
                   <RequireSession>
                     <Workspace />
+                  </RequireSession>
+                }
+              />
+              <Route
+                path="/admin/*"
+                element={
+                  <RequireSession>
+                    <ContentAdmin />
                   </RequireSession>
                 }
               />
