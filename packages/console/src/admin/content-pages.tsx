@@ -1,9 +1,11 @@
 import { BarChartOutlined, BookOutlined, BulbOutlined, MessageOutlined, RobotOutlined, TagsOutlined } from '@ant-design/icons';
 import { Layout, Menu, Result } from 'antd';
-import { Suspense, lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { Suspense, lazy, useEffect, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import type { Role } from '../lib/api';
+import { connectLive } from '../lib/live';
 import { useSession } from '../lib/session';
 import { Header } from '../shell/Header';
 import { PageLoading } from '../shell/PageLoading';
@@ -80,8 +82,16 @@ export const contentPages: ContentPage[] = [
  */
 export default function ContentAdmin() {
   const { t } = useTranslation();
-  const { role } = useSession();
+  const { role, workspaceId, user } = useSession();
+  const client = useQueryClient();
   const location = useLocation();
+  // The header shows the live connection and presence: keep them true while on these pages.
+  useEffect(() => {
+    const socket = connectLive(client, workspaceId, user.id, { onAssignedToMe: () => undefined, onCustomerMessage: () => undefined });
+    return () => {
+      socket.close();
+    };
+  }, [client, workspaceId, user.id]);
   const pages = contentPages.filter((page) => page.roles.includes(role));
   return (
     <Layout style={{ height: '100%', minHeight: 600 }}>

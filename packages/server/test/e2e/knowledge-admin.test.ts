@@ -14,6 +14,7 @@ import { startTestServer, type TestServer } from '../support/server.js';
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 20_000 }) => expect.poll(read, options);
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const screenshots = path.join(repoRoot, 'docs/screenshots');
 
 function ensureBuilt() {
   if (!existsSync(path.join(repoRoot, 'packages/console/dist/index.html')))
@@ -47,6 +48,7 @@ describe.skipIf(!hasChromium)('content admin in the console, in Chromium', () =>
 
   beforeAll(async () => {
     ensureBuilt();
+    mkdirSync(screenshots, { recursive: true });
     server = await startTestServer({ HUILIU_DEMO: 'true' });
     api = new HttpClient(server.url);
     const login = await api.login('admin@huiliu.demo', DEMO_PASSWORD);
@@ -143,6 +145,7 @@ describe.skipIf(!hasChromium)('content admin in the console, in Chromium', () =>
     const row = admin.locator('tbody tr', { hasText: GIFT_CARD });
     await poll(() => row.count()).toBe(1);
     await poll(() => admin.locator('tbody tr', { hasText: '礼品卡可以退吗？' }).count()).toBe(1);
+    await admin.screenshot({ path: path.join(screenshots, 'admin-knowledge.png') });
 
     // Edit the FAQ: one more similar question.
     await row.getByRole('button', { name: '编辑' }).click();
@@ -162,6 +165,7 @@ describe.skipIf(!hasChromium)('content admin in the console, in Chromium', () =>
     await admin.goto(`${server.url}/admin/learning`);
     const question = admin.locator(`[data-testid="unanswered-row"][data-question="${UNANSWERED}"]`);
     await poll(() => question.count()).toBe(1);
+    await admin.screenshot({ path: path.join(screenshots, 'admin-learning.png') });
     await question.getByRole('button', { name: /加为相似问/ }).click();
     const picker = admin.getByRole('dialog');
     await picker.getByRole('combobox').fill('礼品卡怎么');
@@ -206,6 +210,28 @@ describe.skipIf(!hasChromium)('content admin in the console, in Chromium', () =>
     expect(await stored()).toMatchObject({ label: '礼品卡咨询', enabled: true });
     await code.getByRole('switch', { name: '启用 gift_card' }).click();
     await poll(async () => (await stored())?.enabled).toBe(false);
+
+    // The bot settings of the first inbox: a keyword rule added in the console is stored after the others.
+    const inboxId = ((await api.get(`${base}/inboxes`)).body.items as { id: string }[])[0]!.id;
+    const rules = async () => (await api.get(`${base}/inboxes/${inboxId}/bot`)).body.keywordRules as unknown[];
+    const before = (await rules()).length;
+    await admin.getByRole('link', { name: '机器人设置' }).click();
+    await poll(() => admin.getByLabel('欢迎语').inputValue()).not.toBe('');
+    await admin.getByRole('button', { name: /添加规则/ }).click();
+    const rule = admin.getByTestId('keyword-rule').last();
+    await rule.getByRole('textbox', { name: '关键词或正则' }).fill('礼品卡');
+    await rule.getByRole('textbox', { name: '机器人回复（可留空）' }).fill('礼品卡的问题请看帮助中心。');
+    await admin.getByRole('button', { name: '保存', exact: true }).click();
+    await poll(async () => (await rules()).length).toBe(before + 1);
+    expect((await rules()).at(-1)).toEqual({ match: 'contains', pattern: '礼品卡', reply: '礼品卡的问题请看帮助中心。', handoff: false });
+    await admin.screenshot({ path: path.join(screenshots, 'admin-bot.png') });
+
+    // Bot metrics, then the same page in English.
+    await admin.getByRole('link', { name: '机器人数据' }).click();
+    await poll(() => admin.getByTestId('bot-metrics').getByText('独立解决率').count()).toBe(1);
+    await admin.getByText('English', { exact: true }).click();
+    await poll(() => admin.getByTestId('bot-metrics').getByText('Containment').count()).toBe(1);
+    await poll(() => admin.getByRole('link', { name: 'Knowledge base' }).count()).toBe(1);
     expect(errors).toEqual([]);
-  }, 180_000);
+  }, 240_000);
 });
