@@ -1,6 +1,7 @@
 import { ApartmentOutlined, AuditOutlined, BranchesOutlined, KeyOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import type { Role } from '../lib/api';
+import { contentPages } from './content-pages';
 import { inboxPages } from './inbox-pages';
 
 /**
@@ -71,6 +72,7 @@ export const adminPages: AdminPageEntry[] = [
     component: lazy(() => import('./AuditLogPage')),
   },
   ...inboxPages,
+  ...contentPages,
   // More admin pages (canned responses, dispositions, knowledge base, bot, inboxes…): append here.
 ];
 

@@ -1,0 +1,46 @@
+import { Alert, Button, Space, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { request } from '../lib/api';
+import { errorText } from '../lib/errors';
+import { useSession } from '../lib/session';
+import './content-locales';
+
+/** `/workspaces/<id>`: every content API lives under the workspace. */
+export function useWorkspacePath(): string {
+  const { workspaceId } = useSession();
+  return `/workspaces/${workspaceId}`;
+}
+
+export const remove = (path: string) => request<void>('DELETE', path);
+
+/** A page's title, what it is for, and its main actions. */
+export function AdminPageTitle({ title, hint, extra }: { title: string; hint?: string; extra?: ReactNode }) {
+  return (
+    <div style={{ display: 'flex', alignItems: 'flex-start', gap: 16, marginBottom: 16, flexWrap: 'wrap' }}>
+      <div style={{ flex: 1, minWidth: 240 }}>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {title}
+        </Typography.Title>
+        {hint && <Typography.Text type="secondary">{hint}</Typography.Text>}
+      </div>
+      {extra && <Space wrap>{extra}</Space>}
+    </div>
+  );
+}
+
+/** A list that could not load: what went wrong and a way to try again. */
+export function LoadFailed({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Alert
+      type="error"
+      showIcon
+      role="alert"
+      title={t('errors.loadFailed')}
+      description={errorText(t, error)}
+      action={<Button onClick={onRetry}>{t('common.retry')}</Button>}
+      style={{ marginBottom: 16 }}
+    />
+  );
+}
