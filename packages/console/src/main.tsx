@@ -20,6 +20,7 @@ const ResetPasswordPage = lazy(() => import('./pages/ResetPasswordPage'));
 const AcceptInvitePage = lazy(() => import('./pages/AcceptInvitePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const Workspace = lazy(() => import('./shell/Workspace'));
+const SupervisorPage = lazy(() => import('./supervisor/SupervisorPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -55,6 +56,14 @@ function Root() {
                 element={
                   <RequireSession>
                     <Workspace />
+                  </RequireSession>
+                }
+              />
+              <Route
+                path="/supervisor"
+                element={
+                  <RequireSession>
+                    <SupervisorPage />
                   </RequireSession>
                 }
               />

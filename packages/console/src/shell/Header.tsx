@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { LanguageSwitch } from '../pages/AuthLayout';
+import { ConsoleNav } from './ConsoleNav';
 import { api, type PresenceStatus, type PresenceView, type SessionResponse } from '../lib/api';
 import { errorText } from '../lib/errors';
 import { liveStatus } from '../lib/live';
@@ -173,6 +174,7 @@ export function Header() {
       <Tag color={live === 'live' ? 'green' : 'orange'} style={{ marginInlineStart: 4 }}>
         {live === 'live' ? t('inbox.live') : t('inbox.offline')}
       </Tag>
+      <ConsoleNav />
       <div style={{ flex: 1 }} />
       <PresenceSwitch />
       <LanguageSwitch
