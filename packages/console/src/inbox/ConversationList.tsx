@@ -186,6 +186,8 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
       <div style={{ padding: 12, borderBottom: '1px solid #f0f0f0' }}>
         <Segmented<View>
           block
+          // Four views in 320 px: each as wide as its label, so none is cut off in either language.
+          styles={{ item: { flex: 'auto' }, label: { paddingInline: 6 } }}
           value={view}
           onChange={(next) => {
             setView(next);
