@@ -45,8 +45,8 @@ export function ServiceLevelGauge({ stats }: { stats: WallboardStatsView }) {
             itemStyle: { color: percent === null ? '#bfbfbf' : percent >= 80 ? '#52c41a' : percent >= 60 ? '#fa8c16' : '#f5222d' },
             pointer: { show: false },
             axisTick: { show: false },
-            splitLine: { length: 6, distance: -14, lineStyle: { width: 1, color: '#bfbfbf' } },
-            axisLabel: { distance: 4, fontSize: 10, color: '#8c8c8c' },
+            splitLine: { show: false },
+            axisLabel: { show: false },
             anchor: { show: false },
             title: { show: true, offsetCenter: [0, '38%'], fontSize: 12, color: '#8c8c8c' },
             detail: {

@@ -21,8 +21,9 @@ export const canSupervise = (role: string) => role === 'admin' || role === 'supe
  * interval only backs that up, e.g. for today's figures after midnight.
  */
 export function useWallboard() {
-  const { workspaceId } = useSession();
+  const { workspaceId, role } = useSession();
   return useQuery({
+    enabled: canSupervise(role),
     queryKey: supervisorKeys.wallboard(workspaceId),
     queryFn: () => api.get<WallboardView>(`/workspaces/${workspaceId}/wallboard`),
     staleTime: 0,
@@ -31,8 +32,9 @@ export function useWallboard() {
 }
 
 export function useAgentStates() {
-  const { workspaceId } = useSession();
+  const { workspaceId, role } = useSession();
   return useQuery({
+    enabled: canSupervise(role),
     queryKey: supervisorKeys.agents(workspaceId),
     queryFn: async () => (await api.get<{ items: AgentStateView[] }>(`/workspaces/${workspaceId}/agents`)).items,
     staleTime: 0,

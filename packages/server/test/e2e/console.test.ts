@@ -421,9 +421,10 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     const before = { waiting: await waiting(), inProgress: await inProgress(), offered: await offered(), answered: await answered() };
     const busyBefore = await busy();
 
-    // An agent of another team logs in and sets "busy" (so the router leaves them alone): the count moves.
+    // An agent of other teams (and still in 简体中文: no other test uses them) logs in and sets "busy",
+    // so the router leaves them alone: the count moves.
     const { page: agent, errors: agentErrors } = await newPage(ZH.locale);
-    await loginAgent(agent, 'agent3@huiliu.demo', ZH);
+    await loginAgent(agent, 'agent4@huiliu.demo', ZH);
     expect(await agent.getByRole('button', { name: '监控大屏' }).count()).toBe(0);
     await agent.getByRole('combobox', { name: ZH.presence }).click();
     await agent.locator('.ant-select-item-option', { hasText: '忙碌' }).click();
@@ -460,7 +461,7 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
 
     // Reassigned from the wallboard to the busy agent: the queue empties, in progress and answered grow,
     // the agent's load shows it, and it is in their "Mine".
-    await choose(board, row.getByRole('combobox', { name: '改派给' }), '陈静');
+    await choose(board, row.getByRole('combobox', { name: '改派给' }), '赵敏');
     await poll(waiting, { timeout: 20_000 }).toBe(before.waiting);
     await poll(inProgress).toBe(before.inProgress + 1);
     expect(await answered()).toBe(before.answered + 1);
@@ -469,8 +470,8 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     await board.getByRole('tab', { name: '坐席' }).click();
     const loadOf = (name: string) => () =>
       board.getByTestId('agent-row').filter({ hasText: name }).getByTestId('load-widget').getAttribute('data-active');
-    await poll(loadOf('陈静')).toBe('1');
-    await poll(() => board.getByTestId('agent-row').filter({ hasText: '陈静' }).getAttribute('data-status')).toBe('busy');
+    await poll(loadOf('赵敏')).toBe('1');
+    await poll(() => board.getByTestId('agent-row').filter({ hasText: '赵敏' }).getAttribute('data-status')).toBe('busy');
 
     // In the inbox (a second tab of the supervisor) it is read-only until the supervisor takes it over.
     const inbox = await board.context().newPage();
@@ -485,7 +486,7 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     await box.press('Enter');
     await poll(visible(customer, answer), { timeout: 20_000 }).toBe(1);
     // The wallboard, still open in the first tab, moves the load from the agent to the supervisor.
-    await poll(loadOf('陈静')).toBe('0');
+    await poll(loadOf('赵敏')).toBe('0');
     await poll(loadOf('李娜')).toBe('1');
 
     // Resolved: nothing of it is in progress any more.

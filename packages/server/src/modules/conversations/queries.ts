@@ -35,11 +35,12 @@ export async function listConversations(db: Executor, workspaceId: string, filte
   if (filter.assigneeId === 'none') conditions.push(isNull(conversations.assigneeId));
   else if (filter.assigneeId) conditions.push(eq(conversations.assigneeId, filter.assigneeId));
   if (filter.teamId) conditions.push(eq(conversations.teamId, filter.teamId));
-  if (filter.teamsOf !== undefined) {
+  if (filter.teamsOf === null) conditions.push(sql`false`);
+  else if (filter.teamsOf) {
     const mine = db
       .select({ id: teamMembers.teamId })
       .from(teamMembers)
-      .where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.userId, filter.teamsOf ?? sql`null`)));
+      .where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.userId, filter.teamsOf)));
     conditions.push(inArray(conversations.teamId, mine));
   }
   if (filter.tag) conditions.push(sql`${filter.tag} = any(${conversations.tags})`);
