@@ -21,6 +21,7 @@ const AcceptInvitePage = lazy(() => import('./pages/AcceptInvitePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const Workspace = lazy(() => import('./shell/Workspace'));
 const AdminLayout = lazy(() => import('./admin/AdminLayout'));
+const SupervisorPage = lazy(() => import('./supervisor/SupervisorPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -66,6 +67,14 @@ function Root() {
                 element={
                   <RequireSession>
                     <AdminLayout />
+                  </RequireSession>
+                }
+              />
+              <Route
+                path="/supervisor"
+                element={
+                  <RequireSession>
+                    <SupervisorPage />
                   </RequireSession>
                 }
               />

@@ -76,7 +76,10 @@ export const ConversationQuery = z.object({
   inboxId: Id.optional(),
   channel: ChannelKind.optional(),
   assigneeId: z.union([Id, z.literal('none'), z.literal('me')]).optional(),
-  teamId: Id.optional(),
+  teamId: z
+    .union([Id, z.literal('mine')])
+    .optional()
+    .describe('A team, or `mine`: the teams the caller belongs to'),
   tag: z.string().max(50).optional(),
   tier: z.enum(['normal', 'vip']).optional(),
   customerId: Id.optional(),

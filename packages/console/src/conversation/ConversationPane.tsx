@@ -9,9 +9,9 @@ import { keys, markSeen, typing } from '../lib/live';
 import { useSession } from '../lib/session';
 import { useStore } from '../lib/store';
 import { ConversationActions } from './ConversationActions';
-import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { WechatWindowNotice } from '../channels/wechat/WechatWindowNotice';
+import { ComposerUnlessReadOnly as Composer } from './ReadOnlyBar';
 
 export function useConversation(conversationId: string) {
   const { workspaceId } = useSession();

@@ -13,7 +13,7 @@ import { keys, unread } from '../lib/live';
 import { useSession } from '../lib/session';
 import { useStore } from '../lib/store';
 
-type View = 'mine' | 'unassigned' | 'all';
+type View = 'mine' | 'unassigned' | 'teams' | 'all';
 
 interface Filters {
   channel?: Conversation['channel'];
@@ -59,7 +59,7 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
 
   const query = useMemo(() => {
     const assigneeId = view === 'mine' ? 'me' : view === 'unassigned' ? 'none' : filters.assigneeId;
-    return { ...filters, assigneeId };
+    return { ...filters, assigneeId, ...(view === 'teams' ? { teamId: 'mine' } : {}) };
   }, [view, filters]);
 
   const list = useInfiniteQuery({
@@ -134,7 +134,7 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
           label: t(`states.${state}`),
         }))}
       />
-      {view === 'all' && (
+      {(view === 'all' || view === 'teams') && (
         <Select
           allowClear
           showSearch={{ optionFilterProp: 'label' }}
@@ -186,12 +186,14 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
       <div style={{ padding: 12, borderBottom: '1px solid #f0f0f0' }}>
         <Segmented<View>
           block
+          // Four views in 320 px: each as wide as its label, so none is cut off in either language.
+          styles={{ item: { flex: 'auto' }, label: { paddingInline: 6 } }}
           value={view}
           onChange={(next) => {
             setView(next);
             setFilters((current) => ({ ...current, assigneeId: undefined }));
           }}
-          options={(['mine', 'unassigned', 'all'] as const).map((value) => ({ value, label: t(`inbox.views.${value}`) }))}
+          options={(['mine', 'unassigned', 'teams', 'all'] as const).map((value) => ({ value, label: t(`inbox.views.${value}`) }))}
         />
         <Space.Compact style={{ width: '100%', marginTop: 8 }}>
           <Input.Search

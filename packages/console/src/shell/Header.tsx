@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { pagesFor } from '../admin/pages';
 import { LanguageSwitch } from '../pages/AuthLayout';
+import { ConsoleNav } from './ConsoleNav';
 import { api, type PresenceStatus, type PresenceView, type SessionResponse } from '../lib/api';
 import { errorText } from '../lib/errors';
 import { liveStatus } from '../lib/live';
@@ -177,6 +178,7 @@ export function Header({ area = 'inbox' }: { area?: 'inbox' | 'admin' }) {
           {live === 'live' ? t('inbox.live') : t('inbox.offline')}
         </Tag>
       )}
+      <ConsoleNav />
       <div style={{ flex: 1 }} />
       {area === 'admin' ? (
         <Link to="/inbox">

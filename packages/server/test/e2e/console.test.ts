@@ -395,4 +395,111 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     expect(ofCustomer.body.items.every((item: any) => item.customerId === first.customerId)).toBe(true);
     expect((await admin.get(`/api/v1/workspaces/${workspaceId}/conversations?channel=fax`)).status).toBe(400);
   });
+
+  // ── Supervisor: the wallboard (its own test and helpers, apart from the agent flow above) ──
+
+  /** A wallboard figure as the page shows it (`data-value` holds the raw number). */
+  const figure = (page: Page, id: string) => async () => Number(await page.getByTestId(`wallboard-${id}`).getAttribute('data-value'));
+
+  async function choose(page: Page, combobox: Locator, option: string) {
+    await combobox.click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+  }
+
+  it('a supervisor watches the wallboard change as a conversation waits, is reassigned, taken over and resolved', async () => {
+    const { page: board, errors } = await newPage(ZH.locale);
+    await loginAgent(board, 'supervisor@huiliu.demo', ZH);
+    // The menu entry only supervisors and admins have.
+    await board.getByRole('button', { name: '监控大屏' }).click();
+    await board.waitForURL(/\/supervisor$/);
+    await poll(() => board.getByTestId('wallboard-waiting').count()).toBe(1);
+    const waiting = figure(board, 'waiting');
+    const inProgress = figure(board, 'in-progress');
+    const offered = figure(board, 'offered');
+    const answered = figure(board, 'answered');
+    const busy = figure(board, 'agents-busy');
+    const before = { waiting: await waiting(), inProgress: await inProgress(), offered: await offered(), answered: await answered() };
+    const busyBefore = await busy();
+
+    // An agent of other teams (and still in 简体中文: no other test uses them) logs in and sets "busy",
+    // so the router leaves them alone: the count moves.
+    const { page: agent, errors: agentErrors } = await newPage(ZH.locale);
+    await loginAgent(agent, 'agent4@huiliu.demo', ZH);
+    expect(await agent.getByRole('button', { name: '监控大屏' }).count()).toBe(0);
+    await agent.getByRole('combobox', { name: ZH.presence }).click();
+    await agent.locator('.ant-select-item-option', { hasText: '忙碌' }).click();
+    await poll(() => agent.getByTestId('presence').getAttribute('data-status')).toBe('busy');
+    await poll(busy).toBe(busyBefore + 1);
+
+    // A customer asks for a person while nobody is online: one more waiting, one more offered today.
+    const { page: customer, errors: customerErrors } = await newPage(ZH.locale, 1280, 800);
+    await customer.goto(`${server.url}/demo`);
+    await customer.getByRole('button', { name: ZH.openChat }).click();
+    await customerSays(customer, ZH, ZH.handoff);
+    await poll(() => customer.getByText(ZH.handoff, { exact: true }).count()).toBe(1);
+    const opening = '请问你们支持七天无理由退货吗？';
+    await customerSays(customer, ZH, opening);
+    await poll(waiting, { timeout: 20_000 }).toBe(before.waiting + 1);
+    expect(await offered()).toBe(before.offered + 1);
+    // The longest wait runs on without a new answer from the server.
+    const longest = figure(board, 'longest');
+    const firstLook = await longest();
+    await poll(longest, { timeout: 10_000 }).toBeGreaterThan(firstLook);
+    const row = board.getByTestId('live-conversation').filter({ hasText: opening });
+    await poll(() => row.getAttribute('data-state')).toBe('queued');
+    const conversationId = (await row.getAttribute('data-conversation-id'))!;
+    if (existsSync(screenshots)) await board.screenshot({ path: path.join(screenshots, 'console-wallboard.png') });
+
+    // A read-only look: the messages, no reply box.
+    await row.getByRole('button', { name: '查看' }).click();
+    const view = board.getByTestId('conversation-view');
+    await poll(visible(view, opening)).toBe(1);
+    await poll(() => view.getByTestId('read-only').count()).toBe(1);
+    expect(await board.getByRole('textbox', { name: ZH.replyBox }).count()).toBe(0);
+    await board.keyboard.press('Escape');
+    await poll(() => view.count()).toBe(0);
+
+    // Reassigned from the wallboard to the busy agent: the queue empties, in progress and answered grow,
+    // the agent's load shows it, and it is in their "Mine".
+    await choose(board, row.getByRole('combobox', { name: '改派给' }), '赵敏');
+    await poll(waiting, { timeout: 20_000 }).toBe(before.waiting);
+    await poll(inProgress).toBe(before.inProgress + 1);
+    expect(await answered()).toBe(before.answered + 1);
+    await poll(() => row.getAttribute('data-state')).toBe('assigned');
+    await poll(() => agent.getByTestId('conversation-item').filter({ hasText: opening }).count(), { timeout: 20_000 }).toBe(1);
+    await board.getByRole('tab', { name: '坐席' }).click();
+    const loadOf = (name: string) => () =>
+      board.getByTestId('agent-row').filter({ hasText: name }).getByTestId('load-widget').getAttribute('data-active');
+    await poll(loadOf('赵敏')).toBe('1');
+    await poll(() => board.getByTestId('agent-row').filter({ hasText: '赵敏' }).getAttribute('data-status')).toBe('busy');
+
+    // In the inbox (a second tab of the supervisor) it is read-only until the supervisor takes it over.
+    const inbox = await board.context().newPage();
+    await inbox.goto(`${server.url}/inbox/${conversationId}`);
+    await poll(() => inbox.getByTestId('read-only').count()).toBe(1);
+    expect(await inbox.getByRole('textbox', { name: ZH.replyBox }).count()).toBe(0);
+    await inbox.getByTestId('read-only').getByRole('button', { name: '接管' }).click();
+    const box = inbox.getByRole('textbox', { name: ZH.replyBox });
+    await poll(() => box.count()).toBe(1);
+    const answer = '您好，我是主管李娜，支持七天无理由退货。';
+    await box.fill(answer);
+    await box.press('Enter');
+    await poll(visible(customer, answer), { timeout: 20_000 }).toBe(1);
+    // The wallboard, still open in the first tab, moves the load from the agent to the supervisor.
+    await poll(loadOf('赵敏')).toBe('0');
+    await poll(loadOf('李娜')).toBe('1');
+
+    // Resolved: nothing of it is in progress any more.
+    await inbox.getByRole('button', { name: new RegExp(`${ZH.resolve}$`) }).click();
+    await inbox.getByRole('dialog').getByRole('button', { name: ZH.resolve }).click();
+    await poll(() => inbox.getByTestId('conversation-state').getAttribute('data-state'), { timeout: 10_000 }).toBe('resolved');
+    await poll(inProgress, { timeout: 20_000 }).toBe(before.inProgress);
+    await poll(loadOf('李娜')).toBe('0');
+    await board.getByRole('tab', { name: '进行中的会话' }).click();
+    await poll(() => board.getByTestId('live-conversation').filter({ hasText: opening }).count()).toBe(0);
+
+    await setPresence(agent, ZH, 'offline');
+    await poll(busy).toBe(busyBefore);
+    expect([...errors, ...agentErrors, ...customerErrors]).toEqual([]);
+  }, 240_000);
 });

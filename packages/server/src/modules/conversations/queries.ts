@@ -3,6 +3,7 @@ import { notFound } from '../../platform/errors.js';
 import { keyset, toPage } from '../../platform/http/pagination.js';
 import { customers } from '../customers/schema.js';
 import { inboxes } from '../inboxes/schema.js';
+import { teamMembers } from '../teams/schema.js';
 import { users } from '../users/schema.js';
 import type { Executor } from '../users/service.js';
 import { conversations, messages } from './schema.js';
@@ -16,6 +17,8 @@ export interface ConversationFilter {
   channel?: 'widget' | 'email' | 'sms' | 'wechat' | 'wecom' | 'api' | 'voice';
   assigneeId?: string;
   teamId?: string;
+  /** Only conversations of the teams this user belongs to (null: of no team, so none). */
+  teamsOf?: string | null;
   tag?: string;
   tier?: 'normal' | 'vip';
   customerId?: string;
@@ -32,6 +35,14 @@ export async function listConversations(db: Executor, workspaceId: string, filte
   if (filter.assigneeId === 'none') conditions.push(isNull(conversations.assigneeId));
   else if (filter.assigneeId) conditions.push(eq(conversations.assigneeId, filter.assigneeId));
   if (filter.teamId) conditions.push(eq(conversations.teamId, filter.teamId));
+  if (filter.teamsOf === null) conditions.push(sql`false`);
+  else if (filter.teamsOf) {
+    const mine = db
+      .select({ id: teamMembers.teamId })
+      .from(teamMembers)
+      .where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.userId, filter.teamsOf)));
+    conditions.push(inArray(conversations.teamId, mine));
+  }
   if (filter.tag) conditions.push(sql`${filter.tag} = any(${conversations.tags})`);
   if (filter.customerId) conditions.push(eq(conversations.customerId, filter.customerId));
   if (filter.tier) conditions.push(eq(customers.tier, filter.tier));

@@ -70,7 +70,10 @@ export const conversationRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       async (request) => {
         const member = memberOf(request);
         const assigneeId = request.query.assigneeId === 'me' ? (member.userId ?? 'none') : request.query.assigneeId;
-        return listConversations(ctx.db, member.workspaceId, { ...request.query, assigneeId });
+        // `mine`: the caller's teams (an API token belongs to none).
+        const { teamId, ...rest } = request.query;
+        const teams = teamId === 'mine' ? { teamsOf: member.userId ?? null } : { teamId };
+        return listConversations(ctx.db, member.workspaceId, { ...rest, ...teams, assigneeId });
       },
     );
 

@@ -1,0 +1,38 @@
+import { DashboardOutlined, InboxOutlined } from '@ant-design/icons';
+import { Button } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useLocation, useNavigate } from 'react-router';
+import { useSession } from '../lib/session';
+import { canSupervise } from '../supervisor/data';
+
+/** The header's page links: the wallboard is for supervisors and admins only (agents see no menu). */
+export function ConsoleNav() {
+  const { t } = useTranslation();
+  const { role } = useSession();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  if (!canSupervise(role)) return null;
+  const links = [
+    { path: '/inbox', label: t('nav.inbox'), icon: <InboxOutlined /> },
+    { path: '/supervisor', label: t('nav.wallboard'), icon: <DashboardOutlined /> },
+  ];
+  return (
+    <nav aria-label={t('nav.label')} style={{ display: 'flex', gap: 4, marginInlineStart: 8 }}>
+      {links.map((link) => {
+        const current = pathname.startsWith(link.path);
+        return (
+          <Button
+            key={link.path}
+            type="text"
+            icon={link.icon}
+            aria-current={current ? 'page' : undefined}
+            onClick={() => void navigate(link.path)}
+            style={{ color: 'white', background: current ? 'rgba(255,255,255,0.16)' : undefined }}
+          >
+            {link.label}
+          </Button>
+        );
+      })}
+    </nav>
+  );
+}
