@@ -28,7 +28,9 @@ interface Options {
 export function useSlashMenu({ conversation, workspaceId, enabled, replace, onError }: Options) {
   const { t } = useTranslation();
   const [slash, setSlash] = useState<{ start: number; query: string; caret: number } | null>(null);
-  const [items, setItems] = useState<SlashSuggestion[] | null>(null);
+  // With the query they answer: the previous list stays up while the next one loads.
+  const [found, setFound] = useState<{ query: string; items: SlashSuggestion[] } | null>(null);
+  const items = found?.items ?? null;
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState<number | null>(null);
   const open = enabled && slash !== null && dismissed !== slash.start && slashProviders.length > 0;
@@ -36,7 +38,7 @@ export function useSlashMenu({ conversation, workspaceId, enabled, replace, onEr
 
   useEffect(() => {
     if (query === null) {
-      setItems(null);
+      setFound(null);
       return;
     }
     let stale = false;
@@ -44,7 +46,7 @@ export function useSlashMenu({ conversation, workspaceId, enabled, replace, onEr
     const timer = setTimeout(() => {
       void Promise.all(slashProviders.map((provider) => provider(query, conversation, workspaceId).catch(() => []))).then((lists) => {
         if (stale) return;
-        setItems(lists.flat().slice(0, 8));
+        setFound({ query, items: lists.flat().slice(0, 8) });
         setActive(0);
       });
     }, 120);
@@ -65,7 +67,7 @@ export function useSlashMenu({ conversation, workspaceId, enabled, replace, onEr
     if (!slash) return;
     const { start, caret } = slash;
     setSlash(null);
-    setItems(null);
+    setFound(null);
     try {
       replace(start, caret, item.resolve ? await item.resolve() : item.text);
     } catch (error) {
@@ -100,6 +102,7 @@ export function useSlashMenu({ conversation, workspaceId, enabled, replace, onEr
       id="slash-menu"
       aria-label={t('composerAssist.slashTitle')}
       data-testid="slash-menu"
+      data-query={found?.query}
       style={{ border: '1px solid #d9d9d9', borderRadius: 6, marginBottom: 6, maxHeight: 220, overflowY: 'auto', background: 'white' }}
     >
       {items === null ? (

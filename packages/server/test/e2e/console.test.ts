@@ -3,9 +3,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
+import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
+import { kbFaqs, kbSuggestionUses } from '../../src/modules/knowledge/schema.js';
 import { registerConsole } from '../../src/platform/http/console.js';
 import { hasChromium, launchBrowser } from '../support/browser.js';
 import { HttpClient } from '../support/http.js';
@@ -235,6 +237,91 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
 
   const visible = (page: Page | Locator, text: string) => () => page.getByText(text, { exact: false }).count();
 
+  // ---- agent assist: canned responses behind `/` and suggested answers (helpers of fullFlow)
+
+  /** The open conversation's id, from the console's address. */
+  const openConversationId = (page: Page) => /\/inbox\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? '';
+
+  /**
+   * The agent types `/`, narrows to the greeting with `hi`, moves with the arrow keys and picks
+   * it with Enter: the server fills in the customer's and the agent's names, and the customer
+   * receives exactly that text.
+   */
+  async function cannedResponseBySlash(agent: Page, customer: Page) {
+    const conversationId = openConversationId(agent);
+    const workspaceId = (await (await agent.request.get(`${server.url}/api/v1/auth/me`)).json()).user.memberships[0].workspaceId;
+    const conversation = await (
+      await agent.request.get(`${server.url}/api/v1/workspaces/${workspaceId}/conversations/${conversationId}`)
+    ).json();
+    // The customer gave their name (as a pre-chat form would); the agent's session saves it.
+    const named = await agent.request.patch(`${server.url}/api/v1/workspaces/${workspaceId}/customers/${conversation.customerId}`, {
+      data: { name: '王小明' },
+    });
+    expect(named.status()).toBe(200);
+    const agentName = (await agent.getByTestId('user-menu').innerText()).trim();
+
+    const box = agent.getByRole('textbox', { name: ZH.replyBox });
+    await box.click();
+    await agent.keyboard.type('/');
+    const menu = agent.getByTestId('slash-menu');
+    const options = menu.getByRole('option');
+    // A bare `/` lists the workspace's canned responses.
+    await poll(() => options.count()).toBeGreaterThan(2);
+    await agent.keyboard.type('hi');
+    await poll(() => menu.getAttribute('data-query')).toBe('hi');
+    // The shortcut that matches best comes first; "ship" matches `hi` too, further down.
+    await poll(() => options.first().innerText()).toContain('/hi');
+    await poll(() => options.filter({ hasText: '/ship' }).count()).toBe(1);
+    await agent.keyboard.press('ArrowDown');
+    await poll(() => options.nth(1).getAttribute('aria-selected')).toBe('true');
+    await agent.keyboard.press('ArrowUp');
+    await poll(() => options.first().getAttribute('aria-selected')).toBe('true');
+    await agent.keyboard.press('Enter');
+    const rendered = `王小明您好，我是汇流商城客服${agentName}，很高兴为您服务！请问有什么可以帮您？`;
+    await poll(() => box.inputValue()).toBe(rendered);
+    expect(await menu.count()).toBe(0);
+    // This Enter sends: the menu is closed.
+    await box.press('Enter');
+    await poll(visible(customer, rendered), { timeout: 20_000 }).toBe(1);
+    await poll(() => box.inputValue()).toBe('');
+    expect(await customer.getByText('{{', { exact: false }).count()).toBe(0);
+
+    // A `/` inside a word (a URL, "1/2") does not open the menu.
+    await box.fill('https://shop.example/hi');
+    await poll(() => box.inputValue()).toBe('https://shop.example/hi');
+    expect(await menu.count()).toBe(0);
+    await box.fill('');
+  }
+
+  /**
+   * The suggested-answers tab shows the knowledge base's answer to the customer's last
+   * question; one click puts it (as plain text) in the reply box, and the use is recorded.
+   */
+  async function suggestedAnswerInserted(agent: Page, customer: Page, question: string, faq: { question: string; answer: string }) {
+    const conversationId = openConversationId(agent);
+    await agent.getByTestId('suggestions-tab').click();
+    const panel = agent.getByTestId('suggestions-panel');
+    await poll(() => panel.getByTestId('suggestions-query').innerText()).toBe(question);
+    const suggestion = panel.getByTestId('suggestion').filter({ hasText: faq.question });
+    await poll(() => suggestion.count()).toBe(1);
+    await suggestion.getByRole('button', { name: '插入回复框' }).click();
+    const box = agent.getByRole('textbox', { name: ZH.replyBox });
+    await poll(() => box.inputValue()).toBe(faq.answer);
+    await box.press('Enter');
+    await poll(visible(customer, faq.answer), { timeout: 20_000 }).toBe(1);
+
+    // Recorded: this conversation, that FAQ, this agent, for the customer's question.
+    const me = (await (await agent.request.get(`${server.url}/api/v1/auth/me`)).json()).user.id;
+    const uses = () =>
+      server.ctx.db
+        .select({ faq: kbFaqs.question, query: kbSuggestionUses.query, userId: kbSuggestionUses.userId })
+        .from(kbSuggestionUses)
+        .innerJoin(kbFaqs, eq(kbFaqs.id, kbSuggestionUses.faqId))
+        .where(eq(kbSuggestionUses.conversationId, conversationId));
+    await poll(uses).toEqual([{ faq: faq.question, query: question, userId: me }]);
+    await agent.getByRole('tab', { name: ZH.customerPanel }).click();
+  }
+
   async function fullFlow(words: Words, agentA: string, agentB: string, opening: string, shots: boolean) {
     // The first agent logs in and goes online.
     const { page: agent, errors: agentErrors } = await newPage(words.locale);
@@ -270,6 +357,15 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     await poll(() => agent.locator('[data-kind="out"] :is([data-delivery="delivered"], [data-delivery="read"])').count(), {
       timeout: 20_000,
     }).toBeGreaterThan(0);
+
+    // Agent assist (the demo's canned responses and knowledge base are in Chinese).
+    if (words.locale === 'zh-CN') {
+      await cannedResponseBySlash(agent, customer);
+      await suggestedAnswerInserted(agent, customer, opening, {
+        question: '下单后多久发货？',
+        answer: '现货商品 16:00 前付款当天发货，之后次日发货；预售商品以商品页写明的时间为准。',
+      });
+    }
 
     const followUp = words.locale === 'zh-CN' ? '好的，那可以开发票吗？' : 'Great, can I get an invoice?';
     await customerSays(customer, words, followUp);
@@ -369,7 +465,7 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     if (existsSync(screenshots)) await agent.screenshot({ path: path.join(screenshots, 'console-inbox.png') });
     await setPresence(agent, ZH, 'offline');
     expect(errors).toEqual([]);
-  }, 240_000);
+  }, 420_000);
 
   it('the same flow in English, and the language stays with the user', async () => {
     const { errors } = await fullFlow(EN, 'agent1@huiliu.demo', 'agent3@huiliu.demo', 'Hi, when will my order ship?', false);
