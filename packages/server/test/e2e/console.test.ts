@@ -1,4 +1,5 @@
 import { execSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { kbFaqs, kbSuggestionUses } from '../../src/modules/knowledge/schema.js';
 import { registerConsole } from '../../src/platform/http/console.js';
+import { firstWidgetInbox } from '../../src/modules/inboxes/service.js';
 import { hasChromium, launchBrowser } from '../support/browser.js';
+import { emitAck, startVisitor } from '../support/chat.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -491,4 +494,71 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     expect(ofCustomer.body.items.every((item: any) => item.customerId === first.customerId)).toBe(true);
     expect((await admin.get(`/api/v1/workspaces/${workspaceId}/conversations?channel=fax`)).status).toBe(400);
   });
+  // ---- merge customer and the Enter-to-send preference (supervisor's console)
+
+  /** A customer who wrote from the widget (the demo shop's bot takes the conversation), with a name. */
+  async function widgetCustomer(staff: HttpClient, workspaceId: string, name: string, text: string) {
+    const inbox = await firstWidgetInbox(server.ctx.db, workspaceId);
+    const visitor = await startVisitor(server.url, inbox!.publicKey);
+    try {
+      expect((await emitAck(visitor.socket, 'message:send', { clientMessageId: randomUUID(), text })).ok).toBe(true);
+    } finally {
+      visitor.socket.close();
+    }
+    expect((await staff.patch(`/api/v1/workspaces/${workspaceId}/customers/${visitor.session.customerId}`, { name })).status).toBe(200);
+    const list = await staff.get(`/api/v1/workspaces/${workspaceId}/conversations?customerId=${visitor.session.customerId}`);
+    return { customerId: visitor.session.customerId, conversationId: list.body.items[0].id as string };
+  }
+
+  /** From the 360 panel: search the other record, read the warning, merge; the panel shows both identities and both conversations. */
+  async function mergeFromPanel(page: Page, sourceName: string) {
+    const panel = page.getByTestId('customer-panel');
+    await panel.getByRole('button', { name: '合并客户' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: '按姓名、邮箱、手机号等搜索客户' }).fill(sourceName);
+    await page.locator('.ant-select-item-option', { hasText: sourceName }).click();
+    await poll(() => dialog.getByText('此操作无法撤销', { exact: false }).count()).toBe(1);
+    await dialog.getByRole('button', { name: '确认合并' }).click();
+    await poll(() => dialog.count()).toBe(0);
+  }
+
+  it('a supervisor merges a customer from the 360 panel; Enter-to-send is the user’s server preference', async () => {
+    const staff = new HttpClient(server.url);
+    const login = await staff.login('supervisor@huiliu.demo', DEMO_PASSWORD);
+    const workspaceId = login.body.user.memberships[0].workspaceId;
+    const target = await widgetCustomer(staff, workspaceId, '周杰', '我的快递到哪里了？');
+    const source = await widgetCustomer(staff, workspaceId, '周杰（手机）', '退款多久能到账');
+
+    const { page, errors } = await newPage('zh-CN');
+    await loginAgent(page, 'supervisor@huiliu.demo', ZH);
+    await page.goto(`${server.url}/inbox/${target.conversationId}`);
+    const panel = page.getByTestId('customer-panel');
+    await poll(() => panel.getByTestId('customer-name').innerText()).toBe('周杰');
+    await poll(() => panel.getByText('网页访客').count()).toBe(1);
+    await mergeFromPanel(page, '周杰（手机）');
+    // Two browsers, one person: both visitor identities and both conversations are here now.
+    await poll(() => panel.getByText('网页访客').count()).toBe(2);
+    await poll(() => panel.getByTestId('customer-conversation').count()).toBe(2);
+    const merged = await staff.get(`/api/v1/workspaces/${workspaceId}/conversations/${source.conversationId}`);
+    expect(merged.body.customerId).toBe(target.customerId);
+    expect((await staff.get(`/api/v1/workspaces/${workspaceId}/customers/${source.customerId}`)).status).toBe(404);
+
+    // Enter-to-send off, in the bell menu: saved on the account, so it holds in any browser.
+    await page.getByRole('button', { name: '通知设置' }).click();
+    await page.getByRole('switch', { name: 'Enter 发送' }).click();
+    await poll(async () => (await staff.get('/api/v1/auth/me')).body.user.preferences.enterToSend).toBe(false);
+    await page.keyboard.press('Escape');
+    const box = page.getByRole('textbox', { name: ZH.replyBox });
+    await box.click();
+    await page.keyboard.type('第一行');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('第二行');
+    await poll(() => box.inputValue()).toBe('第一行\n第二行');
+    await page.keyboard.press('Control+Enter');
+    await poll(() => page.getByTestId('conversation').locator('[data-kind="out"]', { hasText: '第二行' }).count()).toBe(1);
+    await poll(() => box.inputValue()).toBe('');
+    // Back to the default, so later flows with this account send on Enter.
+    expect((await staff.patch('/api/v1/auth/me', { preferences: { enterToSend: true } })).status).toBe(200);
+    expect(errors).toEqual([]);
+  }, 240_000);
 });
