@@ -1,5 +1,5 @@
 import { Spin } from 'antd';
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Conversation } from '../lib/api';
 import { slashProviders, type SlashSuggestion } from './composer-extensions';
@@ -33,6 +33,9 @@ export function useSlashMenu({ conversation, workspaceId, enabled, replace, onEr
   const items = found?.items ?? null;
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState<number | null>(null);
+  // Read at ask time: a live update to the conversation must not ask again and reset the choice.
+  const current = useRef(conversation);
+  current.current = conversation;
   const open = enabled && slash !== null && dismissed !== slash.start && slashProviders.length > 0;
   const query = open ? slash.query : null;
 
@@ -44,7 +47,7 @@ export function useSlashMenu({ conversation, workspaceId, enabled, replace, onEr
     let stale = false;
     // A short pause, so a fast typist asks once for the word, not once per letter.
     const timer = setTimeout(() => {
-      void Promise.all(slashProviders.map((provider) => provider(query, conversation, workspaceId).catch(() => []))).then((lists) => {
+      void Promise.all(slashProviders.map((provider) => provider(query, current.current, workspaceId).catch(() => []))).then((lists) => {
         if (stale) return;
         setFound({ query, items: lists.flat().slice(0, 8) });
         setActive(0);
@@ -54,7 +57,7 @@ export function useSlashMenu({ conversation, workspaceId, enabled, replace, onEr
       stale = true;
       clearTimeout(timer);
     };
-  }, [query, conversation, workspaceId]);
+  }, [query, conversation.id, workspaceId]);
 
   /** Call with the text and caret after every change or caret move. */
   const track = (text: string, caret: number) => {
