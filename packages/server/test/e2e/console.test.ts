@@ -251,16 +251,13 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
    * receives exactly that text.
    */
   async function cannedResponseBySlash(agent: Page, customer: Page) {
-    const conversationId = openConversationId(agent);
-    const workspaceId = (await (await agent.request.get(`${server.url}/api/v1/auth/me`)).json()).user.memberships[0].workspaceId;
-    const conversation = await (
-      await agent.request.get(`${server.url}/api/v1/workspaces/${workspaceId}/conversations/${conversationId}`)
-    ).json();
-    // The customer gave their name (as a pre-chat form would); the agent's session saves it.
-    const named = await agent.request.patch(`${server.url}/api/v1/workspaces/${workspaceId}/customers/${conversation.customerId}`, {
-      data: { name: '王小明' },
-    });
-    expect(named.status()).toBe(200);
+    // The customer told the agent their name; the agent writes it in the 360 panel.
+    const panel = agent.getByTestId('customer-panel');
+    await panel.getByTestId('customer-name').getByRole('button').click();
+    const nameBox = panel.locator('.ant-typography-edit-content textarea');
+    await nameBox.fill('王小明');
+    await nameBox.press('Enter');
+    await poll(() => panel.getByTestId('customer-name').innerText()).toBe('王小明');
     const agentName = (await agent.getByTestId('user-menu').innerText()).trim();
 
     const box = agent.getByRole('textbox', { name: ZH.replyBox });
