@@ -6,15 +6,18 @@ import { useTranslation } from 'react-i18next';
 import { api, type Attachment, type Conversation, type Message } from '../lib/api';
 import { errorText } from '../lib/errors';
 import { fileSize } from '../lib/format';
+import { usePreferences } from '../lib/preferences';
 import { useSession } from '../lib/session';
-import { slashProviders, type SlashSuggestion } from './composer-extensions';
+import '../canned/slash-provider';
+import { composerInserts } from './composer-extensions';
 import { EmojiPicker } from './EmojiPicker';
+import { useSlashMenu } from './slash-menu';
 
 type Mode = 'reply' | 'note';
 
 const clientId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
 
-/** Reply or note: Enter sends, Shift+Enter starts a new line; attachments, emoji and `/` suggestions. */
+/** Reply or note: Enter (or Ctrl/⌘+Enter, as the user prefers) sends; attachments, emoji and `/` canned responses. */
 export function Composer({ conversation, onSent }: { conversation: Conversation; onSent: (message: Message) => void }) {
   const { t } = useTranslation();
   const { workspaceId } = useSession();
@@ -24,7 +27,7 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
   const [attachments, setAttachments] = useState<Attachment[]>([]);
   const [uploading, setUploading] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
-  const [suggestions, setSuggestions] = useState<SlashSuggestion[]>([]);
+  const { enterToSend } = usePreferences();
   const box = useRef<TextAreaRef>(null);
   const file = useRef<HTMLInputElement>(null);
   const typingSent = useRef(0);
@@ -34,24 +37,6 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
 
   const setTyping = (typing: boolean) => void api.post(`${base}/typing`, { typing }).catch(() => undefined);
   useEffect(() => () => clearTimeout(typingStop.current), []);
-
-  // `/…` at the start asks the registered providers (canned responses, when they land).
-  useEffect(() => {
-    const match = /^\/(\S*)$/.exec(text);
-    if (!match || slashProviders.length === 0 || mode !== 'reply') {
-      setSuggestions([]);
-      return;
-    }
-    let stale = false;
-    void Promise.all(slashProviders.map((provider) => provider(match[1] ?? '', conversation, workspaceId).catch(() => []))).then(
-      (lists) => {
-        if (!stale) setSuggestions(lists.flat().slice(0, 8));
-      },
-    );
-    return () => {
-      stale = true;
-    };
-  }, [text, mode, conversation, workspaceId]);
 
   const onChange = (value: string) => {
     setText(value);
@@ -114,16 +99,40 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
     }
   };
 
-  const insert = (snippet: string) => {
+  /** Puts `snippet` in place of text[start, end) (the selection when not given) and the caret after it. */
+  const insert = (snippet: string, start?: number, end?: number) => {
     const area = box.current?.resizableTextArea?.textArea;
-    const start = area?.selectionStart ?? text.length;
-    const end = area?.selectionEnd ?? text.length;
-    setText(text.slice(0, start) + snippet + text.slice(end));
+    const from = start ?? area?.selectionStart ?? text.length;
+    const to = end ?? area?.selectionEnd ?? from;
+    setText((current) => current.slice(0, from) + snippet + current.slice(to));
     requestAnimationFrame(() => {
       area?.focus();
-      area?.setSelectionRange(start + snippet.length, start + snippet.length);
+      area?.setSelectionRange(from + snippet.length, from + snippet.length);
     });
   };
+
+  const slash = useSlashMenu({
+    conversation,
+    workspaceId,
+    enabled: mode === 'reply' && !resolved,
+    replace: (start, end, snippet) => insert(snippet, start, end),
+    onError: (error) => void toast.error(errorText(t, error)),
+  });
+
+  // Suggested answers (and other panels) hand text in here; it goes in at the caret of a reply.
+  const insertRef = useRef(insert);
+  insertRef.current = insert;
+  useEffect(
+    () =>
+      composerInserts.subscribe(() => {
+        const request = composerInserts.get();
+        if (!request || request.conversationId !== conversation.id) return;
+        composerInserts.set(null);
+        setMode('reply');
+        insertRef.current(request.text);
+      }),
+    [conversation.id],
+  );
 
   return (
     <div style={{ borderTop: '1px solid #f0f0f0', padding: '8px 12px', background: mode === 'note' ? '#fffbe6' : 'white' }}>
@@ -175,25 +184,7 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
           ))}
         </Space>
       )}
-      {suggestions.length > 0 && (
-        <div role="listbox" style={{ border: '1px solid #f0f0f0', borderRadius: 6, marginBottom: 6, maxHeight: 200, overflowY: 'auto' }}>
-          {suggestions.map((item) => (
-            <div
-              key={item.key}
-              role="option"
-              aria-selected={false}
-              style={{ padding: '6px 10px', cursor: 'pointer' }}
-              onClick={() => {
-                setText(item.text);
-                setSuggestions([]);
-                box.current?.focus();
-              }}
-            >
-              <strong>{item.label}</strong> <span style={{ color: '#8c8c8c' }}>{item.text}</span>
-            </div>
-          ))}
-        </div>
-      )}
+      {slash.popup}
       <div style={{ display: 'flex', gap: 8, alignItems: 'flex-end' }}>
         <Input.TextArea
           ref={box}
@@ -206,13 +197,28 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
               ? t('composer.resolved')
               : mode === 'note'
                 ? t('composer.notePlaceholder')
-                : t('composer.placeholder')
+                : enterToSend
+                  ? t('composer.placeholder')
+                  : t('composerAssist.placeholderCtrlEnter')
           }
           autoSize={{ minRows: 2, maxRows: 8 }}
-          onChange={(event) => onChange(event.target.value)}
+          aria-controls={slash.open ? 'slash-menu' : undefined}
+          aria-activedescendant={slash.activeId}
+          onChange={(event) => {
+            onChange(event.target.value);
+            slash.track(event.target.value, event.target.selectionStart);
+          }}
+          onSelect={(event) => slash.track(event.currentTarget.value, event.currentTarget.selectionStart)}
           onKeyDown={(event) => {
+            if (slash.onKeyDown(event)) {
+              event.preventDefault();
+              return;
+            }
             if (event.key === 'Escape') (event.target as HTMLTextAreaElement).blur();
-            if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+            if (event.key !== 'Enter' || event.nativeEvent.isComposing) return;
+            // Enter-to-send (Shift+Enter: new line), or, when the user turned it off, Ctrl/⌘+Enter sends.
+            const sends = enterToSend ? !event.shiftKey : event.ctrlKey || event.metaKey;
+            if (sends) {
               event.preventDefault();
               void send();
             }

@@ -11,6 +11,7 @@ import { errorText } from '../lib/errors';
 import { deviceOf, shortWhen } from '../lib/format';
 import { keys } from '../lib/live';
 import { useSession } from '../lib/session';
+import { MergeCustomer, canMerge } from './MergeCustomer';
 
 type Attributes = Record<string, string | number | boolean | null>;
 
@@ -98,7 +99,7 @@ function AttributeEditor({ customer, save }: { customer: Customer; save: (attrib
 /** Customer 360 (screen pop): who this is, on which channels, where they came from, and every other conversation. */
 export function CustomerPanel({ conversationId }: { conversationId: string }) {
   const { t, i18n } = useTranslation();
-  const { workspaceId } = useSession();
+  const { workspaceId, role } = useSession();
   const client = useQueryClient();
   const navigate = useNavigate();
   const { message } = App.useApp();
@@ -126,13 +127,10 @@ export function CustomerPanel({ conversationId }: { conversationId: string }) {
   });
 
   const frame = (children: React.ReactNode) => (
-    <aside
-      aria-label={t('customer.title')}
-      data-testid="customer-panel"
-      style={{ width: 320, flex: '0 0 320px', borderLeft: '1px solid #f0f0f0', background: 'white', overflowY: 'auto' }}
-    >
+    // Inside the side panel's customer tab, which sets the width and scrolls.
+    <section aria-label={t('customer.title')} data-testid="customer-panel">
       {children}
-    </aside>
+    </section>
   );
   if (customer.isPending || conversation.isPending) return frame(<Skeleton active style={{ padding: 16 }} paragraph={{ rows: 10 }} />);
   if (customer.isError) return frame(<Alert style={{ margin: 12 }} type="error" showIcon title={errorText(t, customer.error)} />);
@@ -193,6 +191,11 @@ export function CustomerPanel({ conversationId }: { conversationId: string }) {
           tokenSeparators={[',', '，']}
           onChange={(tags: string[]) => update.mutate({ tags: [...new Set(tags.map((tag) => tag.trim()).filter(Boolean))] })}
         />
+        {canMerge(role) && (
+          <div style={{ marginTop: 8 }}>
+            <MergeCustomer customer={person} />
+          </div>
+        )}
       </Section>
       <Section title={t('customer.attributes')}>
         <AttributeEditor customer={person} save={(attributes) => update.mutate({ attributes })} />

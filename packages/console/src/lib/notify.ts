@@ -1,28 +1,13 @@
+import type { UserPreferences } from '@huiliu/contracts';
 import { Store } from './store';
 
-export interface NotifySettings {
-  desktop: boolean;
-  sound: boolean;
-}
+export type NotifySettings = UserPreferences['notifications'];
 
-const KEY = 'huiliu.notify';
-
-function load(): NotifySettings {
-  try {
-    const saved = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<NotifySettings>;
-    return { desktop: saved.desktop ?? true, sound: saved.sound ?? true };
-  } catch {
-    return { desktop: true, sound: true };
-  }
-}
-
-/** Per-browser notification settings (kept in localStorage until user preferences have a server home). */
-export const notifySettings = new Store<NotifySettings>(load());
-
-export function saveNotifySettings(next: NotifySettings): void {
-  localStorage.setItem(KEY, JSON.stringify(next));
-  notifySettings.set(next);
-}
+/**
+ * The user's notification settings, for code outside React (the live connection). They live in
+ * the server preferences (`/auth/me`); the header keeps this copy in step with them.
+ */
+export const notifySettings = new Store<NotifySettings>({ desktop: true, sound: true, onAssignment: true, onCustomerMessage: true });
 
 export async function askPermission(): Promise<NotificationPermission | 'unsupported'> {
   if (typeof Notification === 'undefined') return 'unsupported';
@@ -54,8 +39,9 @@ export function chime(): void {
 }
 
 /** Desktop notification and chime, as the settings say. Clicking the notification opens `onClick`. */
-export function notify(title: string, body: string, tag: string, onClick?: () => void): void {
+export function notify(title: string, body: string, tag: string, onClick?: () => void, kind?: 'assignment' | 'message'): void {
   const settings = notifySettings.get();
+  if ((kind === 'assignment' && !settings.onAssignment) || (kind === 'message' && !settings.onCustomerMessage)) return;
   if (settings.sound) chime();
   if (!settings.desktop || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
   try {

@@ -1,6 +1,6 @@
-import { BellOutlined, InboxOutlined, LogoutOutlined, QuestionCircleOutlined, SettingOutlined, UserOutlined } from '@ant-design/icons';
+import { InboxOutlined, LogoutOutlined, QuestionCircleOutlined, SettingOutlined, UserOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Badge, Button, Dropdown, Layout, Modal, Popover, Select, Space, Switch, Tag, Tooltip, Typography } from 'antd';
+import { App, Badge, Button, Dropdown, Layout, Modal, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -10,9 +10,10 @@ import { ConsoleNav } from './ConsoleNav';
 import { api, type PresenceStatus, type PresenceView, type SessionResponse } from '../lib/api';
 import { errorText } from '../lib/errors';
 import { liveStatus } from '../lib/live';
-import { askPermission, notify, notifySettings, saveNotifySettings } from '../lib/notify';
+import { usePreferences } from '../lib/preferences';
 import { useSession } from '../lib/session';
 import { useStore } from '../lib/store';
+import { PreferencesPopover } from '../settings/PreferencesPopover';
 
 const PRESENCE_COLORS: Record<PresenceStatus, string> = { online: '#52c41a', busy: '#fa541c', away: '#faad14', offline: '#bfbfbf' };
 
@@ -59,64 +60,17 @@ function PresenceSwitch() {
   );
 }
 
-function NotificationSettings() {
-  const { t } = useTranslation();
-  const settings = useStore(notifySettings);
-  const [denied, setDenied] = useState(typeof Notification !== 'undefined' && Notification.permission === 'denied');
-  const setDesktop = async (desktop: boolean) => {
-    if (desktop) setDenied((await askPermission()) === 'denied');
-    saveNotifySettings({ ...settings, desktop });
-  };
-  const content = (
-    <div style={{ width: 280 }}>
-      <Space orientation="vertical" style={{ width: '100%' }}>
-        <Space style={{ justifyContent: 'space-between', width: '100%' }}>
-          <div>
-            <div>{t('settings.desktop')}</div>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('settings.desktopHint')}
-            </Typography.Text>
-          </div>
-          <Switch aria-label={t('settings.desktop')} checked={settings.desktop} onChange={(value) => void setDesktop(value)} />
-        </Space>
-        {denied && settings.desktop && <Typography.Text type="warning">{t('settings.denied')}</Typography.Text>}
-        <Space style={{ justifyContent: 'space-between', width: '100%' }}>
-          <div>
-            <div>{t('settings.sound')}</div>
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('settings.soundHint')}
-            </Typography.Text>
-          </div>
-          <Switch
-            aria-label={t('settings.sound')}
-            checked={settings.sound}
-            onChange={(sound) => saveNotifySettings({ ...settings, sound })}
-          />
-        </Space>
-        <Button size="small" onClick={() => notify(t('notify.testTitle'), t('notify.testBody'), 'test')}>
-          {t('settings.test')}
-        </Button>
-      </Space>
-    </div>
-  );
-  return (
-    <Popover content={content} title={t('settings.title')} trigger="click" placement="bottomRight">
-      <Tooltip title={t('header.settings')}>
-        <Button type="text" aria-label={t('header.settings')} icon={<BellOutlined />} style={{ color: 'white' }} />
-      </Tooltip>
-    </Popover>
-  );
-}
-
 export function ShortcutsHelp({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
+  const { enterToSend } = usePreferences();
   const rows: [string, string][] = [
     ['j', t('shortcuts.next')],
     ['k', t('shortcuts.prev')],
     ['Enter', t('shortcuts.open')],
     ['r', t('shortcuts.reply')],
-    ['Enter', t('shortcuts.send')],
-    ['Shift + Enter', t('shortcuts.newline')],
+    [enterToSend ? 'Enter' : 'Ctrl/⌘ + Enter', t('shortcuts.send')],
+    [enterToSend ? 'Shift + Enter' : 'Enter', t('shortcuts.newline')],
+    ['/', t('composerAssist.slashShortcut')],
     ['?', t('shortcuts.help')],
   ];
   return (
@@ -204,7 +158,7 @@ export function Header({ area = 'inbox' }: { area?: 'inbox' | 'admin' }) {
             .catch((error: unknown) => void message.error(errorText(t, error)));
         }}
       />
-      <NotificationSettings />
+      <PreferencesPopover />
       <Tooltip title={t('header.shortcuts')}>
         <Button
           type="text"

@@ -3,8 +3,8 @@ import { Layout } from 'antd';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
+import { SidePanel } from '../assist/SidePanel';
 import { ConversationPane } from '../conversation/ConversationPane';
-import { CustomerPanel } from '../customer/CustomerPanel';
 import { ConversationList } from '../inbox/ConversationList';
 import { connectLive, openConversation } from '../lib/live';
 import { notify } from '../lib/notify';
@@ -37,6 +37,7 @@ export default function Workspace() {
           translate('notify.assignedBody', { customer, preview: conversation.lastMessagePreview ?? '' }),
           `assigned-${conversation.id}`,
           () => void navigate(`/inbox/${conversation.id}`),
+          'assignment',
         );
       },
       onCustomerMessage: (conversation, incoming) => {
@@ -50,6 +51,7 @@ export default function Workspace() {
           incoming.text || translate('conversation.attachment'),
           `message-${incoming.conversationId}`,
           () => void navigate(`/inbox/${incoming.conversationId}`),
+          'message',
         );
       },
     });
@@ -64,7 +66,7 @@ export default function Workspace() {
       <Layout style={{ flexDirection: 'row', minHeight: 0, flex: 1 }}>
         <ConversationList selectedId={conversationId} />
         <ConversationPane key={conversationId ?? 'none'} conversationId={conversationId} />
-        {conversationId && <CustomerPanel conversationId={conversationId} />}
+        {conversationId && <SidePanel conversationId={conversationId} />}
       </Layout>
     </Layout>
   );

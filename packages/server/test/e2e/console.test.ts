@@ -1,13 +1,18 @@
 import { execSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
+import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
+import { kbFaqs, kbSuggestionUses } from '../../src/modules/knowledge/schema.js';
 import { registerConsole } from '../../src/platform/http/console.js';
+import { firstWidgetInbox } from '../../src/modules/inboxes/service.js';
 import { hasChromium, launchBrowser } from '../support/browser.js';
+import { emitAck, startVisitor } from '../support/chat.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -235,6 +240,88 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
 
   const visible = (page: Page | Locator, text: string) => () => page.getByText(text, { exact: false }).count();
 
+  // ---- agent assist: canned responses behind `/` and suggested answers (helpers of fullFlow)
+
+  /** The open conversation's id, from the console's address. */
+  const openConversationId = (page: Page) => /\/inbox\/([0-9a-f-]{36})/.exec(page.url())?.[1] ?? '';
+
+  /**
+   * The agent types `/`, narrows to the greeting with `hi`, moves with the arrow keys and picks
+   * it with Enter: the server fills in the customer's and the agent's names, and the customer
+   * receives exactly that text.
+   */
+  async function cannedResponseBySlash(agent: Page, customer: Page) {
+    // The customer told the agent their name; the agent writes it in the 360 panel.
+    const panel = agent.getByTestId('customer-panel');
+    await panel.getByTestId('customer-name').getByRole('button').click();
+    const nameBox = panel.locator('.ant-typography-edit-content textarea');
+    await nameBox.fill('王小明');
+    await nameBox.press('Enter');
+    await poll(() => panel.getByTestId('customer-name').innerText()).toBe('王小明');
+    const agentName = (await agent.getByTestId('user-menu').innerText()).trim();
+
+    const box = agent.getByRole('textbox', { name: ZH.replyBox });
+    await box.click();
+    await agent.keyboard.type('/');
+    const menu = agent.getByTestId('slash-menu');
+    const options = menu.getByRole('option');
+    // A bare `/` lists the workspace's canned responses.
+    await poll(() => options.count()).toBeGreaterThan(2);
+    await agent.keyboard.type('hi');
+    await poll(() => menu.getAttribute('data-query')).toBe('hi');
+    // The shortcut that matches best comes first; "ship" matches `hi` too, further down.
+    await poll(() => options.first().innerText()).toContain('/hi');
+    await poll(() => options.filter({ hasText: '/ship' }).count()).toBe(1);
+    await agent.keyboard.press('ArrowDown');
+    await poll(() => options.nth(1).getAttribute('aria-selected')).toBe('true');
+    await agent.keyboard.press('ArrowUp');
+    await poll(() => options.first().getAttribute('aria-selected')).toBe('true');
+    await agent.keyboard.press('Enter');
+    const rendered = `王小明您好，我是汇流商城客服${agentName}，很高兴为您服务！请问有什么可以帮您？`;
+    await poll(() => box.inputValue()).toBe(rendered);
+    expect(await menu.count()).toBe(0);
+    // This Enter sends: the menu is closed.
+    await box.press('Enter');
+    await poll(visible(customer, rendered), { timeout: 20_000 }).toBe(1);
+    await poll(() => box.inputValue()).toBe('');
+    expect(await customer.getByText('{{', { exact: false }).count()).toBe(0);
+
+    // A `/` inside a word (a URL, "1/2") does not open the menu.
+    await box.fill('https://shop.example/hi');
+    await poll(() => box.inputValue()).toBe('https://shop.example/hi');
+    expect(await menu.count()).toBe(0);
+    await box.fill('');
+  }
+
+  /**
+   * The suggested-answers tab shows the knowledge base's answer to the customer's last
+   * question; one click puts it (as plain text) in the reply box, and the use is recorded.
+   */
+  async function suggestedAnswerInserted(agent: Page, customer: Page, question: string, faq: { question: string; answer: string }) {
+    const conversationId = openConversationId(agent);
+    await agent.getByTestId('suggestions-tab').click();
+    const panel = agent.getByTestId('suggestions-panel');
+    await poll(() => panel.getByTestId('suggestions-query').innerText()).toBe(question);
+    const suggestion = panel.getByTestId('suggestion').filter({ hasText: faq.question });
+    await poll(() => suggestion.count()).toBe(1);
+    await suggestion.getByRole('button', { name: '插入回复框' }).click();
+    const box = agent.getByRole('textbox', { name: ZH.replyBox });
+    await poll(() => box.inputValue()).toBe(faq.answer);
+    await box.press('Enter');
+    await poll(visible(customer, faq.answer), { timeout: 20_000 }).toBe(1);
+
+    // Recorded: this conversation, that FAQ, this agent, for the customer's question.
+    const me = (await (await agent.request.get(`${server.url}/api/v1/auth/me`)).json()).user.id;
+    const uses = () =>
+      server.ctx.db
+        .select({ faq: kbFaqs.question, query: kbSuggestionUses.query, userId: kbSuggestionUses.userId })
+        .from(kbSuggestionUses)
+        .innerJoin(kbFaqs, eq(kbFaqs.id, kbSuggestionUses.faqId))
+        .where(eq(kbSuggestionUses.conversationId, conversationId));
+    await poll(uses).toEqual([{ faq: faq.question, query: question, userId: me }]);
+    await agent.getByRole('tab', { name: ZH.customerPanel }).click();
+  }
+
   async function fullFlow(words: Words, agentA: string, agentB: string, opening: string, shots: boolean) {
     // The first agent logs in and goes online.
     const { page: agent, errors: agentErrors } = await newPage(words.locale);
@@ -270,6 +357,15 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     await poll(() => agent.locator('[data-kind="out"] :is([data-delivery="delivered"], [data-delivery="read"])').count(), {
       timeout: 20_000,
     }).toBeGreaterThan(0);
+
+    // Agent assist (the demo's canned responses and knowledge base are in Chinese).
+    if (words.locale === 'zh-CN') {
+      await cannedResponseBySlash(agent, customer);
+      await suggestedAnswerInserted(agent, customer, opening, {
+        question: '下单后多久发货？',
+        answer: '现货商品 16:00 前付款当天发货，之后次日发货；预售商品以商品页写明的时间为准。',
+      });
+    }
 
     const followUp = words.locale === 'zh-CN' ? '好的，那可以开发票吗？' : 'Great, can I get an invoice?';
     await customerSays(customer, words, followUp);
@@ -369,7 +465,7 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     if (existsSync(screenshots)) await agent.screenshot({ path: path.join(screenshots, 'console-inbox.png') });
     await setPresence(agent, ZH, 'offline');
     expect(errors).toEqual([]);
-  }, 240_000);
+  }, 420_000);
 
   it('the same flow in English, and the language stays with the user', async () => {
     const { errors } = await fullFlow(EN, 'agent1@huiliu.demo', 'agent3@huiliu.demo', 'Hi, when will my order ship?', false);
@@ -501,5 +597,73 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     await setPresence(agent, ZH, 'offline');
     await poll(busy).toBe(busyBefore);
     expect([...errors, ...agentErrors, ...customerErrors]).toEqual([]);
+  }, 420_000);
+
+  // ---- merge customer and the Enter-to-send preference (supervisor's console)
+
+  /** A customer who wrote from the widget (the demo shop's bot takes the conversation), with a name. */
+  async function widgetCustomer(staff: HttpClient, workspaceId: string, name: string, text: string) {
+    const inbox = await firstWidgetInbox(server.ctx.db, workspaceId);
+    const visitor = await startVisitor(server.url, inbox!.publicKey);
+    try {
+      expect((await emitAck(visitor.socket, 'message:send', { clientMessageId: randomUUID(), text })).ok).toBe(true);
+    } finally {
+      visitor.socket.close();
+    }
+    expect((await staff.patch(`/api/v1/workspaces/${workspaceId}/customers/${visitor.session.customerId}`, { name })).status).toBe(200);
+    const list = await staff.get(`/api/v1/workspaces/${workspaceId}/conversations?customerId=${visitor.session.customerId}`);
+    return { customerId: visitor.session.customerId, conversationId: list.body.items[0].id as string };
+  }
+
+  /** From the 360 panel: search the other record, read the warning, merge; the panel shows both identities and both conversations. */
+  async function mergeFromPanel(page: Page, sourceName: string) {
+    const panel = page.getByTestId('customer-panel');
+    await panel.getByRole('button', { name: '合并客户' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('combobox', { name: '按姓名、邮箱、手机号等搜索客户' }).fill(sourceName);
+    await page.locator('.ant-select-item-option', { hasText: sourceName }).click();
+    await poll(() => dialog.getByText('此操作无法撤销', { exact: false }).count()).toBe(1);
+    await dialog.getByRole('button', { name: '确认合并' }).click();
+    await poll(() => dialog.count()).toBe(0);
+  }
+
+  it('a supervisor merges a customer from the 360 panel; Enter-to-send is the user’s server preference', async () => {
+    const staff = new HttpClient(server.url);
+    const login = await staff.login('supervisor@huiliu.demo', DEMO_PASSWORD);
+    const workspaceId = login.body.user.memberships[0].workspaceId;
+    const target = await widgetCustomer(staff, workspaceId, '周杰', '我的快递到哪里了？');
+    const source = await widgetCustomer(staff, workspaceId, '周杰（手机）', '退款多久能到账');
+
+    const { page, errors } = await newPage('zh-CN');
+    await loginAgent(page, 'supervisor@huiliu.demo', ZH);
+    await page.goto(`${server.url}/inbox/${target.conversationId}`);
+    const panel = page.getByTestId('customer-panel');
+    await poll(() => panel.getByTestId('customer-name').innerText()).toBe('周杰');
+    await poll(() => panel.getByText('网页访客').count()).toBe(1);
+    await mergeFromPanel(page, '周杰（手机）');
+    // Two browsers, one person: both visitor identities and both conversations are here now.
+    await poll(() => panel.getByText('网页访客').count()).toBe(2);
+    await poll(() => panel.getByTestId('customer-conversation').count()).toBe(2);
+    const merged = await staff.get(`/api/v1/workspaces/${workspaceId}/conversations/${source.conversationId}`);
+    expect(merged.body.customerId).toBe(target.customerId);
+    expect((await staff.get(`/api/v1/workspaces/${workspaceId}/customers/${source.customerId}`)).status).toBe(404);
+
+    // Enter-to-send off, in the bell menu: saved on the account, so it holds in any browser.
+    await page.getByRole('button', { name: '通知设置' }).click();
+    await page.getByRole('switch', { name: 'Enter 发送' }).click();
+    await poll(async () => (await staff.get('/api/v1/auth/me')).body.user.preferences.enterToSend).toBe(false);
+    await page.keyboard.press('Escape');
+    const box = page.getByRole('textbox', { name: ZH.replyBox });
+    await box.click();
+    await page.keyboard.type('第一行');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('第二行');
+    await poll(() => box.inputValue()).toBe('第一行\n第二行');
+    await page.keyboard.press('Control+Enter');
+    await poll(() => page.getByTestId('conversation').locator('[data-kind="out"]', { hasText: '第二行' }).count()).toBe(1);
+    await poll(() => box.inputValue()).toBe('');
+    // Back to the default, so later flows with this account send on Enter.
+    expect((await staff.patch('/api/v1/auth/me', { preferences: { enterToSend: true } })).status).toBe(200);
+    expect(errors).toEqual([]);
   }, 240_000);
 });

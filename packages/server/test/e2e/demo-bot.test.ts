@@ -23,6 +23,8 @@ describe.skipIf(!hasChromium)('the bot on /demo, in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(path.join(repoRoot, 'packages/widget/dist/widget.js')))
       execSync('npm run build -w @huiliu/widget', { cwd: repoRoot, stdio: 'ignore' });
+    if (!existsSync(path.join(repoRoot, 'packages/console/dist/index.html')))
+      execSync('npm run build -w @huiliu/console', { cwd: repoRoot, stdio: 'ignore' });
     server = await startTestServer({ HUILIU_DEMO: 'true' });
     agent = new HttpClient(server.url);
     // 刘洋 works in 售前咨询 (the widget's team) and 售后服务 (where after-sales intents go).
@@ -32,7 +34,7 @@ describe.skipIf(!hasChromium)('the bot on /demo, in Chromium', () => {
     agentSocket = await connectAgent(server.url, agent);
     expect((await agent.put(`/api/v1/workspaces/${workspaceId}/presence/me`, { status: 'online' })).status).toBe(200);
     browser = await launchBrowser();
-  });
+  }, 300_000);
   afterAll(async () => {
     agentSocket?.socket.close();
     await browser?.close();
@@ -75,7 +77,38 @@ describe.skipIf(!hasChromium)('the bot on /demo, in Chromium', () => {
     const items = (messages.body.items ?? messages.body) as { senderType: string; text: string }[];
     expect(items.some((m) => m.senderType === 'bot' && m.text.includes('仓库收到退货并验收后'))).toBe(true);
     expect(items.some((m) => m.senderType === 'customer' && m.text === '转人工')).toBe(true);
+    await agentSeesTranscriptInConsole(assigned.conversation.id);
     expect(pageErrors).toEqual([]);
     await context.close();
-  });
+  }, 180_000);
+
+  /**
+   * The agent's side in the console itself: the handed-off conversation is in 我的 (Mine), and
+   * opening it shows the customer's questions with the bot's answers marked as the bot's.
+   */
+  async function agentSeesTranscriptInConsole(conversationId: string) {
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 768 } });
+    const desk = await context.newPage();
+    const consoleErrors: string[] = [];
+    desk.on('pageerror', (error) => consoleErrors.push(error.message));
+    await desk.goto(`${server.url}/`);
+    await desk.waitForURL(/\/login/);
+    await desk.getByLabel('邮箱').fill('agent2@huiliu.demo');
+    await desk.getByLabel('密码').fill(DEMO_PASSWORD);
+    await desk.getByRole('button', { name: '登录' }).click();
+    await desk.waitForURL(/\/inbox/);
+    const item = desk.locator(`[data-testid="conversation-item"][data-conversation-id="${conversationId}"]`);
+    await expect.poll(() => item.count(), { timeout: 20_000 }).toBe(1);
+    await item.click();
+    await desk.waitForURL(new RegExp(`/inbox/${conversationId}`));
+    const pane = desk.getByTestId('conversation');
+    const bot = pane.locator('[data-testid="message"][data-sender="bot"]');
+    await expect.poll(() => bot.filter({ hasText: '仓库收到退货并验收后' }).count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => bot.filter({ hasText: '机器人回复' }).count()).toBeGreaterThan(0);
+    const customer = pane.locator('[data-testid="message"][data-sender="customer"]');
+    expect(await customer.filter({ hasText: '退款多久能到账' }).count()).toBe(1);
+    expect(await customer.filter({ hasText: '转人工' }).count()).toBe(1);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  }
 });
