@@ -1,24 +1,15 @@
-import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { hasChromium, launchBrowser } from '../support/browser.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { repoRoot, screenshots } from '../support/e2e.js';
 
 /** Waits for the browser (45 s unless told): pages on a busy, shared 2-core machine take their time. */
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 45_000 }) => expect.poll(read, options);
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const screenshots = path.join(repoRoot, 'docs/screenshots');
-
-function ensureBuilt() {
-  if (!existsSync(path.join(repoRoot, 'packages/console/dist/index.html')))
-    execSync('npm run build -w @huiliu/console', { cwd: repoRoot, stdio: 'ignore' });
-}
 
 describe.skipIf(!hasChromium)('the admin area, in Chromium', () => {
   let server: TestServer;
@@ -28,7 +19,6 @@ describe.skipIf(!hasChromium)('the admin area, in Chromium', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    ensureBuilt();
     mkdirSync(screenshots, { recursive: true });
     server = await startTestServer({ HUILIU_DEMO: 'true' });
     browser = await launchBrowser();

@@ -1,8 +1,6 @@
-import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 import { eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -15,6 +13,7 @@ import { hasChromium, launchBrowser } from '../support/browser.js';
 import { emitAck, startVisitor } from '../support/chat.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { repoRoot, screenshots } from '../support/e2e.js';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -22,21 +21,9 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 /** Waits for the browser (20 s unless told): pages on a busy 2-core machine take their time. */
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 20_000 }) => expect.poll(read, options);
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const screenshots = path.join(repoRoot, 'docs/screenshots');
-
-/** Builds what the browser needs only when it is missing: a fresh checkout builds once, later runs reuse it. */
-function ensureBuilt() {
-  if (!existsSync(path.join(repoRoot, 'packages/console/dist/index.html')))
-    execSync('npm run build -w @huiliu/console', { cwd: repoRoot, stdio: 'ignore' });
-  if (!existsSync(path.join(repoRoot, 'packages/widget/dist/widget.js')))
-    execSync('npm run build -w @huiliu/widget', { cwd: repoRoot, stdio: 'ignore' });
-}
-
 describe('serving the console', () => {
   let server: TestServer;
   beforeAll(async () => {
-    ensureBuilt();
     server = await startTestServer();
     // A fresh checkout builds the console here once (about a minute on two cores).
   }, 300_000);
@@ -178,7 +165,6 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    ensureBuilt();
     mkdirSync(screenshots, { recursive: true });
     server = await startTestServer({ HUILIU_DEMO: 'true' });
     browser = await launchBrowser();

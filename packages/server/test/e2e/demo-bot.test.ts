@@ -1,7 +1,3 @@
-import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
@@ -9,8 +5,6 @@ import { hasChromium, launchBrowser } from '../support/browser.js';
 import { connectAgent } from '../support/chat.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 describe.skipIf(!hasChromium)('the bot on /demo, in Chromium', () => {
   let server: TestServer;
@@ -21,10 +15,6 @@ describe.skipIf(!hasChromium)('the bot on /demo, in Chromium', () => {
   let agentId: string;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(repoRoot, 'packages/widget/dist/widget.js')))
-      execSync('npm run build -w @huiliu/widget', { cwd: repoRoot, stdio: 'ignore' });
-    if (!existsSync(path.join(repoRoot, 'packages/console/dist/index.html')))
-      execSync('npm run build -w @huiliu/console', { cwd: repoRoot, stdio: 'ignore' });
     server = await startTestServer({ HUILIU_DEMO: 'true' });
     agent = new HttpClient(server.url);
     // 刘洋 works in 售前咨询 (the widget's team) and 售后服务 (where after-sales intents go).

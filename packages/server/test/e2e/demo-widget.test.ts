@@ -1,7 +1,5 @@
-import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
@@ -9,8 +7,8 @@ import { hasChromium, launchBrowser } from '../support/browser.js';
 import { connectAgent } from '../support/chat.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { repoRoot } from '../support/e2e.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const shots = path.join(repoRoot, 'test-results');
 
 if (!hasChromium) console.warn('skipping browser tests: no /usr/bin/chromium (apt-get install chromium; CI installs it)');
@@ -23,8 +21,6 @@ describe.skipIf(!hasChromium)('the widget on /demo, in Chromium', () => {
   let workspaceId: string;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(repoRoot, 'packages/widget/dist/widget.js')))
-      execSync('npm run build -w @huiliu/widget', { cwd: repoRoot, stdio: 'ignore' });
     mkdirSync(shots, { recursive: true });
     server = await startTestServer({ HUILIU_DEMO: 'true' });
     agent = new HttpClient(server.url);

@@ -1,7 +1,5 @@
-import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,17 +9,10 @@ import { clientReply, composeEmail, emailFixture } from '../support/email.js';
 import { PASSWORD, createWorkspaceFixture, type WorkspaceFixture } from '../support/fixtures.js';
 import { startSmtpCapture } from '../support/smtp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const screenshots = path.join(repoRoot, 'docs/screenshots');
+import { repoRoot, screenshots } from '../support/e2e.js';
 
 /** Waits for the browser or the mail (20 s unless told): a busy 2-core machine takes its time. */
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 20_000 }) => expect.poll(read, options);
-
-function ensureBuilt() {
-  if (!existsSync(path.join(repoRoot, 'packages/console/dist/index.html')))
-    execSync('npm run build -w @huiliu/console', { cwd: repoRoot, stdio: 'ignore' });
-}
 
 const missing = dovecotMissing() ?? (hasChromium ? undefined : 'Chromium is not installed (/usr/bin/chromium)');
 
@@ -42,7 +33,6 @@ describe.skipIf(missing !== undefined)(
     const api = (route: string) => `/api/v1/workspaces/${ws.workspaceId}${route}`;
 
     beforeAll(async () => {
-      ensureBuilt();
       mkdirSync(screenshots, { recursive: true });
       dovecot = await startDovecot();
       smtp = await startSmtpCapture(refusal);

@@ -1,7 +1,5 @@
-import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
@@ -9,19 +7,10 @@ import { hasChromium, launchBrowser } from '../support/browser.js';
 import { connectAgent } from '../support/chat.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { repoRoot, screenshots } from '../support/e2e.js';
 
 /** Waits for the browser (20 s unless told): pages on a busy 2-core machine take their time. */
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 20_000 }) => expect.poll(read, options);
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const screenshots = path.join(repoRoot, 'docs/screenshots');
-
-function ensureBuilt() {
-  if (!existsSync(path.join(repoRoot, 'packages/console/dist/index.html')))
-    execSync('npm run build -w @huiliu/console', { cwd: repoRoot, stdio: 'ignore' });
-  if (!existsSync(path.join(repoRoot, 'packages/widget/dist/widget.js')))
-    execSync('npm run build -w @huiliu/widget', { cwd: repoRoot, stdio: 'ignore' });
-}
 
 // Row 3 has no standard question: it is refused with its row number, the other two are kept.
 const CSV = [
@@ -47,7 +36,6 @@ describe.skipIf(!hasChromium)('content admin in the console, in Chromium', () =>
   const errors: string[] = [];
 
   beforeAll(async () => {
-    ensureBuilt();
     mkdirSync(screenshots, { recursive: true });
     server = await startTestServer({ HUILIU_DEMO: 'true' });
     api = new HttpClient(server.url);

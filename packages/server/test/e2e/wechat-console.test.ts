@@ -1,7 +1,5 @@
-import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WechatDriver } from '../../src/channels/wechat/double/driver.js';
@@ -9,6 +7,7 @@ import { queryRows } from '../support/database.js';
 import { hasChromium, launchBrowser } from '../support/browser.js';
 import type { HttpClient } from '../support/http.js';
 import { msgId, openId, startWechatInbox, until, type WechatInboxSetup } from '../support/wechat.js';
+import { repoRoot, screenshots } from '../support/e2e.js';
 
 // A WeChat customer reaches an agent in the console; the agent's replies go out through the
 // test double's custom/send, and when WeChat refuses one (45015) the console says so.
@@ -18,14 +17,7 @@ const TOKEN = 'e2eToken';
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 20_000 }) => expect.poll(read, options);
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const screenshots = path.join(repoRoot, 'docs/screenshots');
 const textOf = (record: { body: Record<string, unknown> }) => String((record.body.text as { content?: string } | undefined)?.content ?? '');
-
-function ensureBuilt() {
-  if (!existsSync(path.join(repoRoot, 'packages/console/dist/index.html')))
-    execSync('npm run build -w @huiliu/console', { cwd: repoRoot, stdio: 'ignore' });
-}
 
 describe.skipIf(!hasChromium)('a WeChat conversation in the console, in Chromium', () => {
   let setup: WechatInboxSetup;
@@ -33,7 +25,6 @@ describe.skipIf(!hasChromium)('a WeChat conversation in the console, in Chromium
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    ensureBuilt();
     mkdirSync(screenshots, { recursive: true });
     // A short passive wait: the agent's replies come after the callback answered, so they go by custom/send.
     setup = await startWechatInbox({

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/platform/db/embedded.js';
+import { buildBrowserBundlesIfMissing } from './e2e.js';
 import { freePort } from './ports.js';
 
 declare module 'vitest' {
@@ -15,8 +16,10 @@ declare module 'vitest' {
 /**
  * One PostgreSQL server for the whole run: the one in DATABASE_URL (CI), or else a real
  * embedded one in a throw-away directory. Each test file then creates its own database.
+ * The browser tests' console and widget builds are made here, once, if missing.
  */
 export default async function setup(project: TestProject) {
+  buildBrowserBundlesIfMissing();
   if (process.env.DATABASE_URL) {
     project.provide('adminDatabaseUrl', process.env.DATABASE_URL);
     return;
