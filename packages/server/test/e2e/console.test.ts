@@ -639,7 +639,10 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     await page.getByRole('switch', { name: 'Enter 发送' }).click();
     await poll(async () => (await staff.get('/api/v1/auth/me')).body.user.preferences.enterToSend).toBe(false);
     await page.keyboard.press('Escape');
+    // The bot has the conversation: a supervisor reads it until they take it over.
+    await page.getByTestId('read-only').getByRole('button', { name: '接管' }).click();
     const box = page.getByRole('textbox', { name: ZH.replyBox });
+    await poll(() => box.count()).toBe(1);
     await box.click();
     await page.keyboard.type('第一行');
     await page.keyboard.press('Enter');
