@@ -38,7 +38,6 @@ const HAN_OR_WORD = /(\p{Script=Han}+)|([\p{L}\p{N}]+)/gu;
 const HAN_ONLY = /^\p{Script=Han}+$/u;
 const DIGITS_ONLY = /^\p{N}+$/u;
 const NUMBER_TOKEN = '<num>';
-const PARTICLES = new Set('吗 呢 吧 啊 呀 哦 嗯 么 嘛 啦 哈 了 的'.split(' '));
 
 /**
  * Normalises and tokenises Chinese and English (and mixed) text. One segmenter belongs to one
