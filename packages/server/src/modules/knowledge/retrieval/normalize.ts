@@ -24,8 +24,8 @@ const HAN = /\p{Script=Han}/u;
 /** Traditional → simplified Chinese characters; text with no Han character is returned as is. */
 export function foldTraditional(text: string): string {
   if (!HAN.test(text)) return text;
-  toSimplified ??= Converter({ from: 'tw', to: 'cn' });
-  return toSimplified(text);
+  const convert = (toSimplified ??= Converter({ from: 'tw', to: 'cn' }));
+  return convert(text);
 }
 
 // Punctuation that NFKC leaves alone but that only separates words.
