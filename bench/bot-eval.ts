@@ -301,19 +301,24 @@ function row(label: string, result: RunResult): string {
   ].join('  ');
 }
 
-export function run(): { clinc150: Metrics; massive_zh: Metrics; baseline: { clinc150: Metrics; massive_zh: Metrics } } {
+export function run(): { clinc150: Metrics; massive_zh: Metrics; baseline: { clinc150: Metrics; massive_zh: Metrics } } | undefined {
   console.log('bot-eval: FAQ retrieval quality (engine vs plain BM25), dev splits');
   console.log(`datasets: ${datasetsDirectory()}`);
   console.log(`thresholds: answer ≥ ${DEFAULT_THRESHOLDS.answer}, clarify ≥ ${DEFAULT_THRESHOLDS.clarify}, hand-off below`);
   console.log('');
   const options = engineOptions();
-  const sets: Array<{ set: EvalSet; key?: 'clinc150' | 'massive_zh' }> = [
-    { set: loadClinc(5) },
-    { set: loadClinc(10) },
-    { set: loadClinc(Infinity), key: 'clinc150' },
-    { set: loadMassive(6) },
-    { set: loadMassive(10), key: 'massive_zh' },
+  const all: Array<{ name: string; load: () => EvalSet; key?: 'clinc150' | 'massive_zh' }> = [
+    { name: 'clinc150-5', load: () => loadClinc(5) },
+    { name: 'clinc150-10', load: () => loadClinc(10) },
+    { name: 'clinc150-all', load: () => loadClinc(Infinity), key: 'clinc150' },
+    { name: 'massive-5', load: () => loadMassive(6) },
+    { name: 'massive-9', load: () => loadMassive(10), key: 'massive_zh' },
   ];
+  // HUILIU_EVAL_SETS=massive-5,massive-9 runs only those sets (the JSON line needs both headline sets).
+  const only = (process.env.HUILIU_EVAL_SETS ?? '').split(',').filter((name) => name !== '');
+  const unknown = only.filter((name) => !all.some((candidate) => candidate.name === name));
+  if (unknown.length > 0) throw new Error(`unknown HUILIU_EVAL_SETS ${unknown.join(', ')}; known: ${all.map((c) => c.name).join(', ')}`);
+  const sets = all.filter((candidate) => only.length === 0 || only.includes(candidate.name)).map((c) => ({ set: c.load(), key: c.key }));
   const header = `${'system'.padEnd(10)}   top1  rec@3  oos-R  oos-P  rank1  in→HO    build     query`;
   const headline: Partial<Record<'clinc150' | 'massive_zh', Metrics>> = {};
   const baseline: Partial<Record<'clinc150' | 'massive_zh', Metrics>> = {};
@@ -344,6 +349,7 @@ export function run(): { clinc150: Metrics; massive_zh: Metrics; baseline: { cli
     oos_recall: Number(m.oos_recall.toFixed(4)),
     oos_precision: Number(m.oos_precision.toFixed(4)),
   });
+  if (headline.clinc150 === undefined || headline.massive_zh === undefined) return undefined;
   const result = {
     clinc150: round(headline.clinc150 as Metrics),
     massive_zh: round(headline.massive_zh as Metrics),

@@ -21,6 +21,7 @@ export function extractFeatures(analysis: TextAnalysis): FeatureVector {
   const seen = new Set<number>();
   const words = analysis.allWords;
   for (const word of words) seen.add(hashString('w', word));
+  for (const word of analysis.subWords) seen.add(hashString('w', word));
   for (let i = 0; i + 1 < words.length; i++) seen.add(hashString('b', `${words[i]} ${words[i + 1]}`));
   for (const gram of analysis.charGrams) seen.add(hashString('c', gram));
   const hashes = Int32Array.from(seen);

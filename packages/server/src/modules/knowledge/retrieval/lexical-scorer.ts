@@ -46,7 +46,7 @@ export class LexicalScorer {
     this.ensureFaqCapacity(faq + 1);
     this.docFaq[doc] = faq;
     this.faqDocs.set(faq, [...(this.faqDocs.get(faq) ?? []), doc]);
-    this.words.add(doc, analysis.allWords);
+    this.words.add(doc, wordStream(analysis));
     this.chars.add(doc, analysis.charGrams);
   }
 
@@ -62,7 +62,7 @@ export class LexicalScorer {
   }
 
   queryOf(analysis: TextAnalysis): LexicalQuery {
-    return { words: this.words.query(analysis.allWords), chars: this.chars.query(analysis.charGrams) };
+    return { words: this.words.query(wordStream(analysis)), chars: this.chars.query(analysis.charGrams) };
   }
 
   /** A stored question as a query against all the other questions. */
@@ -247,6 +247,11 @@ export class LexicalScorer {
     this.charMaxAcc = growFloat(this.charMaxAcc, capacity);
     this.top = [growFloat(this.top[0], capacity), growFloat(this.top[1], capacity), growFloat(this.top[2], capacity)];
   }
+}
+
+/** Words in order, then the sub-words of long Chinese words (segmenter.ts). */
+function wordStream(analysis: TextAnalysis): readonly string[] {
+  return analysis.subWords.length === 0 ? analysis.allWords : [...analysis.allWords, ...analysis.subWords];
 }
 
 function grownCapacity(current: number, size: number): number {

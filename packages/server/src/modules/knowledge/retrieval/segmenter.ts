@@ -19,6 +19,11 @@ export interface TextAnalysis {
   readonly charGrams: readonly string[];
   /** User-dictionary terms the text names (normalised), in order. */
   readonly terms: readonly string[];
+  /**
+   * Dictionary words inside longer Chinese words (jieba search mode: 今天天气 → 今天, 天气), so
+   * that a compound jieba kept whole still meets the shorter word another question used.
+   */
+  readonly subWords: readonly string[];
 }
 
 // Loading jieba's 350k-word dictionary takes ~185 ms, so one instance serves every workspace;
@@ -60,6 +65,7 @@ export class Segmenter {
     const allWords: string[] = [];
     const charGrams: string[] = [];
     const terms: string[] = [];
+    const subWords: string[] = [];
     for (const part of this.dictionary.split(normalizeText(text))) {
       if (part.isTerm) {
         terms.push(part.text);
@@ -75,10 +81,17 @@ export class Segmenter {
         const word = HAN_ONLY.test(raw) ? raw : DIGITS_ONLY.test(raw) ? NUMBER_TOKEN : stemEnglish(raw);
         allWords.push(word);
         if (!isStopWord(raw)) words.push(word);
+        if (word.length >= 3 && HAN_ONLY.test(word)) {
+          for (const sub of jieba().cutForSearch(word, true)) {
+            if (sub.length < 2 || sub === word || isStopWord(sub)) continue;
+            subWords.push(sub);
+            words.push(sub);
+          }
+        }
       }
       addCharGrams(part.text, charGrams);
     }
-    return { words, allWords, charGrams, terms };
+    return { words, allWords, charGrams, terms, subWords };
   }
 }
 
