@@ -185,7 +185,7 @@ describe.skipIf(!hasChromium)('content admin in the console, in Chromium', () =>
       expect.objectContaining({ shortcut: 'lipinka', text: '您好 {{customer.name}}，礼品卡在“我的 → 礼品卡”中绑定。', teamId: null }),
     ]);
 
-    await admin.getByRole('link', { name: '处理结果' }).click();
+    await admin.getByTestId('admin-menu-dispositions').click();
     await admin.getByLabel('代码', { exact: true }).fill('gift_card');
     await admin.getByLabel('名称', { exact: true }).fill('礼品卡咨询');
     await admin.getByRole('button', { name: /添加$/ }).click();
@@ -203,7 +203,7 @@ describe.skipIf(!hasChromium)('content admin in the console, in Chromium', () =>
     const inboxId = ((await api.get(`${base}/inboxes`)).body.items as { id: string }[])[0]!.id;
     const rules = async () => (await api.get(`${base}/inboxes/${inboxId}/bot`)).body.keywordRules as unknown[];
     const before = (await rules()).length;
-    await admin.getByRole('link', { name: '机器人设置' }).click();
+    await admin.getByTestId('admin-menu-bot').click();
     await poll(() => admin.getByLabel('欢迎语').inputValue()).not.toBe('');
     await admin.getByRole('button', { name: /添加规则/ }).click();
     const rule = admin.getByTestId('keyword-rule').last();
@@ -215,11 +215,11 @@ describe.skipIf(!hasChromium)('content admin in the console, in Chromium', () =>
     await admin.screenshot({ path: path.join(screenshots, 'admin-bot.png') });
 
     // Bot metrics, then the same page in English.
-    await admin.getByRole('link', { name: '机器人数据' }).click();
+    await admin.getByTestId('admin-menu-bot-metrics').click();
     await poll(() => admin.getByTestId('bot-metrics').getByText('独立解决率').count()).toBe(1);
     await admin.getByText('English', { exact: true }).click();
     await poll(() => admin.getByTestId('bot-metrics').getByText('Containment').count()).toBe(1);
-    await poll(() => admin.getByRole('link', { name: 'Knowledge base' }).count()).toBe(1);
+    await poll(() => admin.getByTestId('admin-menu-knowledge').innerText()).toBe('Knowledge base');
     expect(errors).toEqual([]);
   }, 240_000);
 });
