@@ -1,9 +1,11 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
 // The console is served by the Huiliu server at `/`; `npm run dev` proxies the API to a running server.
 export default defineConfig({
   plugins: [react()],
+  // Shared code from @huiliu/contracts is bundled from its TypeScript source: no build of it needed first.
+  resolve: { conditions: ['source', ...defaultClientConditions] },
   base: '/',
   build: {
     outDir: 'dist',

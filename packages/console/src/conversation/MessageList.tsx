@@ -8,6 +8,7 @@ import { ChannelIcon } from '../lib/channel';
 import { useMemberName, useTeams } from '../lib/directory';
 import { dayLabel, fileSize, timeOfDay } from '../lib/format';
 import { EmailMessage, RetryDelivery } from './EmailMessage';
+import { RichText } from './RichText';
 
 function Attachments({ items }: { items: Attachment[] }) {
   const { t } = useTranslation();
@@ -209,6 +210,8 @@ export function MessageList({ conversation, messages, myId }: { conversation: Co
               >
                 {conversation.channel === 'email' && message.kind === 'in' ? (
                   <EmailMessage conversation={conversation} message={message} />
+                ) : message.senderType === 'bot' && message.text ? (
+                  <RichText text={message.text} />
                 ) : (
                   message.text && <span data-testid="message-text">{message.text}</span>
                 )}

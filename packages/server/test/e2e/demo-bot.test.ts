@@ -95,6 +95,9 @@ describe.skipIf(!hasChromium)('the bot on /demo, in Chromium', () => {
     const bot = pane.locator('[data-testid="message"][data-sender="bot"]');
     await expect.poll(() => bot.filter({ hasText: '仓库收到退货并验收后' }).count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => bot.filter({ hasText: '机器人回复' }).count()).toBeGreaterThan(0);
+    // The bot's Markdown shows as formatting here too, never as asterisks.
+    await expect.poll(() => bot.locator('strong', { hasText: '查看物流' }).count()).toBeGreaterThan(0);
+    expect(await pane.getByText('**', { exact: false }).count()).toBe(0);
     const customer = pane.locator('[data-testid="message"][data-sender="customer"]');
     expect(await customer.filter({ hasText: '退款多久能到账' }).count()).toBe(1);
     expect(await customer.filter({ hasText: '转人工' }).count()).toBe(1);
