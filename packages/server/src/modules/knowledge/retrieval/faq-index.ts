@@ -30,6 +30,8 @@ interface IndexedEntry {
   readonly entry: FaqEntry;
   /** Number of the FAQ inside the current model. */
   readonly faq: number;
+  /** Its questions normalised, one per line: made when a dictionary change first needs it, then kept. */
+  normalized?: string;
 }
 
 /**
@@ -218,11 +220,10 @@ export class FaqIndex {
     if (normalizedTerms.length === 0) return;
     for (const indexed of this.entries.values()) {
       const { entry } = indexed;
-      const affected = [entry.question, ...entry.similarQuestions].some((question) => {
-        const text = normalizeText(question);
-        return normalizedTerms.some((term) => text.includes(term));
-      });
-      if (affected) this.model.addFaq(indexed.faq, this.analyzeQuestions(entry));
+      // A normalised term holds no line break, so it cannot match across two questions.
+      indexed.normalized ??= [entry.question, ...entry.similarQuestions].map(normalizeText).join('\n');
+      const text = indexed.normalized;
+      if (normalizedTerms.some((term) => text.includes(term))) this.model.addFaq(indexed.faq, this.analyzeQuestions(entry));
     }
   }
 
