@@ -1,14 +1,14 @@
-import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined } from '@ant-design/icons';
 import type { CannedResponse } from '@huiliu/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Empty, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Empty, Form, Input, Modal, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, getAll } from '../lib/api';
 import { useTeams } from '../lib/directory';
 import { errorText } from '../lib/errors';
 import { useSession } from '../lib/session';
-import { AdminPageTitle, LoadFailed, remove, useWorkspacePath } from './content-common';
+import { AdminPageTitle, EditDeleteActions, LoadFailed, remove, useWorkspacePath } from './content-common';
 
 /** The variables the server fills in (CANNED_VARIABLES in @huiliu/contracts; kept here so the console bundles no zod). */
 export const CANNED_VARIABLES = [
@@ -225,19 +225,7 @@ export default function CannedResponsesPage() {
             title: t('content.actions'),
             key: 'actions',
             width: 120,
-            render: (_, row) => (
-              <Space>
-                <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => setEditing(row)} />
-                <Popconfirm
-                  title={t('content.confirmDelete')}
-                  onConfirm={() => del.mutate(row.id)}
-                  okText={t('common.remove')}
-                  cancelText={t('common.cancel')}
-                >
-                  <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('common.remove')} />
-                </Popconfirm>
-              </Space>
-            ),
+            render: (_, row) => <EditDeleteActions onEdit={() => setEditing(row)} onDelete={() => del.mutate(row.id)} />,
           },
         ]}
       />

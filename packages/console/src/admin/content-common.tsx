@@ -1,4 +1,5 @@
-import { Alert, Button, Space, Typography } from 'antd';
+import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
+import { Alert, Button, Popconfirm, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { request } from '../lib/api';
@@ -42,5 +43,36 @@ export function LoadFailed({ error, onRetry }: { error: unknown; onRetry: () => 
       action={<Button onClick={onRetry}>{t('common.retry')}</Button>}
       style={{ marginBottom: 16 }}
     />
+  );
+}
+
+/** A table row's edit and delete buttons; delete asks first. */
+export function EditDeleteActions({ onEdit, onDelete, confirm }: { onEdit: () => void; onDelete: () => void; confirm?: string }) {
+  const { t } = useTranslation();
+  return (
+    <Space>
+      <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={onEdit} />
+      <Popconfirm
+        title={confirm ?? t('content.confirmDelete')}
+        onConfirm={onDelete}
+        okText={t('common.remove')}
+        cancelText={t('common.cancel')}
+      >
+        <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('common.remove')} />
+      </Popconfirm>
+    </Space>
+  );
+}
+
+/** "Load more" under a paged list, while the server has more pages. */
+export function LoadMore({ query }: { query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown } }) {
+  const { t } = useTranslation();
+  if (!query.hasNextPage) return null;
+  return (
+    <div style={{ textAlign: 'center', marginTop: 12 }}>
+      <Button loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+        {t('content.loadMore')}
+      </Button>
+    </div>
   );
 }

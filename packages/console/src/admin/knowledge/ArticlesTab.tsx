@@ -1,14 +1,14 @@
-import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined } from '@ant-design/icons';
 import type { Article } from '@huiliu/contracts';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Col, Drawer, Empty, Form, Input, Popconfirm, Radio, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Col, Drawer, Empty, Form, Input, Radio, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, type Page } from '../../lib/api';
 import { errorText } from '../../lib/errors';
-import { LoadFailed, remove, useWorkspacePath } from '../content-common';
+import { EditDeleteActions, LoadFailed, LoadMore, remove, useWorkspacePath } from '../content-common';
 import { CategorySelect, MarkdownPreview, useCategories } from './shared';
 
 type ArticleView = z.infer<typeof Article>;
@@ -203,29 +203,11 @@ export function ArticlesTab() {
             title: t('content.actions'),
             key: 'actions',
             width: 100,
-            render: (_, row) => (
-              <Space>
-                <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => setEditing(row)} />
-                <Popconfirm
-                  title={t('content.confirmDelete')}
-                  onConfirm={() => del.mutate(row.id)}
-                  okText={t('common.remove')}
-                  cancelText={t('common.cancel')}
-                >
-                  <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('common.remove')} />
-                </Popconfirm>
-              </Space>
-            ),
+            render: (_, row) => <EditDeleteActions onEdit={() => setEditing(row)} onDelete={() => del.mutate(row.id)} />,
           },
         ]}
       />
-      {articles.hasNextPage && (
-        <div style={{ textAlign: 'center', marginTop: 12 }}>
-          <Button loading={articles.isFetchingNextPage} onClick={() => void articles.fetchNextPage()}>
-            {t('content.loadMore')}
-          </Button>
-        </div>
-      )}
+      <LoadMore query={articles} />
       {editing && <ArticleEditor editing={editing} onClose={() => setEditing(null)} />}
     </div>
   );

@@ -1,11 +1,11 @@
-import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Empty, Form, Input, InputNumber, Modal, Popconfirm, Space, Table } from 'antd';
+import { App, Button, Empty, Form, Input, InputNumber, Modal, Space, Table } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api';
 import { errorText } from '../../lib/errors';
-import { LoadFailed, remove, useWorkspacePath } from '../content-common';
+import { EditDeleteActions, LoadFailed, remove, useWorkspacePath } from '../content-common';
 import { useCategories, type Category } from './shared';
 
 interface CategoryForm {
@@ -70,17 +70,11 @@ export function CategoriesTab() {
             key: 'actions',
             width: 100,
             render: (_, row) => (
-              <Space>
-                <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => setEditing(row)} />
-                <Popconfirm
-                  title={t('content.kb.confirmDeleteCategory')}
-                  onConfirm={() => del.mutate(row.id)}
-                  okText={t('common.remove')}
-                  cancelText={t('common.cancel')}
-                >
-                  <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('common.remove')} />
-                </Popconfirm>
-              </Space>
+              <EditDeleteActions
+                onEdit={() => setEditing(row)}
+                onDelete={() => del.mutate(row.id)}
+                confirm={t('content.kb.confirmDeleteCategory')}
+              />
             ),
           },
         ]}

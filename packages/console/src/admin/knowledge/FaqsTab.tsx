@@ -1,12 +1,12 @@
-import { DeleteOutlined, EditOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, DatePicker, Drawer, Empty, Form, Input, Popconfirm, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Button, DatePicker, Drawer, Empty, Form, Input, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Page } from '../../lib/api';
 import { errorText } from '../../lib/errors';
-import { LoadFailed, remove, useWorkspacePath } from '../content-common';
+import { EditDeleteActions, LoadFailed, LoadMore, remove, useWorkspacePath } from '../content-common';
 import { ImportExport } from './ImportExport';
 import { CategorySelect, MarkdownPreview, useCategories, useDebounced, type Faq } from './shared';
 
@@ -263,29 +263,11 @@ export function FaqsTab() {
             title: t('content.actions'),
             key: 'actions',
             width: 100,
-            render: (_, row) => (
-              <Space>
-                <Button size="small" type="text" icon={<EditOutlined />} aria-label={t('common.edit')} onClick={() => setEditing(row)} />
-                <Popconfirm
-                  title={t('content.confirmDelete')}
-                  onConfirm={() => del.mutate(row.id)}
-                  okText={t('common.remove')}
-                  cancelText={t('common.cancel')}
-                >
-                  <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('common.remove')} />
-                </Popconfirm>
-              </Space>
-            ),
+            render: (_, row) => <EditDeleteActions onEdit={() => setEditing(row)} onDelete={() => del.mutate(row.id)} />,
           },
         ]}
       />
-      {faqs.hasNextPage && (
-        <div style={{ textAlign: 'center', marginTop: 12 }}>
-          <Button loading={faqs.isFetchingNextPage} onClick={() => void faqs.fetchNextPage()}>
-            {t('content.loadMore')}
-          </Button>
-        </div>
-      )}
+      <LoadMore query={faqs} />
       {editing && <FaqEditor editing={editing} onClose={() => setEditing(null)} />}
     </div>
   );
