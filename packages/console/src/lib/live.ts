@@ -57,6 +57,9 @@ interface Pages {
  * are folded into the TanStack Query caches, so every screen updates without a reload; after a
  * reconnect everything is refetched to catch up on what was missed.
  */
+/** A delivery change; a failure carries its reason (for agents). */
+type MessageStatusEvent = { conversationId: string; messageId: string; delivery: Message['delivery']; failureReason?: string | null };
+
 export function connectLive(client: QueryClient, workspaceId: string, userId: string, callbacks: LiveCallbacks): Socket {
   const socket = io('/agent', { withCredentials: true, transports: ['websocket', 'polling'] });
   let connectedBefore = false;
@@ -147,22 +150,19 @@ export function connectLive(client: QueryClient, workspaceId: string, userId: st
     } else announced.delete(incoming.id);
   });
 
-  socket.on('message:status', (event: { conversationId: string; messageId: string; delivery: Message['delivery'] }) => {
+  socket.on('message:status', (event: MessageStatusEvent) => {
     const messagesKey = keys.messages(workspaceId, event.conversationId);
     const cached = client.getQueryData<Message[]>(messagesKey);
     if (!cached) return;
     // A refetch in flight could answer with the state before this change: fetch again after it.
-    // A failure's reason is not in the event: read the message again to show it.
-    if (
-      event.delivery === 'failed' ||
-      !cached.some((message) => message.id === event.messageId) ||
-      client.isFetching({ queryKey: messagesKey }) > 0
-    ) {
+    if (!cached.some((message) => message.id === event.messageId) || client.isFetching({ queryKey: messagesKey }) > 0) {
       void client.invalidateQueries({ queryKey: messagesKey });
       return;
     }
     client.setQueryData<Message[]>(messagesKey, (old) =>
-      old?.map((message) => (message.id === event.messageId ? { ...message, delivery: event.delivery } : message)),
+      old?.map((message) =>
+        message.id === event.messageId ? { ...message, delivery: event.delivery, failureReason: event.failureReason ?? null } : message,
+      ),
     );
   });
 

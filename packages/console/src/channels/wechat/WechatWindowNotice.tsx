@@ -6,7 +6,6 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, type Conversation, type Message } from '../../lib/api';
 import { duration } from '../../lib/format';
-import { keys } from '../../lib/live';
 import { useSession } from '../../lib/session';
 
 type WindowView = z.infer<typeof WechatWindow>;
@@ -50,12 +49,6 @@ export function WechatWindowNotice({ conversation, messages }: { conversation: C
   useEffect(() => {
     if (wechat) void client.invalidateQueries({ queryKey: ['wechat-window', workspaceId, conversation.id] });
   }, [signature, wechat, client, workspaceId, conversation.id]);
-
-  // A live status change says "failed" without the reason: fetch the messages again to show it.
-  const failedWithoutReason = lastReply?.delivery === 'failed' && !lastReply.failureReason;
-  useEffect(() => {
-    if (failedWithoutReason) void client.invalidateQueries({ queryKey: keys.messages(workspaceId, conversation.id) });
-  }, [failedWithoutReason, client, workspaceId, conversation.id]);
 
   // The time left counts down while the conversation stays open.
   const [now, setNow] = useState(() => Date.now());

@@ -282,15 +282,17 @@ export class WecomPuller {
         const id = event.fail_msgid ?? '';
         if (!/^[0-9a-f]{32}$/.test(id)) return;
         const uuid = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`;
-        const failed = await markFailed(
-          ctx.db,
-          workspaceId,
-          uuid,
-          `微信客服发送失败 / WeCom could not deliver the message (fail_type ${event.fail_type ?? '?'})`,
-        );
+        const reason = `微信客服发送失败 / WeCom could not deliver the message (fail_type ${event.fail_type ?? '?'})`;
+        const failed = await markFailed(ctx.db, workspaceId, uuid, reason);
         if (failed && event.external_userid) {
           const follower = await touchFollower(ctx.db, account, event.external_userid, { interaction: false });
-          publishStatus(ctx.realtime, { id: failed.conversationId, workspaceId, customerId: follower.customerId }, [failed], 'failed');
+          publishStatus(
+            ctx.realtime,
+            { id: failed.conversationId, workspaceId, customerId: follower.customerId },
+            [failed],
+            'failed',
+            reason,
+          );
         }
         return;
       }

@@ -33,7 +33,8 @@ export function subscribeDelivery(ctx: AppContext): void {
       .set({ delivery: outcome.delivery, failureReason: outcome.delivery === 'failed' ? outcome.reason : null })
       .where(and(eq(messages.id, row.message.id), eq(messages.delivery, 'sent')))
       .returning({ id: messages.id, seq: messages.seq });
-    if (updated) publishStatus(ctx.realtime, row.conversation, [updated], outcome.delivery);
+    if (updated)
+      publishStatus(ctx.realtime, row.conversation, [updated], outcome.delivery, outcome.delivery === 'failed' ? outcome.reason : null);
   });
 }
 
@@ -71,7 +72,7 @@ export async function markDeliveryFailed(ctx: Pick<AppContext, 'db' | 'realtime'
     .returning({ id: messages.id, seq: messages.seq, conversationId: messages.conversationId });
   if (!updated) return false;
   const [conversation] = await ctx.db.select().from(conversations).where(eq(conversations.id, updated.conversationId));
-  if (conversation) publishStatus(ctx.realtime, conversation, [updated], 'failed');
+  if (conversation) publishStatus(ctx.realtime, conversation, [updated], 'failed', reason.slice(0, 1000));
   return true;
 }
 

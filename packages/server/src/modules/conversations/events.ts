@@ -48,10 +48,12 @@ export function publishStatus(
   conversation: Pick<ConversationRow, 'id' | 'workspaceId' | 'customerId'>,
   changes: { id: string; seq: number }[],
   delivery: 'sent' | 'delivered' | 'read' | 'failed',
+  /** Why a failed message failed, for the agents (customers are not told the provider's reason). */
+  failureReason: string | null = null,
 ): void {
   for (const change of changes) {
     const payload = { conversationId: conversation.id, messageId: change.id, seq: change.seq, delivery };
-    realtime.agents.to(agentRooms(conversation)).emit('message:status', payload);
+    realtime.agents.to(agentRooms(conversation)).emit('message:status', { ...payload, failureReason });
     realtime.visitors.to(rooms.customer(conversation.customerId)).emit('message:status', payload);
   }
 }
