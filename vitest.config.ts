@@ -6,10 +6,8 @@ export default defineConfig({
     // Tests run the TypeScript sources directly, contracts included.
     alias: [
       { find: /^@huiliu\/contracts$/, replacement: fileURLToPath(new URL('./packages/contracts/src/index.ts', import.meta.url)) },
-      {
-        find: /^@huiliu\/contracts\/markdown$/,
-        replacement: fileURLToPath(new URL('./packages/contracts/src/markdown.ts', import.meta.url)),
-      },
+      // Subpaths (`@huiliu/contracts/markdown`…) are the zod-free modules browser bundles import.
+      { find: /^@huiliu\/contracts\/([\w-]+)$/, replacement: fileURLToPath(new URL('./packages/contracts/src/$1.ts', import.meta.url)) },
     ],
   },
   test: {

@@ -1,5 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import type { CannedResponse } from '@huiliu/contracts';
+import { CANNED_VARIABLES, renderCannedText } from '@huiliu/contracts/canned-text';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Empty, Form, Input, Modal, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
@@ -9,33 +10,6 @@ import { useTeams } from '../lib/directory';
 import { errorText } from '../lib/errors';
 import { useSession } from '../lib/session';
 import { AdminPageTitle, EditDeleteActions, LoadFailed, remove, useWorkspacePath } from './content-common';
-
-/** The variables the server fills in (CANNED_VARIABLES in @huiliu/contracts; kept here so the console bundles no zod). */
-export const CANNED_VARIABLES = [
-  'customer.name',
-  'customer.email',
-  'customer.phone',
-  'agent.name',
-  'agent.email',
-  'conversation.id',
-  'conversation.number',
-  'workspace.name',
-] as const;
-
-const VARIABLE = /\{\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*\}\}/g;
-
-/** Same rule as the server's renderCannedText: known variables get a value, unknown ones stay as written. */
-export function previewCannedText(text: string, values: Record<string, string>): { text: string; unknown: string[] } {
-  const unknown = new Set<string>();
-  const rendered = text.replace(VARIABLE, (whole, name: string) => {
-    if (!(CANNED_VARIABLES as readonly string[]).includes(name)) {
-      unknown.add(name);
-      return whole;
-    }
-    return values[name] ?? '';
-  });
-  return { text: rendered, unknown: [...unknown] };
-}
 
 interface FormValues {
   shortcut: string;
@@ -77,7 +51,7 @@ function CannedForm({ editing, onClose }: { editing: CannedResponse | 'new'; onC
     'conversation.number': '1024',
     'workspace.name': session.workspaceName,
   };
-  const preview = previewCannedText(text, sample);
+  const preview = renderCannedText(text, sample);
   const insert = (name: string) => form.setFieldValue('text', `${form.getFieldValue('text') ?? ''}{{${name}}}`);
   const initial: FormValues =
     editing === 'new'
@@ -142,8 +116,10 @@ function CannedForm({ editing, onClose }: { editing: CannedResponse | 'new'; onC
           ) : (
             <Typography.Text type="secondary">{t('content.canned.previewEmpty')}</Typography.Text>
           )}
-          {preview.unknown.length > 0 && (
-            <Typography.Text type="warning">{t('content.canned.unknownVariables', { names: preview.unknown.join(', ') })}</Typography.Text>
+          {preview.unknownVariables.length > 0 && (
+            <Typography.Text type="warning">
+              {t('content.canned.unknownVariables', { names: preview.unknownVariables.join(', ') })}
+            </Typography.Text>
           )}
         </Card>
       </Form>
