@@ -2,7 +2,6 @@ import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
 import { Alert, Button, Popconfirm, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { request } from '../lib/api';
 import { errorText } from '../lib/errors';
 import { useSession } from '../lib/session';
 import './content-locales';
@@ -13,7 +12,8 @@ export function useWorkspacePath(): string {
   return `/workspaces/${workspaceId}`;
 }
 
-export const remove = (path: string) => request<void>('DELETE', path);
+/** The admin pages' DELETE (one helper for all of them). */
+export { del as remove } from './common';
 
 /** A page's title, what it is for, and its main actions. */
 export function AdminPageTitle({ title, hint, extra }: { title: string; hint?: string; extra?: ReactNode }) {
