@@ -110,6 +110,64 @@ const securityOptions = (t: (key: string) => string) => [
 ];
 
 /** An email inbox: the IMAP server mail comes from, the SMTP server replies go out by, the signature; each server testable. */
+
+/** Host, port, security, user and write-only password: the part IMAP and SMTP settings share. */
+function ServerFields({
+  direction,
+  hostPlaceholder,
+  passwordSet,
+  userRequired = false,
+}: {
+  direction: 'imap' | 'smtp';
+  hostPlaceholder: string;
+  passwordSet: boolean | undefined;
+  userRequired?: boolean;
+}) {
+  const { t } = useTranslation();
+  const required = [{ required: true, whitespace: true, message: t('inboxesAdmin.required') }];
+  return (
+    <>
+      <Row gutter={12}>
+        <Col span={12}>
+          <Form.Item name={[direction, 'host']} label={t('inboxesAdmin.host')} rules={required}>
+            <Input placeholder={hostPlaceholder} />
+          </Form.Item>
+        </Col>
+        <Col span={5}>
+          <Form.Item name={[direction, 'port']} label={t('inboxesAdmin.port')} rules={[{ required: true }]}>
+            <InputNumber min={1} max={65535} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col span={7}>
+          <Form.Item name={[direction, 'security']} label={t('inboxesAdmin.securityLabel')}>
+            <Select options={securityOptions(t)} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Row gutter={12}>
+        <Col span={12}>
+          <Form.Item
+            name={[direction, 'user']}
+            label={t('inboxesAdmin.user')}
+            rules={userRequired ? required : undefined}
+            extra={userRequired ? undefined : t('inboxesAdmin.smtpUserHint')}
+          >
+            <Input autoComplete="off" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name={[direction, 'password']} label={t('inboxesAdmin.password')} extra={t('inboxesAdmin.passwordHint')}>
+            <Input.Password
+              autoComplete="new-password"
+              placeholder={passwordSet ? t('inboxesAdmin.passwordKept') : t('inboxesAdmin.passwordNone')}
+            />
+          </Form.Item>
+        </Col>
+      </Row>
+    </>
+  );
+}
+
 export function EmailSettingsForm({ inbox }: { inbox: InboxView }) {
   const { t } = useTranslation();
   const update = useUpdateInbox(inbox.id);
@@ -117,7 +175,6 @@ export function EmailSettingsForm({ inbox }: { inbox: InboxView }) {
   const settings = inbox.settings as EmailSettings;
   const imapOn = Form.useWatch('imapEnabled', form);
   const smtpOn = Form.useWatch('smtpEnabled', form);
-  const passwordPlaceholder = (set: boolean | undefined) => (set ? t('inboxesAdmin.passwordKept') : t('inboxesAdmin.passwordNone'));
   const required = [{ required: true, whitespace: true, message: t('inboxesAdmin.required') }];
   return (
     <Form<Values>
@@ -145,35 +202,7 @@ export function EmailSettingsForm({ inbox }: { inbox: InboxView }) {
       >
         {imapOn ? (
           <>
-            <Row gutter={12}>
-              <Col span={12}>
-                <Form.Item name={['imap', 'host']} label={t('inboxesAdmin.host')} rules={required}>
-                  <Input placeholder="imap.example.com" />
-                </Form.Item>
-              </Col>
-              <Col span={5}>
-                <Form.Item name={['imap', 'port']} label={t('inboxesAdmin.port')} rules={[{ required: true }]}>
-                  <InputNumber min={1} max={65535} style={{ width: '100%' }} />
-                </Form.Item>
-              </Col>
-              <Col span={7}>
-                <Form.Item name={['imap', 'security']} label={t('inboxesAdmin.securityLabel')}>
-                  <Select options={securityOptions(t)} />
-                </Form.Item>
-              </Col>
-            </Row>
-            <Row gutter={12}>
-              <Col span={12}>
-                <Form.Item name={['imap', 'user']} label={t('inboxesAdmin.user')} rules={required}>
-                  <Input autoComplete="off" />
-                </Form.Item>
-              </Col>
-              <Col span={12}>
-                <Form.Item name={['imap', 'password']} label={t('inboxesAdmin.password')} extra={t('inboxesAdmin.passwordHint')}>
-                  <Input.Password autoComplete="new-password" placeholder={passwordPlaceholder(settings.imap?.passwordSet)} />
-                </Form.Item>
-              </Col>
-            </Row>
+            <ServerFields direction="imap" hostPlaceholder="imap.example.com" passwordSet={settings.imap?.passwordSet} userRequired />
             <Row gutter={12}>
               <Col span={12}>
                 <Form.Item name={['imap', 'folder']} label={t('inboxesAdmin.folder')} rules={required}>
@@ -204,35 +233,7 @@ export function EmailSettingsForm({ inbox }: { inbox: InboxView }) {
       >
         {smtpOn ? (
           <>
-            <Row gutter={12}>
-              <Col span={12}>
-                <Form.Item name={['smtp', 'host']} label={t('inboxesAdmin.host')} rules={required}>
-                  <Input placeholder="smtp.example.com" />
-                </Form.Item>
-              </Col>
-              <Col span={5}>
-                <Form.Item name={['smtp', 'port']} label={t('inboxesAdmin.port')} rules={[{ required: true }]}>
-                  <InputNumber min={1} max={65535} style={{ width: '100%' }} />
-                </Form.Item>
-              </Col>
-              <Col span={7}>
-                <Form.Item name={['smtp', 'security']} label={t('inboxesAdmin.securityLabel')}>
-                  <Select options={securityOptions(t)} />
-                </Form.Item>
-              </Col>
-            </Row>
-            <Row gutter={12}>
-              <Col span={12}>
-                <Form.Item name={['smtp', 'user']} label={t('inboxesAdmin.user')} extra={t('inboxesAdmin.smtpUserHint')}>
-                  <Input autoComplete="off" />
-                </Form.Item>
-              </Col>
-              <Col span={12}>
-                <Form.Item name={['smtp', 'password']} label={t('inboxesAdmin.password')} extra={t('inboxesAdmin.passwordHint')}>
-                  <Input.Password autoComplete="new-password" placeholder={passwordPlaceholder(settings.smtp?.passwordSet)} />
-                </Form.Item>
-              </Col>
-            </Row>
+            <ServerFields direction="smtp" hostPlaceholder="smtp.example.com" passwordSet={settings.smtp?.passwordSet} />
             <Row gutter={12}>
               <Col span={8}>
                 <Form.Item name={['smtp', 'fromName']} label={t('inboxesAdmin.fromName')}>
