@@ -3,8 +3,9 @@
  * into a tree that clients render as elements, never as an HTML string: no markup in an answer
  * can reach a page as HTML. A full Markdown library would add tens of kilobytes to the widget
  * that customers' sites load, and would produce HTML that then needs sanitising; answers use
- * only this subset. (Server-side, plain-text channels flatten answers with markdown-it: see
- * channels/wechat/text.ts.)
+ * only this subset. markdownToPlainText is for the console's plain-text composer; the WeChat
+ * connector flattens with markdown-it on the server (channels/wechat/text.ts), which also knows
+ * the Markdown an answer could have beyond this subset.
  */
 
 export type MarkdownInline =
@@ -105,4 +106,39 @@ export function parseMarkdown(text: string): MarkdownBlock[] {
     paragraph.push(parseInline(line.trim()));
   }
   return blocks;
+}
+function inlineText(nodes: MarkdownInline[], absolute: (url: string) => string): string {
+  return nodes
+    .map((node) => {
+      switch (node.type) {
+        case 'text':
+        case 'code':
+          return node.text;
+        case 'strong':
+        case 'em':
+          return inlineText(node.children, absolute);
+        case 'image':
+          return node.alt ? `${node.alt}（${absolute(node.src)}）` : absolute(node.src);
+        case 'link': {
+          const label = inlineText(node.children, absolute);
+          const href = absolute(node.href);
+          return label === href || label === node.href ? href : `${label}（${href}）`;
+        }
+      }
+    })
+    .join('');
+}
+
+/**
+ * The answer as plain text for channels that show no formatting: markers dropped, links as
+ * "text（URL）" with relative paths made absolute by `absolute` (they would be dead otherwise).
+ */
+export function markdownToPlainText(text: string, absolute: (url: string) => string = (url) => url): string {
+  return parseMarkdown(text)
+    .map((block) =>
+      block.type === 'paragraph'
+        ? block.lines.map((line) => inlineText(line, absolute)).join('\n')
+        : block.items.map((item, index) => `${block.ordered ? `${index + 1}.` : '•'} ${inlineText(item, absolute)}`).join('\n'),
+    )
+    .join('\n\n');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInline, parseMarkdown, safeUrl } from '../src/markdown.js';
+import { markdownToPlainText, parseInline, parseMarkdown, safeUrl } from '../src/markdown.js';
 
 describe('answer Markdown', () => {
   it('parses bold, emphasis, code, links, images and bare URLs into a tree', () => {
@@ -38,5 +38,14 @@ describe('answer Markdown', () => {
       { type: 'list', ordered: false, items: [[{ type: 'text', text: '甲' }], [{ type: 'text', text: '乙' }]] },
       { type: 'list', ordered: true, items: [[{ type: 'text', text: '一' }], [{ type: 'text', text: '二' }]] },
     ]);
+  });
+
+  it('turns an answer into plain text, with relative links made absolute', () => {
+    const absolute = (url: string) => (url.startsWith('/') ? `https://help.test${url}` : url);
+    expect(markdownToPlainText('打开 **我的订单**，详见 [退货政策](/help/demo)。\n\n- 甲\n- 乙', absolute)).toBe(
+      '打开 我的订单，详见 退货政策（https://help.test/help/demo）。\n\n• 甲\n• 乙',
+    );
+    expect(markdownToPlainText('见 https://shop.test/faq')).toBe('见 https://shop.test/faq');
+    expect(markdownToPlainText('单价 * 数量 = 总价')).toBe('单价 * 数量 = 总价');
   });
 });

@@ -1,3 +1,4 @@
+import { markdownToPlainText } from '@huiliu/contracts/markdown';
 import type { SuggestionsResponse } from '@huiliu/contracts';
 import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
@@ -28,15 +29,9 @@ export function useSuggestions(conversationId: string) {
 
 /**
  * FAQ answers are Markdown; the composer sends plain text, which the customer's channel shows as
- * written. Keep the words and the addresses, drop the markup.
+ * written. Keep the words and the addresses (relative ones, like the help center's, made
+ * absolute: on the customer's side they would be dead), drop the markup.
  */
 export function answerAsText(markdown: string): string {
-  return markdown
-    .replace(/!\[([^\]]*)\]\(([^)\s]+)[^)]*\)/g, '$2')
-    .replace(/\[([^\]]+)\]\(([^)\s]+)[^)]*\)/g, (_whole, label: string, url: string) => (label === url ? url : `${label} (${url})`))
-    .replace(/(\*\*|__)(.+?)\1/g, '$2')
-    .replace(/`([^`]+)`/g, '$1')
-    .replace(/^#{1,6}\s+/gm, '')
-    .replace(/^\s*[-*+]\s+/gm, '• ')
-    .trim();
+  return markdownToPlainText(markdown, (url) => new URL(url, window.location.origin).href);
 }
