@@ -78,6 +78,8 @@ describe.skipIf(!hasChromium)('the admin area, in Chromium', () => {
     // Invite by email: the one-time link is shown (no SMTP here, so it is the only way to hand it over).
     await admin.getByRole('button', { name: '邀请成员' }).click();
     const inviteDialog = admin.getByRole('dialog');
+    // The dialog is still opening (animated) for a moment: a click then can miss the form.
+    await poll(() => inviteDialog.getByLabel('邮箱').isVisible()).toBe(true);
     await inviteDialog.getByRole('button', { name: '创建邀请' }).click();
     await poll(() => inviteDialog.getByText('请输入邮箱').count()).toBe(1);
     await inviteDialog.getByLabel('邮箱').fill('sun.li@example.com');
