@@ -2,6 +2,7 @@ import { DEFAULT_CLASSIFIER_OPTIONS, type ClassifierOptions } from './classifier
 import type { CalibrationModel } from './calibration.js';
 import { DEFAULT_THRESHOLDS, decideFromHits, validateThresholds } from './decision.js';
 import { FaqModel, type ModelOptions } from './faq-model.js';
+import { DEFAULT_WHOLE_BASE_OPTIONS, WHOLE_BASE_WEIGHT_LIMIT, type WholeBaseOptions } from './whole-base-classifier.js';
 import { normalizeText } from './normalize.js';
 import { seededRandom, shuffleInPlace } from './random.js';
 import { Segmenter, type TextAnalysis } from './segmenter.js';
@@ -16,6 +17,9 @@ export interface FaqIndexOptions {
   /** Candidates per training question (default 10). */
   readonly trainingCandidateCount?: number;
   readonly classifier?: Partial<ClassifierOptions>;
+  readonly wholeBase?: Partial<Omit<WholeBaseOptions, 'seed'>>;
+  /** Largest features × FAQs for a whole-base classifier (default 16 million; 0 turns it off). */
+  readonly wholeBaseWeightLimit?: number;
   /** Seed of every random choice (training order, held-out questions), for reproducible builds. */
   readonly seed?: number;
   /**
@@ -63,6 +67,8 @@ export class FaqIndex {
       candidateCount: positiveInteger(options.candidateCount ?? 20, 'candidateCount'),
       trainingCandidateCount: positiveInteger(options.trainingCandidateCount ?? 10, 'trainingCandidateCount'),
       classifier: { ...DEFAULT_CLASSIFIER_OPTIONS, ...options.classifier, seed: options.seed ?? DEFAULT_CLASSIFIER_OPTIONS.seed },
+      wholeBase: { ...DEFAULT_WHOLE_BASE_OPTIONS, ...options.wholeBase },
+      wholeBaseWeightLimit: options.wholeBaseWeightLimit ?? WHOLE_BASE_WEIGHT_LIMIT,
       seed: options.seed ?? 1,
     };
     this.calibrationFaqLimit = positiveInteger(options.calibrationFaqLimit ?? 2000, 'calibrationFaqLimit');
@@ -184,7 +190,9 @@ export class FaqIndex {
       this.model.calibrate();
     } else {
       const sample = shuffleInPlace([...entries], seededRandom(this.modelOptions.seed)).slice(0, this.calibrationFaqLimit);
-      const sampleModel = new FaqModel(this.modelOptions);
+      // The sample is calibrated with a whole-base classifier exactly when the full base gets one.
+      const wholeBaseWeightLimit = this.model.fitsWholeBase ? Infinity : 0;
+      const sampleModel = new FaqModel({ ...this.modelOptions, wholeBaseWeightLimit });
       sample.forEach((entry, faq) => sampleModel.addFaq(faq, this.analyzeQuestions(entry)));
       this.model.useCalibrator(sampleModel.calibrate());
     }

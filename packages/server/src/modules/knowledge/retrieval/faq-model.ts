@@ -9,6 +9,7 @@ import { coverage, meanLogLikelihood } from './feature-evidence.js';
 import { seededRandom, shuffleInPlace } from './random.js';
 import type { TextAnalysis } from './segmenter.js';
 import { TermIndex } from './term-index.js';
+import { WholeBaseClassifier, type WholeBaseExample, type WholeBaseOptions, type WholeBaseRanking } from './whole-base-classifier.js';
 
 export interface ModelOptions {
   /** Lexical candidates the classifier re-ranks for a query. */
@@ -16,6 +17,9 @@ export interface ModelOptions {
   /** Candidates per training question (fewer than at query time: the hard negatives are on top). */
   readonly trainingCandidateCount: number;
   readonly classifier: ClassifierOptions;
+  readonly wholeBase: Omit<WholeBaseOptions, 'seed'>;
+  /** Largest features × FAQs a whole-base classifier may have (0: never one). */
+  readonly wholeBaseWeightLimit: number;
   readonly seed: number;
 }
 
@@ -23,6 +27,7 @@ export interface ModelOptions {
 export interface RankedFaq {
   /** Model-internal FAQ number (see FaqIndex for ids). */
   readonly faq: number;
+  /** Of the combined ranking (re-ranker × whole-base classifier), among the candidates. */
   readonly probability: number;
   readonly confidence: number;
   /** What the confidence was computed from (confidence-features.ts), for diagnostics. */
@@ -51,6 +56,8 @@ export class FaqModel {
   private readonly termIndex = new TermIndex();
   private readonly classifier: CandidateClassifier;
   private calibrator = PlattCalibrator.identity(CONFIDENCE_INPUT_COUNT);
+  /** The whole-base classifier of the last training, when the base is small enough for one. */
+  private wholeBase: WholeBaseClassifier | undefined;
   private readonly questions: Array<StoredQuestion | undefined> = [];
   private readonly freeDocs: number[] = [];
   private readonly faqDocs = new Map<number, number[]>();
@@ -71,6 +78,12 @@ export class FaqModel {
 
   get questionCount(): number {
     return this.questions.length - this.freeDocs.length;
+  }
+
+  /** Whether training gives this base a whole-base classifier (see whole-base-classifier.ts). */
+  get fitsWholeBase(): boolean {
+    const size = { vocabularySize: this.store.vocabularySize, questionCount: this.questionCount, faqCount: this.faqCount };
+    return WholeBaseClassifier.fits(size, this.options.wholeBaseWeightLimit);
   }
 
   /** Indexes an FAQ's questions (searchable at once); the classifier learns it on training. */
@@ -126,7 +139,7 @@ export class FaqModel {
    * like the wrong answers did: low probability margin, low word coverage. (Also fitting on
    * pseudo out-of-scope samples — held-out questions ranked without their own FAQ — raised
    * CLINC150 out-of-scope recall by ~3 points, but blurs what the number means.)
-   * The classifier is left trained without the last fold: call train() next.
+   * The classifiers are left trained without the last fold: call train() next.
    */
   calibrate(): PlattCalibrator {
     const random = seededRandom(this.options.seed);
@@ -146,10 +159,9 @@ export class FaqModel {
       if (fold.size === 0 || heldOutCount >= MIN_CALIBRATION_SAMPLES) break;
       const trainingExamples = examples.filter((example) => !fold.has(example.doc));
       this.classifier.train(trainingExamples, this.epochsFor(trainingExamples.length));
+      this.wholeBase = this.trainWholeBase(fold);
       // Held-out questions stand for customer queries: they get the query-time search.
-      const { candidateCount } = this.options;
-      const heldOut = [...fold].map((doc) => this.trainingExample(doc, candidateCount, candidateCount));
-      samples.push(...this.calibrationSamples(heldOut));
+      samples.push(...this.calibrationSamples([...fold].map((doc) => this.heldOutExample(doc))));
       heldOutCount += fold.size;
     }
     if (samples.length > 0) this.calibrator = PlattCalibrator.fit(samples, CONFIDENCE_INPUT_COUNT);
@@ -161,11 +173,22 @@ export class FaqModel {
     this.calibrator = calibrator;
   }
 
-  /** Trains the classifier from scratch on every question. */
+  /** Trains both classifiers from scratch on every question. */
   train(): void {
     const examples = this.preparedExamples ?? this.allTrainingExamples();
     this.preparedExamples = undefined;
     this.classifier.train(examples, this.epochsFor(examples.length));
+    this.wholeBase = this.trainWholeBase(new Set());
+  }
+
+  /** A whole-base classifier on every question outside `excluded`, if the base fits one. */
+  private trainWholeBase(excluded: ReadonlySet<number>): WholeBaseClassifier | undefined {
+    if (!this.fitsWholeBase) return undefined;
+    const examples: WholeBaseExample[] = [];
+    this.questions.forEach((question, doc) => {
+      if (question !== undefined && !excluded.has(doc)) examples.push({ features: question.features, faq: question.faq });
+    });
+    return new WholeBaseClassifier(examples, { ...this.options.wholeBase, seed: this.options.seed });
   }
 
   private allTrainingExamples(): Array<TrainingExample & { doc: number }> {
@@ -194,22 +217,31 @@ export class FaqModel {
   rank(analysis: TextAnalysis, limit: number): RankedFaq[] {
     const query = this.lexical.queryOf(analysis);
     const count = this.options.candidateCount;
-    const found = this.withTermCandidates(query, this.lexical.candidates(query, count), analysis.terms, count);
-    if (found.length === 0) return [];
-    const lexical = this.padded(query, found);
     const features = extractFeatures(analysis);
+    const wholeBase = this.wholeBase?.rank(features);
+    const lexical = this.withTermCandidates(query, this.lexical.candidates(query, count), analysis.terms, count);
+    const found = this.withWholeBaseCandidates(query, lexical, wholeBase);
+    if (found.length === 0) return [];
+    const candidates = this.padded(query, found);
     const topicWords = topicWordHashes(analysis);
-    const evidence = lexical.map((candidate) => this.withCounts(candidate, features, topicWords, analysis.terms));
-    const probabilities = this.classifier.probabilities(features, packCandidates(evidence));
-    const order = [...probabilities.keys()].sort((a, b) => (probabilities[b] as number) - (probabilities[a] as number));
+    const evidence = candidates.map((candidate) => this.withCounts(candidate, features, topicWords, analysis.terms));
+    const scored = this.score(features, evidence, wholeBase);
+    const order = [...scored.probabilities.keys()].sort(
+      (a, b) => (scored.probabilities[b] as number) - (scored.probabilities[a] as number),
+    );
     // Margins are taken against every candidate, padding included, as in calibration; but
     // padding FAQs only temper the softmax — they are no answer to offer.
-    const best = probabilities[order[0] as number] as number;
-    const second = order.length > 1 ? (probabilities[order[1] as number] as number) : 0;
+    const best = scored.probabilities[order[0] as number] as number;
+    const second = order.length > 1 ? (scored.probabilities[order[1] as number] as number) : 0;
     const ranked = order.filter((i) => i < found.length);
     return ranked.slice(0, limit).map((i, rank) => {
-      const probability = probabilities[i] as number;
-      const inputs = confidenceInputs(probability, rank === 0 ? second : best, evidence[i] as CandidateEvidence);
+      const probability = scored.probabilities[i] as number;
+      const inputs = confidenceInputs(
+        probability,
+        rank === 0 ? second : best,
+        scored.wholeBase[i] as number,
+        evidence[i] as CandidateEvidence,
+      );
       return {
         faq: (evidence[i] as CandidateEvidence).faq,
         probability,
@@ -219,19 +251,63 @@ export class FaqModel {
     });
   }
 
+  /**
+   * The candidates' probabilities: the re-ranker's, times the whole-base classifier's,
+   * renormalised over the candidates (a product of experts: an FAQ must convince both).
+   * `wholeBase` holds each candidate's whole-base probability; an FAQ the whole-base
+   * classifier has not been trained on yet (added since) stands in with its re-ranker
+   * probability. Without a whole-base classifier both are the re-ranker's.
+   */
+  private score(
+    features: FeatureVector,
+    evidence: readonly CandidateEvidence[],
+    wholeBase: WholeBaseRanking | undefined,
+  ): { probabilities: Float64Array; wholeBase: Float64Array } {
+    const reranked = this.classifier.probabilities(features, packCandidates(evidence));
+    if (wholeBase === undefined) return { probabilities: reranked, wholeBase: reranked };
+    const absolute = new Float64Array(evidence.length);
+    const combined = new Float64Array(evidence.length);
+    let total = 0;
+    evidence.forEach((candidate, i) => {
+      const own = reranked[i] as number;
+      absolute[i] = wholeBase.probabilityOf(candidate.faq) ?? own;
+      combined[i] = own * Math.max(absolute[i] as number, 1e-12);
+      total += combined[i] as number;
+    });
+    if (total > 0) for (let i = 0; i < combined.length; i++) combined[i] = (combined[i] as number) / total;
+    return { probabilities: total > 0 ? combined : reranked, wholeBase: absolute };
+  }
+
+  /**
+   * Adds the whole-base classifier's WHOLE_BASE_CANDIDATES most probable FAQs that the
+   * lexical search missed: it knows FAQs by what their questions mean as a whole, including
+   * words a query shares with none of their questions but with their neighbours'.
+   */
+  private withWholeBaseCandidates(
+    query: LexicalQuery,
+    candidates: LexicalCandidate[],
+    wholeBase: WholeBaseRanking | undefined,
+  ): LexicalCandidate[] {
+    if (wholeBase === undefined) return candidates;
+    const present = new Set(candidates.map((candidate) => candidate.faq));
+    const extra = wholeBase.best(WHOLE_BASE_CANDIDATES, (faq) => !present.has(faq) && this.faqDocs.has(faq));
+    return extra.length === 0 ? candidates : [...candidates, ...this.lexical.evidence(query, extra)];
+  }
+
   private calibrationSamples(examples: readonly CalibrationExample[]): CalibrationSample[] {
     const samples: CalibrationSample[] = [];
     for (const example of examples) {
-      const evidence = example.evidenceList;
       // Nothing matched at all: such a query is handed off before any confidence is computed.
-      if (evidence.length === 0) continue;
-      samples.push(this.topSample(example.features, evidence, example.label));
+      if (example.evidenceList.length === 0) continue;
+      samples.push(this.topSample(example));
     }
     return samples;
   }
 
-  private topSample(features: FeatureVector, evidence: readonly CandidateEvidence[], label: number): CalibrationSample {
-    const probabilities = this.classifier.probabilities(features, packCandidates(evidence));
+  private topSample(example: CalibrationExample): CalibrationSample {
+    const evidence = example.evidenceList;
+    const scored = this.score(example.features, evidence, example.wholeBase);
+    const { probabilities } = scored;
     let top = 0;
     let second = -1;
     for (let i = 1; i < probabilities.length; i++) {
@@ -245,9 +321,24 @@ export class FaqModel {
     const inputs = confidenceInputs(
       probabilities[top] as number,
       second < 0 ? 0 : (probabilities[second] as number),
+      scored.wholeBase[top] as number,
       evidence[top] as CandidateEvidence,
     );
-    return { inputs, correct: (evidence[top] as CandidateEvidence).faq === label };
+    return { inputs, correct: (evidence[top] as CandidateEvidence).faq === example.label };
+  }
+
+  /**
+   * A held-out question as a customer query: the query-time search (lexical, term and
+   * whole-base candidates) with the question left out of the lexical index and its FAQ's counts.
+   */
+  private heldOutExample(doc: number): CalibrationExample {
+    const question = this.questions[doc] as StoredQuestion;
+    const { candidateCount } = this.options;
+    const query = this.lexical.queryOfQuestion(doc);
+    const wholeBase = this.wholeBase?.rank(question.features);
+    const lexical = this.withTermCandidates(query, this.lexical.candidates(query, candidateCount), question.terms, candidateCount);
+    const found = this.withWholeBaseCandidates(query, lexical, wholeBase);
+    return { ...this.exampleFrom(question, found.length === 0 ? found : this.padded(query, found)), wholeBase };
   }
 
   /**
@@ -391,8 +482,12 @@ const DIRECT_SCORING_LIMIT = 400;
 const MIN_CANDIDATES = 5;
 /** A term held by more FAQs than this (a shop name found everywhere) does not pick candidates. */
 const MAX_TERM_HOLDERS = 100;
+/** Candidates the whole-base classifier adds to the lexical ones. */
+const WHOLE_BASE_CANDIDATES = 5;
 
 interface CalibrationExample extends TrainingExample {
   readonly evidenceList: readonly CandidateEvidence[];
   readonly question: StoredQuestion;
+  /** Held-out questions only: the whole-base ranking, as a query would get. */
+  readonly wholeBase?: WholeBaseRanking | undefined;
 }
