@@ -67,6 +67,12 @@ describe('FaqIndex with and without a whole-base classifier', () => {
     expect(index.search('能做礼品包装吗', 1)[0]?.id).toBe('gift-wrap');
   });
 
+  it('suggests nothing for a message that shares no word or character with the base', () => {
+    const index = FaqIndex.build(CUSTOMER_SERVICE_FAQ);
+    expect(index.search('龘靐齉 zzxq', 5)).toEqual([]);
+    expect(index.decide('龘靐齉 zzxq')).toEqual({ kind: 'handoff', candidates: [] });
+  });
+
   it('hands off an unrelated question the knowledge base cannot answer', () => {
     const index = FaqIndex.build(CUSTOMER_SERVICE_FAQ);
     expect(index.decide('明天上海股市行情如何').kind).toBe('handoff');

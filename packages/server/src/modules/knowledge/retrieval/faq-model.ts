@@ -281,14 +281,16 @@ export class FaqModel {
   /**
    * Adds the whole-base classifier's WHOLE_BASE_CANDIDATES most probable FAQs that the
    * lexical search missed: it knows FAQs by what their questions mean as a whole, including
-   * words a query shares with none of their questions but with their neighbours'.
+   * words a query shares with none of their questions but with their neighbours'. A query
+   * that matched nothing lexically gets none: it shares no feature with the base either, and
+   * the whole-base ranking of nothing (its biases) is no suggestion to show anyone.
    */
   private withWholeBaseCandidates(
     query: LexicalQuery,
     candidates: LexicalCandidate[],
     wholeBase: WholeBaseRanking | undefined,
   ): LexicalCandidate[] {
-    if (wholeBase === undefined) return candidates;
+    if (wholeBase === undefined || candidates.length === 0) return candidates;
     const present = new Set(candidates.map((candidate) => candidate.faq));
     const extra = wholeBase.best(WHOLE_BASE_CANDIDATES, (faq) => !present.has(faq) && this.faqDocs.has(faq));
     return extra.length === 0 ? candidates : [...candidates, ...this.lexical.evidence(query, extra)];
