@@ -13,7 +13,7 @@ function trained(): WholeBaseClassifier {
   const examples = CUSTOMER_SERVICE_FAQ.flatMap((entry, faq) =>
     [entry.question, ...entry.similarQuestions].map((text) => ({ features: featuresOf(text), faq })),
   );
-  return new WholeBaseClassifier(examples, { ...DEFAULT_WHOLE_BASE_OPTIONS, seed: 1 });
+  return WholeBaseClassifier.train(examples, { ...DEFAULT_WHOLE_BASE_OPTIONS, seed: 1 });
 }
 
 const faqNumber = (id: string): number => CUSTOMER_SERVICE_FAQ.findIndex((entry) => entry.id === id);

@@ -35,8 +35,25 @@ export class WorkspaceKnowledge {
   readonly faqs = new Map<string, FaqRow>();
   categories = new Map<string, string>();
   private retrainTimer: NodeJS.Timeout | undefined;
+  /** Edits applied so far: a background retrain started before the latest one is stale. */
+  private editCount = 0;
+  private disposed = false;
+  private retraining: Promise<void> | undefined;
 
-  constructor(readonly index: FaqIndex) {}
+  constructor(
+    private current: FaqIndex,
+    private readonly retrain: { afterIdleMs: number; sliceMs?: number } = { afterIdleMs: RETRAIN_AFTER_IDLE_MS },
+  ) {}
+
+  /** The index answering now (a background retrain replaces it when done). */
+  get index(): FaqIndex {
+    return this.current;
+  }
+
+  /** Resolves when the background retrain under way, if any, has finished or given up (tests). */
+  async retrainSettled(): Promise<void> {
+    await this.retraining;
+  }
 
   get size(): number {
     return this.faqs.size;
@@ -83,6 +100,7 @@ export class WorkspaceKnowledge {
   }
 
   apply(rows: FaqRow[], removedIds: string[]): void {
+    this.editCount += 1;
     for (const id of removedIds) {
       this.faqs.delete(id);
       this.index.remove(id);
@@ -102,14 +120,40 @@ export class WorkspaceKnowledge {
   /** Folds incremental edits into a full re-training once edits stop for a while. */
   private scheduleRetrain(): void {
     clearTimeout(this.retrainTimer);
-    if (this.index.pendingEdits === 0) return;
+    if (this.disposed || this.current.pendingEdits === 0) return;
     this.retrainTimer = setTimeout(() => {
-      if (this.index.pendingEdits > 0) this.index.retrain();
-    }, RETRAIN_AFTER_IDLE_MS);
+      if (this.retraining === undefined && this.current.pendingEdits > 0) {
+        this.retraining = this.retrainInBackground().finally(() => (this.retraining = undefined));
+      }
+    }, this.retrain.afterIdleMs);
     this.retrainTimer.unref();
   }
 
+  /**
+   * Trains a fresh index beside the one answering, a slice at a time (a large base takes
+   * seconds to a minute, which must not stall the chats this node serves), and swaps it in.
+   * An edit arriving meanwhile makes the fresh index stale: it is dropped, and the retrain
+   * scheduled again for when edits stop.
+   */
+  private async retrainInBackground(): Promise<void> {
+    const editsAtStart = this.editCount;
+    const stale = (): boolean => this.disposed || this.editCount !== editsAtStart;
+    try {
+      const rebuilt = await this.current.rebuildCooperatively({ sliceMs: this.retrain.sliceMs, shouldStop: stale });
+      if (rebuilt !== undefined && !stale()) {
+        this.current = rebuilt;
+        return;
+      }
+    } catch {
+      // The same entries built once already; should a rebuild still fail, the index answering
+      // now stays (its incremental edits are exact) and the next edit schedules another try.
+      return;
+    }
+    this.scheduleRetrain();
+  }
+
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.retrainTimer);
   }
 }
@@ -183,7 +227,9 @@ export class KnowledgeIndexes {
       .select()
       .from(kbFaqs)
       .where(and(eq(kbFaqs.workspaceId, workspaceId), eq(kbFaqs.enabled, true)));
-    const knowledge = new WorkspaceKnowledge(FaqIndex.build(rows.map(entryOf)));
+    // Built a slice at a time: a large base takes seconds, and this node serves chats meanwhile.
+    const index = await FaqIndex.buildCooperatively(rows.map(entryOf));
+    const knowledge = new WorkspaceKnowledge(index as FaqIndex);
     for (const row of rows) knowledge.faqs.set(row.id, row);
     knowledge.categories = await this.categoriesOf(workspaceId);
     return knowledge;

@@ -1,3 +1,4 @@
+import { finish, ITEMS_PER_STEP, type Work } from './cooperative.js';
 import { EVIDENCE_SIZE, type PackedCandidates } from './evidence.js';
 import type { FeatureVector } from './features.js';
 import { findFeature, type FaqFeatureStore } from './faq-features.js';
@@ -54,10 +55,15 @@ export class CandidateClassifier {
 
   /** Forgets everything and learns from `examples` for `epochs` passes. */
   train(examples: readonly TrainingExample[], epochs = this.options.epochs): void {
+    finish(this.training(examples, epochs));
+  }
+
+  /** train() as work that yields between slices (cooperative.ts). */
+  *training(examples: readonly TrainingExample[], epochs = this.options.epochs): Work<void> {
     this.store.resetWeights();
     this.theta.fill(1);
     this.thetaGradientSums.fill(0);
-    this.fit(examples, epochs, true);
+    yield* this.fitting(examples, epochs, true);
   }
 
   /**
@@ -65,7 +71,7 @@ export class CandidateClassifier {
    * leaving the shared θ alone. The next full train() refines the rest.
    */
   trainIncrementally(examples: readonly TrainingExample[]): void {
-    this.fit(examples, Math.max(2, Math.ceil(this.options.epochs / 2)), false);
+    finish(this.fitting(examples, Math.max(2, Math.ceil(this.options.epochs / 2)), false));
   }
 
   /** Softmax probabilities of the candidates, in the order given. */
@@ -117,14 +123,15 @@ export class CandidateClassifier {
     }
   }
 
-  private fit(examples: readonly TrainingExample[], epochs: number, learnTheta: boolean): void {
+  private *fitting(examples: readonly TrainingExample[], epochs: number, learnTheta: boolean): Work<void> {
     const { learningRate } = this.options;
     const random = seededRandom(this.options.seed);
     const order = examples.map((_, i) => i);
     for (let epoch = 0; epoch < epochs; epoch++) {
       shuffleInPlace(order, random);
-      for (const index of order) {
-        const example = examples[index] as TrainingExample;
+      for (let at = 0; at < order.length; at++) {
+        if (at % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
+        const example = examples[order[at] as number] as TrainingExample;
         const { faqs, evidence } = example.candidates;
         const p = this.probabilities(example.features, example.candidates);
         for (let i = 0; i < faqs.length; i++) {

@@ -1,4 +1,5 @@
 import { DEFAULT_CLASSIFIER_OPTIONS, type ClassifierOptions } from './classifier.js';
+import { finish, finishCooperatively, ITEMS_PER_STEP, type Cooperation, type Work } from './cooperative.js';
 import type { CalibrationModel } from './calibration.js';
 import { DEFAULT_THRESHOLDS, decideFromHits, validateThresholds } from './decision.js';
 import { FaqModel, type ModelOptions } from './faq-model.js';
@@ -59,7 +60,7 @@ export class FaqIndex {
   private currentThresholds: DecisionThresholds;
   private edits = 0;
 
-  private constructor(options: FaqIndexOptions) {
+  private constructor(private readonly options: FaqIndexOptions) {
     this.segmenter = new Segmenter();
     for (const term of options.terms ?? []) this.holdTerm(term, 1);
     this.currentThresholds = validateThresholds({ ...DEFAULT_THRESHOLDS, ...options.thresholds });
@@ -77,6 +78,32 @@ export class FaqIndex {
 
   /** Indexes and trains on `entries` (ids must be unique). */
   static build(entries: Iterable<FaqEntry>, options: FaqIndexOptions = {}): FaqIndex {
+    return finish(FaqIndex.building(entries, options));
+  }
+
+  /**
+   * build() spread over the event loop (cooperative.ts): the same index, but a server stays
+   * responsive while a large base trains. Undefined when `cooperation.shouldStop` stopped it.
+   */
+  static buildCooperatively(
+    entries: Iterable<FaqEntry>,
+    options: FaqIndexOptions = {},
+    cooperation: Cooperation = {},
+  ): Promise<FaqIndex | undefined> {
+    // A bad entry rejects the promise with the RangeError build() would throw.
+    return finishCooperatively(FaqIndex.building(entries, options), cooperation);
+  }
+
+  /**
+   * A fresh index trained from scratch on this one's entries and options, built cooperatively
+   * while this one keeps answering: the background counterpart of retrain().
+   */
+  rebuildCooperatively(cooperation: Cooperation = {}): Promise<FaqIndex | undefined> {
+    const entries = [...this.entries.values()].map((indexed) => indexed.entry);
+    return FaqIndex.buildCooperatively(entries, { ...this.options, thresholds: this.currentThresholds }, cooperation);
+  }
+
+  private static *building(entries: Iterable<FaqEntry>, options: FaqIndexOptions): Work<FaqIndex> {
     const index = new FaqIndex(options);
     const list = [...entries];
     const seen = new Set<string>();
@@ -87,8 +114,11 @@ export class FaqIndex {
       for (const term of entry.terms ?? []) index.holdTerm(term, 1);
     }
     // Terms first, so that every question is segmented with the complete dictionary.
-    for (const entry of list) index.indexEntry(entry);
-    index.trainModel();
+    for (const [i, entry] of list.entries()) {
+      if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
+      index.indexEntry(entry);
+    }
+    yield* index.modelTraining();
     return index;
   }
 
@@ -158,7 +188,7 @@ export class FaqIndex {
     this.entries.clear();
     this.faqIds.length = 0;
     for (const entry of entries) this.indexEntry(entry);
-    this.trainModel();
+    finish(this.modelTraining());
     this.edits = 0;
   }
 
@@ -183,20 +213,23 @@ export class FaqIndex {
     return this.segmenter.cut(text);
   }
 
-  /** Calibration (on a sample when the base is large), then the final classifier. */
-  private trainModel(): void {
+  /** Calibration (on a sample when the base is large), then the final classifiers. */
+  private *modelTraining(): Work<void> {
     const entries = [...this.entries.values()].map((indexed) => indexed.entry);
     if (entries.length <= this.calibrationFaqLimit) {
-      this.model.calibrate();
+      yield* this.model.calibrating();
     } else {
       const sample = shuffleInPlace([...entries], seededRandom(this.modelOptions.seed)).slice(0, this.calibrationFaqLimit);
       // The sample is calibrated with a whole-base classifier exactly when the full base gets one.
       const wholeBaseWeightLimit = this.model.fitsWholeBase ? Infinity : 0;
       const sampleModel = new FaqModel({ ...this.modelOptions, wholeBaseWeightLimit });
-      sample.forEach((entry, faq) => sampleModel.addFaq(faq, this.analyzeQuestions(entry)));
-      this.model.useCalibrator(sampleModel.calibrate());
+      for (const [faq, entry] of sample.entries()) {
+        if (faq % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
+        sampleModel.addFaq(faq, this.analyzeQuestions(entry));
+      }
+      this.model.useCalibrator(yield* sampleModel.calibrating());
     }
-    this.model.train();
+    yield* this.model.training();
   }
 
   private analyzeQuestions(entry: FaqEntry): TextAnalysis[] {

@@ -1,6 +1,7 @@
 import { PlattCalibrator, type CalibrationSample } from './calibration.js';
 import { CandidateClassifier, type ClassifierOptions, type TrainingExample } from './classifier.js';
 import { CONFIDENCE_INPUT_COUNT, confidenceInputs } from './confidence-features.js';
+import { finish, ITEMS_PER_STEP, type Work } from './cooperative.js';
 import { packCandidates, type CandidateEvidence } from './evidence.js';
 import { extractFeatures, topicWordHashes, type FeatureVector } from './features.js';
 import { LexicalScorer, type LexicalCandidate, type LexicalQuery } from './lexical-scorer.js';
@@ -142,6 +143,11 @@ export class FaqModel {
    * The classifiers are left trained without the last fold: call train() next.
    */
   calibrate(): PlattCalibrator {
+    return finish(this.calibrating());
+  }
+
+  /** calibrate() as work that yields between slices (cooperative.ts). */
+  *calibrating(): Work<PlattCalibrator> {
     const random = seededRandom(this.options.seed);
     const folds = Array.from({ length: CALIBRATION_FOLDS }, () => new Set<number>());
     for (const docs of this.faqDocs.values()) {
@@ -151,17 +157,20 @@ export class FaqModel {
       );
       similar.forEach((doc, i) => (folds[i % CALIBRATION_FOLDS] as Set<number>).add(doc));
     }
-    const examples = this.allTrainingExamples();
+    const examples = yield* this.collectingTrainingExamples();
     this.preparedExamples = examples;
     const samples: CalibrationSample[] = [];
     let heldOutCount = 0;
     for (const fold of folds) {
       if (fold.size === 0 || heldOutCount >= MIN_CALIBRATION_SAMPLES) break;
       const trainingExamples = examples.filter((example) => !fold.has(example.doc));
-      this.classifier.train(trainingExamples, this.epochsFor(trainingExamples.length));
-      this.wholeBase = this.trainWholeBase(fold);
+      yield* this.classifier.training(trainingExamples, this.epochsFor(trainingExamples.length));
+      this.wholeBase = yield* this.wholeBaseTraining(fold);
       // Held-out questions stand for customer queries: they get the query-time search.
-      samples.push(...this.calibrationSamples([...fold].map((doc) => this.heldOutExample(doc))));
+      for (const [i, doc] of [...fold].entries()) {
+        if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
+        samples.push(...this.calibrationSamples([this.heldOutExample(doc)]));
+      }
       heldOutCount += fold.size;
     }
     if (samples.length > 0) this.calibrator = PlattCalibrator.fit(samples, CONFIDENCE_INPUT_COUNT);
@@ -175,25 +184,31 @@ export class FaqModel {
 
   /** Trains both classifiers from scratch on every question. */
   train(): void {
-    const examples = this.preparedExamples ?? this.allTrainingExamples();
+    finish(this.training());
+  }
+
+  /** train() as work that yields between slices (cooperative.ts). */
+  *training(): Work<void> {
+    const examples = this.preparedExamples ?? (yield* this.collectingTrainingExamples());
     this.preparedExamples = undefined;
-    this.classifier.train(examples, this.epochsFor(examples.length));
-    this.wholeBase = this.trainWholeBase(new Set());
+    yield* this.classifier.training(examples, this.epochsFor(examples.length));
+    this.wholeBase = yield* this.wholeBaseTraining(new Set());
   }
 
   /** A whole-base classifier on every question outside `excluded`, if the base fits one. */
-  private trainWholeBase(excluded: ReadonlySet<number>): WholeBaseClassifier | undefined {
+  private *wholeBaseTraining(excluded: ReadonlySet<number>): Work<WholeBaseClassifier | undefined> {
     if (!this.fitsWholeBase) return undefined;
     const examples: WholeBaseExample[] = [];
     this.questions.forEach((question, doc) => {
       if (question !== undefined && !excluded.has(doc)) examples.push({ features: question.features, faq: question.faq });
     });
-    return new WholeBaseClassifier(examples, { ...this.options.wholeBase, seed: this.options.seed });
+    return yield* WholeBaseClassifier.training(examples, { ...this.options.wholeBase, seed: this.options.seed });
   }
 
-  private allTrainingExamples(): Array<TrainingExample & { doc: number }> {
+  private *collectingTrainingExamples(): Work<Array<TrainingExample & { doc: number }>> {
     const examples: Array<TrainingExample & { doc: number }> = [];
     for (const [faq, docs] of this.faqDocs) {
+      yield;
       this.examplesOfFaq(faq, this.options.trainingCandidateCount).forEach((example, i) => {
         const { features, candidates, label } = this.withLabel(example);
         // Only the packed form is kept: a large base has millions of candidate evidences.

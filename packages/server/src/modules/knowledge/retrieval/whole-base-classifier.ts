@@ -1,3 +1,4 @@
+import { finish, ITEMS_PER_STEP, type Work } from './cooperative.js';
 import type { FeatureVector } from './features.js';
 import { seededRandom, shuffleInPlace } from './random.js';
 
@@ -57,7 +58,19 @@ export class WholeBaseClassifier {
   private readonly weights: Float32Array;
   private readonly bias: Float64Array;
 
-  constructor(
+  /** Trains a classifier on the examples. */
+  static train(examples: readonly WholeBaseExample[], options: WholeBaseOptions): WholeBaseClassifier {
+    return finish(WholeBaseClassifier.training(examples, options));
+  }
+
+  /** train() as work that yields between slices (cooperative.ts). */
+  static *training(examples: readonly WholeBaseExample[], options: WholeBaseOptions): Work<WholeBaseClassifier> {
+    const model = new WholeBaseClassifier(examples, options);
+    yield* model.fitting(examples);
+    return model;
+  }
+
+  private constructor(
     examples: readonly WholeBaseExample[],
     private readonly options: WholeBaseOptions,
   ) {
@@ -70,7 +83,6 @@ export class WholeBaseClassifier {
     }
     this.weights = new Float32Array(this.rows.size * this.faqOfColumn.length);
     this.bias = new Float64Array(this.faqOfColumn.length);
-    this.train(examples);
   }
 
   /** Whether a base of this size gets a whole-base classifier, at most `weightLimit` weights. */
@@ -84,7 +96,7 @@ export class WholeBaseClassifier {
     return new WholeBaseRanking(this.softmax(this.rowsOf(features), features.value), this.columns, this.faqOfColumn);
   }
 
-  private train(examples: readonly WholeBaseExample[]): void {
+  private *fitting(examples: readonly WholeBaseExample[]): Work<void> {
     const { epochs, learningRate, l2, seed } = this.options;
     const prepared = examples.map((example) => ({
       rows: this.rowsOf(example.features),
@@ -100,8 +112,9 @@ export class WholeBaseClassifier {
     let step = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {
       shuffleInPlace(order, random);
-      for (const index of order) {
-        const example = prepared[index] as (typeof prepared)[number];
+      for (let at = 0; at < order.length; at++) {
+        if (at % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
+        const example = prepared[order[at] as number] as (typeof prepared)[number];
         const rate = learningRate * (1 - step / steps) + 1e-3;
         step += 1;
         const p = this.softmax(example.rows, example.value);
