@@ -1,3 +1,5 @@
+import { finish, type Work } from './cooperative.js';
+
 /**
  * Platt scaling with several inputs: confidence = σ(b + Σ aᵢ·xᵢ), fitted by logistic
  * regression on held-out examples labelled right (1) or wrong (0).
@@ -28,6 +30,11 @@ export class PlattCalibrator {
   }
 
   static fit(samples: readonly CalibrationSample[], inputCount: number, l2 = 1e-3): PlattCalibrator {
+    return finish(PlattCalibrator.fitting(samples, inputCount, l2));
+  }
+
+  /** fit() as work that yields between slices (cooperative.ts). */
+  static *fitting(samples: readonly CalibrationSample[], inputCount: number, l2 = 1e-3): Work<PlattCalibrator> {
     const positives = samples.filter((s) => s.correct).length;
     if (samples.length === 0 || positives === 0 || positives === samples.length) {
       // Nothing to separate; keep the shape but not a fitted level.
@@ -42,6 +49,7 @@ export class PlattCalibrator {
     let vB = 0;
     const rate = 0.05;
     for (let step = 1; step <= 1500; step++) {
+      if (step % 50 === 0) yield;
       const gW = new Float64Array(inputCount);
       let gB = 0;
       for (const sample of samples) {

@@ -107,7 +107,8 @@ export class FaqIndex {
     const index = new FaqIndex(options);
     const list = [...entries];
     const seen = new Set<string>();
-    for (const entry of list) {
+    for (const [i, entry] of list.entries()) {
+      if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
       validateEntry(entry);
       if (seen.has(entry.id)) throw new RangeError(`duplicate FAQ id "${entry.id}"`);
       seen.add(entry.id);

@@ -173,7 +173,7 @@ export class FaqModel {
       }
       heldOutCount += fold.size;
     }
-    if (samples.length > 0) this.calibrator = PlattCalibrator.fit(samples, CONFIDENCE_INPUT_COUNT);
+    if (samples.length > 0) this.calibrator = yield* PlattCalibrator.fitting(samples, CONFIDENCE_INPUT_COUNT);
     return this.calibrator;
   }
 
