@@ -6,7 +6,7 @@ import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { hasChromium, launchBrowser } from '../support/browser.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { repoRoot, screenshots } from '../support/e2e.js';
+import { closeDrawer, repoRoot, screenshots } from '../support/e2e.js';
 
 /** Waits for the browser (45 s unless told): pages on a busy, shared 2-core machine take their time. */
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 45_000 }) => expect.poll(read, options);
@@ -156,7 +156,7 @@ describe.skipIf(!hasChromium)('the admin area, in Chromium', () => {
       },
     ]);
     await admin.screenshot({ path: path.join(screenshots, 'console-admin.png') });
-    await admin.locator('.ant-drawer-close').click();
+    await closeDrawer(admin);
 
     // A routing rule: VIP customers go to the new team, urgent.
     await admin.getByTestId('admin-menu-routing-rules').click();

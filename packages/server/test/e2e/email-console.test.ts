@@ -9,7 +9,7 @@ import { clientReply, composeEmail, emailFixture } from '../support/email.js';
 import { PASSWORD, createWorkspaceFixture, type WorkspaceFixture } from '../support/fixtures.js';
 import { startSmtpCapture } from '../support/smtp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { repoRoot, screenshots } from '../support/e2e.js';
+import { closeDrawer, repoRoot, screenshots } from '../support/e2e.js';
 
 /** Waits for the browser or the mail (20 s unless told): a busy 2-core machine takes its time. */
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 20_000 }) => expect.poll(read, options);
@@ -264,7 +264,7 @@ describe.skipIf(missing !== undefined)(
       const raw = await admin.request.get(`${server.url}${href}`);
       expect(raw.status()).toBe(200);
       expect(Buffer.from(await raw.body()).equals(emailFixture('malformed.eml'))).toBe(true);
-      await drawer.locator('.ant-drawer-close').click();
+      await closeDrawer(admin);
 
       // A widget inbox: the embed snippet to copy and the identity secret, shown and rotated.
       const widgetRow = page
