@@ -77,6 +77,20 @@ describe('WorkspaceKnowledge background retrain', () => {
     knowledge.dispose();
   });
 
+  it('keeps the answering index and reports the error when a background rebuild fails', async () => {
+    const errors: unknown[] = [];
+    const knowledge = new WorkspaceKnowledge(FaqIndex.build(CUSTOMER_SERVICE_FAQ), { afterIdleMs: 0, onError: (e) => errors.push(e) });
+    const before = knowledge.index;
+    const rebuild = vi.spyOn(FaqIndex.prototype, 'rebuildCooperatively').mockRejectedValue(new Error('out of memory'));
+    knowledge.apply([rowOf({ id: 'gift-wrap', question: '可以帮忙包装成礼物吗', similarQuestions: ['礼品包装怎么选'] })], []);
+    while (errors.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    rebuild.mockRestore();
+    expect((errors[0] as Error).message).toBe('out of memory');
+    expect(knowledge.index).toBe(before);
+    expect(knowledge.search('能做礼品包装吗', 1)[0]?.faq.id).toBe('gift-wrap');
+    knowledge.dispose();
+  });
+
   it('drops a retrain that an edit overtook and trains again with that edit in', async () => {
     // sliceMs 0: the retrain yields at every step, so the second edit lands in its middle.
     const knowledge = new WorkspaceKnowledge(FaqIndex.build(CUSTOMER_SERVICE_FAQ), { afterIdleMs: 0, sliceMs: 0 });

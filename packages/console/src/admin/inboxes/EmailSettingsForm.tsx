@@ -109,8 +109,6 @@ const securityOptions = (t: (key: string) => string) => [
   { value: 'none', label: t('inboxesAdmin.security.none') },
 ];
 
-/** An email inbox: the IMAP server mail comes from, the SMTP server replies go out by, the signature; each server testable. */
-
 /** Host, port, security, user and write-only password: the part IMAP and SMTP settings share. */
 function ServerFields({
   direction,
@@ -168,6 +166,7 @@ function ServerFields({
   );
 }
 
+/** An email inbox: the IMAP server mail comes from, the SMTP server replies go out by, the signature; each server testable. */
 export function EmailSettingsForm({ inbox }: { inbox: InboxView }) {
   const { t } = useTranslation();
   const update = useUpdateInbox(inbox.id);

@@ -42,7 +42,9 @@ export class WorkspaceKnowledge {
 
   constructor(
     private current: FaqIndex,
-    private readonly retrain: { afterIdleMs: number; sliceMs?: number } = { afterIdleMs: RETRAIN_AFTER_IDLE_MS },
+    private readonly retrain: { afterIdleMs: number; sliceMs?: number; onError?: (error: unknown) => void } = {
+      afterIdleMs: RETRAIN_AFTER_IDLE_MS,
+    },
   ) {}
 
   /** The index answering now (a background retrain replaces it when done). */
@@ -144,9 +146,10 @@ export class WorkspaceKnowledge {
         this.current = rebuilt;
         return;
       }
-    } catch {
+    } catch (error) {
       // The same entries built once already; should a rebuild still fail, the index answering
       // now stays (its incremental edits are exact) and the next edit schedules another try.
+      this.retrain.onError?.(error);
       return;
     }
     this.scheduleRetrain();
@@ -229,7 +232,10 @@ export class KnowledgeIndexes {
       .where(and(eq(kbFaqs.workspaceId, workspaceId), eq(kbFaqs.enabled, true)));
     // Built a slice at a time: a large base takes seconds, and this node serves chats meanwhile.
     const index = await FaqIndex.buildCooperatively(rows.map(entryOf));
-    const knowledge = new WorkspaceKnowledge(index as FaqIndex);
+    const knowledge = new WorkspaceKnowledge(index as FaqIndex, {
+      afterIdleMs: RETRAIN_AFTER_IDLE_MS,
+      onError: (error) => this.ctx.logger.warn({ err: error, workspaceId }, 'knowledge retrain failed; the current index keeps answering'),
+    });
     for (const row of rows) knowledge.faqs.set(row.id, row);
     knowledge.categories = await this.categoriesOf(workspaceId);
     return knowledge;

@@ -169,7 +169,9 @@ export class FaqModel {
       // Held-out questions stand for customer queries: they get the query-time search.
       for (const [i, doc] of [...fold].entries()) {
         if (i % ITEMS_PER_STEP === ITEMS_PER_STEP - 1) yield;
-        samples.push(...this.calibrationSamples([this.heldOutExample(doc)]));
+        const example = this.heldOutExample(doc);
+        // Nothing matched at all: such a query is handed off before any confidence is computed.
+        if (example.evidenceList.length > 0) samples.push(this.topSample(example));
       }
       heldOutCount += fold.size;
     }
@@ -309,16 +311,6 @@ export class FaqModel {
     const present = new Set(candidates.map((candidate) => candidate.faq));
     const extra = wholeBase.best(WHOLE_BASE_CANDIDATES, (faq) => !present.has(faq) && this.faqDocs.has(faq));
     return extra.length === 0 ? candidates : [...candidates, ...this.lexical.evidence(query, extra)];
-  }
-
-  private calibrationSamples(examples: readonly CalibrationExample[]): CalibrationSample[] {
-    const samples: CalibrationSample[] = [];
-    for (const example of examples) {
-      // Nothing matched at all: such a query is handed off before any confidence is computed.
-      if (example.evidenceList.length === 0) continue;
-      samples.push(this.topSample(example));
-    }
-    return samples;
   }
 
   private topSample(example: CalibrationExample): CalibrationSample {
