@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_FAQS } from '../src/demo/knowledge.js';
 import { resolveIdleBotConversations } from '../src/modules/bot/idle.js';
+import { knowledgeIndexes } from '../src/modules/knowledge/live-index.js';
 import { plainTextOf } from '../src/modules/conversations/views.js';
 import { connectAgent, emitAck, startVisitor } from './support/chat.js';
 import { queryRows } from './support/database.js';
@@ -262,6 +263,29 @@ describe('the bot on the widget', () => {
     expect(await idleIds()).not.toContain(sent.ack.data.conversation.id);
     expect((await ws.clients.admin.put(api(`/inboxes/${ws.ids.inbox}/bot`), { ...settings, idleResolveMinutes: -1 })).status).toBe(400);
     await ws.clients.admin.put(api(`/inboxes/${ws.ids.inbox}/bot`), settings);
+  });
+
+  it('a node that has not built the index yet builds it outside the message’s transaction, even with a pool of three', async () => {
+    // Two of the three connections LISTEN for good (outbox, knowledge edits): the message's
+    // transaction takes the last. Built inside it, the index's own query would wait forever.
+    const node = await startTestServer({ DATABASE_POOL_SIZE: '3' }, server.database);
+    try {
+      expect(knowledgeIndexes(node.ctx).isLoaded(ws.workspaceId)).toBe(false);
+      const started = await startVisitor(node.url, inboxKey);
+      opened.push(started.socket);
+      const ack = await emitAck(started.socket, 'message:send', { clientMessageId: randomUUID(), text: '我的快递到哪了' });
+      expect(ack.ok, JSON.stringify(ack.error)).toBe(true);
+      // Answered in the message's transaction (read back: without Redis, the other node may be the one to publish it).
+      const id = ack.data.conversation.id;
+      const history = (await ws.clients.agent.get(api(`/conversations/${id}/messages`))).body.items as {
+        senderType: string;
+        text: string;
+      }[];
+      expect(history.some((m) => m.senderType === 'bot' && m.text.includes('查看物流'))).toBe(true);
+      expect(knowledgeIndexes(node.ctx).isLoaded(ws.workspaceId)).toBe(true);
+    } finally {
+      await node.stop();
+    }
   });
 
   it('stays out of inboxes where it is off', async () => {

@@ -30,6 +30,9 @@ function PresenceSwitch() {
   const mine = presence.data?.items.find((item) => item.userId === user.id)?.status ?? 'offline';
   const change = useMutation({
     mutationFn: (status: PresenceStatus) => api.put<PresenceView>(`/workspaces/${workspaceId}/presence/me`, { status }),
+    // A periodic refetch still in flight was read before this change: its answer would land
+    // after ours and show the old status until the next refetch, a minute later.
+    onMutate: () => client.cancelQueries({ queryKey: ['presence', workspaceId] }),
     onSuccess: (row) => {
       client.setQueryData<{ items: PresenceView[] }>(['presence', workspaceId], (old) => ({
         items: [...(old?.items.filter((item) => item.userId !== row.userId) ?? []), row],

@@ -6,7 +6,7 @@ import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { hasChromium, launchBrowser } from '../support/browser.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { closeDrawer, repoRoot, screenshots } from '../support/e2e.js';
+import { closeDrawer, recordFailure, screenshots } from '../support/e2e.js';
 
 /** Waits for the browser (45 s unless told): pages on a busy, shared 2-core machine take their time. */
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 45_000 }) => expect.poll(read, options);
@@ -26,13 +26,14 @@ describe.skipIf(!hasChromium)('the admin area, in Chromium', () => {
     const login = await api.login('admin@huiliu.demo', DEMO_PASSWORD);
     workspaceId = login.body.user.memberships[0].workspaceId;
   }, 300_000);
-  afterEach(async (test) => {
-    if (test.task.result?.state !== 'fail') return;
-    mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
-    for (const [index, context] of contexts.entries())
-      for (const page of context.pages())
-        await page.screenshot({ path: path.join(repoRoot, 'test-results', `admin-failure-${index}.png`) }).catch(() => undefined);
-  });
+  afterEach((test) =>
+    recordFailure(
+      test,
+      'admin',
+      contexts.flatMap((context) => context.pages()),
+      server,
+    ),
+  );
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();

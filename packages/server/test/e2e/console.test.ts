@@ -2,18 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Fastify from 'fastify';
-import { eq } from 'drizzle-orm';
+import { eq, ne } from 'drizzle-orm';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { kbFaqs, kbSuggestionUses } from '../../src/modules/knowledge/schema.js';
+import { setPresence as storePresence } from '../../src/modules/routing/presence.js';
+import { agentStates } from '../../src/modules/routing/schema.js';
 import { registerConsole } from '../../src/platform/http/console.js';
 import { firstWidgetInbox } from '../../src/modules/inboxes/service.js';
 import { hasChromium, launchBrowser } from '../support/browser.js';
 import { emitAck, startVisitor } from '../support/chat.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { repoRoot, screenshots } from '../support/e2e.js';
+import { repoRoot, screenshots, recordFailure } from '../support/e2e.js';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -169,13 +171,18 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     server = await startTestServer({ HUILIU_DEMO: 'true' });
     browser = await launchBrowser();
   }, 300_000);
-  afterEach(async (test) => {
-    // On failure, what each window showed goes to test-results/ for the developer.
-    if (test.task.result?.state !== 'fail') return;
-    mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
-    for (const [index, context] of contexts.entries())
-      for (const page of context.pages())
-        await page.screenshot({ path: path.join(repoRoot, 'test-results', `console-failure-${index}.png`) }).catch(() => undefined);
+  afterEach((test) =>
+    recordFailure(
+      test,
+      'console',
+      contexts.flatMap((context) => context.pages()),
+      server,
+    ),
+  );
+  beforeEach(async () => {
+    // Each test starts with nobody online, whatever an earlier (failed) one left behind.
+    const present = await server.ctx.db.select().from(agentStates).where(ne(agentStates.status, 'offline'));
+    for (const row of present) await server.ctx.db.transaction((tx) => storePresence(tx, row.workspaceId, row.userId, 'offline'));
   });
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);

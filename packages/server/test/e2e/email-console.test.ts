@@ -9,7 +9,7 @@ import { clientReply, composeEmail, emailFixture } from '../support/email.js';
 import { PASSWORD, createWorkspaceFixture, type WorkspaceFixture } from '../support/fixtures.js';
 import { startSmtpCapture } from '../support/smtp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { closeDrawer, repoRoot, screenshots } from '../support/e2e.js';
+import { closeDrawer, recordFailure, screenshots } from '../support/e2e.js';
 
 /** Waits for the browser or the mail (20 s unless told): a busy 2-core machine takes its time. */
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 20_000 }) => expect.poll(read, options);
@@ -58,12 +58,7 @@ describe.skipIf(missing !== undefined)(
       expect((await ws.clients.agent.put(api('/presence/me'), { status: 'online' })).status).toBe(200);
       browser = await launchBrowser();
     }, 300_000);
-    afterEach(async (test) => {
-      if (test.task.result?.state !== 'fail') return;
-      mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
-      for (const [index, page] of (context?.pages() ?? []).entries())
-        await page.screenshot({ path: path.join(repoRoot, 'test-results', `email-console-failure-${index}.png`) }).catch(() => undefined);
-    });
+    afterEach((test) => recordFailure(test, 'email-console', context?.pages() ?? [], server));
     afterAll(async () => {
       await context?.close().catch(() => undefined);
       await browser?.close();

@@ -7,7 +7,7 @@ import { hasChromium, launchBrowser } from '../support/browser.js';
 import { connectAgent } from '../support/chat.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { repoRoot, screenshots } from '../support/e2e.js';
+import { recordFailure, screenshots } from '../support/e2e.js';
 
 /** Waits for the browser (20 s unless told): pages on a busy 2-core machine take their time. */
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 20_000 }) => expect.poll(read, options);
@@ -48,13 +48,14 @@ describe.skipIf(!hasChromium)('content admin in the console, in Chromium', () =>
     expect((await agent.put(`${base}/presence/me`, { status: 'online' })).status).toBe(200);
     browser = await launchBrowser();
   }, 300_000);
-  afterEach(async (test) => {
-    if (test.task.result?.state !== 'fail') return;
-    mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
-    for (const [index, context] of contexts.entries())
-      for (const page of context.pages())
-        await page.screenshot({ path: path.join(repoRoot, 'test-results', `knowledge-admin-failure-${index}.png`) }).catch(() => undefined);
-  });
+  afterEach((test) =>
+    recordFailure(
+      test,
+      'knowledge-admin',
+      contexts.flatMap((context) => context.pages()),
+      server,
+    ),
+  );
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     agentSocket?.socket.close();

@@ -7,7 +7,7 @@ import { queryRows } from '../support/database.js';
 import { hasChromium, launchBrowser } from '../support/browser.js';
 import type { HttpClient } from '../support/http.js';
 import { msgId, openId, startWechatInbox, until, type WechatInboxSetup } from '../support/wechat.js';
-import { repoRoot, screenshots } from '../support/e2e.js';
+import { recordFailure, screenshots } from '../support/e2e.js';
 
 // A WeChat customer reaches an agent in the console; the agent's replies go out through the
 // test double's custom/send, and when WeChat refuses one (45015) the console says so.
@@ -43,13 +43,14 @@ describe.skipIf(!hasChromium)('a WeChat conversation in the console, in Chromium
     expect(bot.status).toBe(200);
     browser = await launchBrowser();
   }, 300_000);
-  afterEach(async (test) => {
-    if (test.task.result?.state !== 'fail') return;
-    mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
-    for (const [index, context] of contexts.entries())
-      for (const page of context.pages())
-        await page.screenshot({ path: path.join(repoRoot, 'test-results', `wechat-failure-${index}.png`) }).catch(() => undefined);
-  });
+  afterEach((test) =>
+    recordFailure(
+      test,
+      'wechat',
+      contexts.flatMap((context) => context.pages()),
+      setup?.server,
+    ),
+  );
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();

@@ -1,8 +1,10 @@
 import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
+import type { TestContext } from 'vitest';
+import type { TestServer } from './server.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 /** Where the browser tests save the screenshots the README links. */
@@ -33,4 +35,20 @@ export async function closeDrawer(page: Page): Promise<void> {
   await page.mouse.move(1, height - 1);
   await page.locator('.ant-message-notice').first().waitFor({ state: 'detached' });
   await page.locator('.ant-drawer-open .ant-drawer-close').click();
+}
+
+/**
+ * After a browser test failed: each open page's screenshot goes to test-results/, and the
+ * server's latest warnings and errors join the failure's message — CI shows the failures'
+ * messages, so what the server saw when the page did not is there to read.
+ */
+export async function recordFailure(test: TestContext, name: string, pages: Page[], server: TestServer | undefined): Promise<void> {
+  const result = test.task.result;
+  if (result?.state !== 'fail') return;
+  mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
+  for (const [index, page] of pages.entries())
+    await page.screenshot({ path: path.join(repoRoot, 'test-results', `${name}-failure-${index}.png`) }).catch(() => undefined);
+  const problems = server?.recentProblems() ?? [];
+  const first = result.errors?.[0];
+  if (first && problems.length > 0) first.message += `\n\nThe server's latest warnings and errors:\n${problems.join('\n')}`;
 }

@@ -275,6 +275,14 @@ export async function botTurn(ctx: Pick<AppContext, 'db' | 'pool' | 'logger'>, t
 export function registerBot(ctx: Pick<AppContext, 'db' | 'pool' | 'logger' | 'realtime'>): void {
   const db = ctx.db as Database;
   registerInboundHook(db, {
+    async prepare(inbound) {
+      // A first build of the index (seconds for a large base) happens here, outside the
+      // transaction: awaited inside, it would hold a pool connection and the conversation's
+      // lock that long, and with every connection so held its own query could never run.
+      await knowledgeIndexes(ctx)
+        .get(inbound.inbox.workspaceId)
+        .catch((error: unknown) => ctx.logger.warn({ err: error }, 'knowledge index not ready before the bot turn'));
+    },
     async initialState(tx, inbox) {
       return (await getBotSettings(tx, inbox.workspaceId, inbox.id)).enabled ? 'bot' : undefined;
     },

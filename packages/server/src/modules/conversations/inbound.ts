@@ -21,6 +21,12 @@ export type Received = Appended & { created: boolean };
  * and is there for any channel the moment the message is.
  */
 export interface InboundHook {
+  /**
+   * Slow preparation that must not hold the transaction (its connection and its row locks)
+   * open, such as loading an in-memory index the turn will read. It must not throw: the
+   * message is received whatever happens here.
+   */
+  prepare?(inbound: InboundMessage): Promise<void>;
   initialState?(tx: Executor, inbox: InboundMessage['inbox']): Promise<ConversationRow['state'] | undefined>;
   /** Returns what to do after commit (publish the messages it wrote). */
   afterMessage?(tx: Executor, received: Received, inbound: InboundMessage): Promise<(() => void) | undefined>;
@@ -33,6 +39,7 @@ export function registerInboundHook(db: Database, hook: InboundHook): void {
 }
 
 export async function receiveInbound(db: Database, inbound: InboundMessage): Promise<Received> {
+  for (const hook of hooks.get(db) ?? []) await hook.prepare?.(inbound);
   const afterCommit: (() => void)[] = [];
   let received: Received;
   try {
