@@ -99,6 +99,13 @@ export const ReplyRequest = z
     attachmentIds: z.array(Id).max(10).default([]),
     /** Optional idempotency key: a retry with the same id returns the first message. */
     clientMessageId: z.string().min(1).max(100).optional(),
+    cc: z
+      .array(z.email('cc: each entry must be an email address').max(254))
+      .max(20, 'cc: at most 20 addresses')
+      .optional()
+      .describe(
+        'Email conversations only: who gets a copy. Omitted: reply-all (everyone on the customer’s last mail but this inbox); [] sends to the customer alone',
+      ),
   })
   .refine((value) => value.text.trim().length > 0 || value.attachmentIds.length > 0, 'send text or an attachment');
 

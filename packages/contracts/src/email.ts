@@ -107,6 +107,12 @@ export const FailedImport = z.object({
 });
 
 /** The email side of a message: headers, sanitised HTML, the quoted history split off. */
+/** Who a reply in an email conversation goes to unless the agent changes the CC line (reply-all). */
+export const EmailRecipients = z.object({
+  to: z.string().nullable(),
+  cc: z.array(z.string()),
+});
+
 export const EmailDetails = z.object({
   messageId: z.string(),
   direction: z.enum(['in', 'out']),

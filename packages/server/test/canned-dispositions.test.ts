@@ -32,6 +32,19 @@ describe('canned responses', () => {
     expect((await ws.clients.agent.get(api(`/canned-responses/${created.body.id}`))).body.title).toBe('退款时效');
     expect((await ws.clients.supervisor.delete(api(`/canned-responses/${created.body.id}`))).status).toBe(204);
     expect((await ws.clients.agent.get(api(`/canned-responses/${created.body.id}`))).status).toBe(404);
+
+    // Each change is in the audit log, by whom, with what it was and became; refused ones are not.
+    const audit = await ws.clients.admin.get(api(`/audit-log?targetType=canned_response`));
+    const entries = (audit.body.items as { action: string; targetId: string; actorUserId: string; before: any; after: any }[]).filter(
+      (entry) => entry.targetId === created.body.id,
+    );
+    expect(entries.map((entry) => entry.action)).toEqual(['canned_response.delete', 'canned_response.update', 'canned_response.create']);
+    expect(entries.every((entry) => entry.actorUserId === ws.users.supervisor.id)).toBe(true);
+    expect(entries.map((entry) => [entry.before?.title ?? null, entry.after?.title ?? null])).toEqual([
+      ['退款时效', null],
+      ['退款说明', '退款时效'],
+      [null, '退款说明'],
+    ]);
   });
 
   it('search finds shortcut, title or text; team-scoped responses are seen only by that team’s agents', async () => {

@@ -10,6 +10,7 @@ import { usePreferences } from '../lib/preferences';
 import { useSession } from '../lib/session';
 import '../canned/slash-provider';
 import { composerInserts } from './composer-extensions';
+import { EmailCcLine } from './EmailCcLine';
 import { EmojiPicker } from './EmojiPicker';
 import { useSlashMenu } from './slash-menu';
 
@@ -25,6 +26,8 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
   const [mode, setMode] = useState<Mode>('reply');
   const [text, setText] = useState('');
   const [attachments, setAttachments] = useState<Attachment[]>([]);
+  /** Email only: the CC line (undefined: the server's reply-all default). */
+  const [cc, setCc] = useState<string[] | undefined>();
   const [uploading, setUploading] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const { enterToSend } = usePreferences();
@@ -68,6 +71,7 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
               text: body,
               attachmentIds: attachments.map((item) => item.id),
               clientMessageId: clientId(),
+              ...(conversation.channel === 'email' && cc ? { cc } : {}),
             });
       onSent(sent);
       setText('');
@@ -183,6 +187,9 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
             </Tag>
           ))}
         </Space>
+      )}
+      {conversation.channel === 'email' && mode === 'reply' && !resolved && (
+        <EmailCcLine conversation={conversation} value={cc} onChange={setCc} />
       )}
       {slash.popup}
       <div style={{ display: 'flex', gap: 8, alignItems: 'flex-end' }}>

@@ -136,7 +136,9 @@ function OpenConversation({ conversationId }: { conversationId: string }) {
       <TypingLine conversationId={conversationId} />
       {current.state === 'resolved' && <Alert type="info" banner title={t('conversation.resolvedBanner')} />}
       <WechatWindowNotice conversation={current} messages={messages.data} />
+      {/* Keyed: a draft, its attachments and CC line belong to this conversation, never the next one opened. */}
       <Composer
+        key={current.id}
         conversation={current}
         onSent={(message) =>
           client.setQueryData<Message[]>(keys.messages(workspaceId, conversationId), (old) =>

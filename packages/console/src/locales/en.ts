@@ -358,6 +358,7 @@ export const en: Messages = {
     from: 'From',
     to: 'To',
     cc: 'Cc',
+    ccPlaceholder: 'Nobody copied: type addresses to add',
     automatic: 'Sent automatically (no automatic reply)',
     showQuoted: 'Show quoted history',
     hideQuoted: 'Hide quoted history',

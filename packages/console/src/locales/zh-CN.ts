@@ -355,6 +355,7 @@ export const zhCN = {
     from: '发件人',
     to: '收件人',
     cc: '抄送',
+    ccPlaceholder: '无抄送：输入邮箱地址添加',
     automatic: '自动发送的邮件（不会自动回复）',
     showQuoted: '显示引用的历史邮件',
     hideQuoted: '隐藏引用的历史邮件',

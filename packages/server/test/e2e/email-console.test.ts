@@ -138,12 +138,29 @@ describe.skipIf(missing !== undefined)(
 
       // The agent answers in the console.
       const replyText = '王女士您好，已为您重开发票，新发票会发到这个邮箱。';
+      // Reply-all: the customer, and on the CC line who she copied; the agent copies finance too.
+      const addressing = pane.getByTestId('email-addressing');
+      await poll(() => addressing.getByTestId('email-reply-to').textContent()).toBe('wangfang@example.com');
+      await poll(() => addressing.locator('.ant-select-selection-item').allTextContents()).toEqual(['lihua@example.com']);
+      const ccLine = addressing.getByRole('combobox', { name: '抄送' });
+      await ccLine.fill('finance@example.com');
+      await ccLine.press('Enter');
+      await poll(() => addressing.locator('.ant-select-selection-item').allTextContents()).toEqual([
+        'lihua@example.com',
+        'finance@example.com',
+      ]);
       const box = agent.getByRole('textbox', { name: '回复客户' });
       await box.fill(replyText);
       await box.press('Enter');
       await poll(() => box.inputValue()).toBe('');
       await poll(() => smtp.mails.filter((mail) => mail.to.includes('wangfang@example.com')).length, { timeout: 30_000 }).toBe(1);
-      const sent = await simpleParser(smtp.mails.find((mail) => mail.to.includes('wangfang@example.com'))!.raw);
+      const captured = smtp.mails.find((mail) => mail.to.includes('wangfang@example.com'))!;
+      expect([...captured.to].sort()).toEqual(['finance@example.com', 'lihua@example.com', 'wangfang@example.com']);
+      const sent = await simpleParser(captured.raw);
+      expect((sent.headers.get('cc') as { value: { address: string }[] }).value.map((entry) => entry.address)).toEqual([
+        'lihua@example.com',
+        'finance@example.com',
+      ]);
       expect(sent.messageId).toMatch(/^<huiliu\.[0-9a-f-]{36}@huiliu\.test>$/);
       expect(sent.inReplyTo).toBe('<first-ui-0001@example.com>');
       expect(sent.references).toBe('<first-ui-0001@example.com>');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeEmail, emailFixture, htmlWithInlineImage, clientReply } from '../support/email.js';
@@ -5,6 +6,7 @@ import { dovecotMissing, startDovecot, type Dovecot } from '../support/dovecot.j
 import { createWorkspaceFixture, type WorkspaceFixture } from '../support/fixtures.js';
 import { createTestDatabase, queryRows } from '../support/database.js';
 import { spawnServer } from '../support/process.js';
+import { emitAck, startVisitor } from '../support/chat.js';
 import { startSmtpCapture } from '../support/smtp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -152,13 +154,18 @@ describe.skipIf(missing !== undefined)(
       expect((await fetch(`${server.url}${api(`/conversations/${conversationId}/messages/${first.id}/eml`)}`)).status).toBe(401);
     });
 
-    it("sends the agent's reply by SMTP with threading headers, both parts and the signature", async () => {
+    it("sends the agent's reply by SMTP with threading headers, both parts and the signature, to all on the customer's mail", async () => {
+      // Reply-all unless the agent changes it: the customer, and whoever they copied — never this inbox itself.
+      const recipients = await ws.clients.agent.get(api(`/conversations/${conversationId}/email/recipients`));
+      expect(recipients.body).toEqual({ to: 'sunli@example.com', cc: ['boss@example.com'] });
       const reply = await ws.clients.agent.post(api(`/conversations/${conversationId}/messages`), {
         text: '您好，非常抱歉！我们马上为您补发一个新的杯子。',
       });
       expect(reply.status).toBe(201);
       const mail = await until(async () => smtp.mails.find((item) => item.to.includes('sunli@example.com')), 'reply captured');
+      expect(mail.to.sort()).toEqual(['boss@example.com', 'sunli@example.com']);
       const parsed = await simpleParser(mail.raw);
+      expect(parsed.headers.get('cc')).toMatchObject({ value: [{ address: 'boss@example.com' }] });
       outboundMessageId = `huiliu.${reply.body.id}@huiliu.test`;
       expect(parsed.messageId).toBe(`<${outboundMessageId}>`);
       expect(parsed.inReplyTo).toBe('<inline-0001@example.com>');
@@ -239,6 +246,46 @@ describe.skipIf(missing !== undefined)(
         const message = (await messagesOf(conversation!.id)).find((item) => item.id === reply.body.id);
         return message?.delivery === 'failed' ? message : undefined;
       }, 'failed again');
+    });
+
+    it('sends to the CC line the agent chose: others added, the customer and this inbox left out, none at all; bad addresses are refused', async () => {
+      const sent = async (cc: string[] | undefined, text: string) => {
+        const reply = await ws.clients.agent.post(api(`/conversations/${conversationId}/messages`), { text, ...(cc ? { cc } : {}) });
+        expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+        const mail = await until(async () => smtp.mails.find((item) => item.raw.includes(`huiliu.${reply.body.id}@`)), 'reply captured');
+        const parsed = await simpleParser(mail.raw);
+        const ccLine = parsed.headers.get('cc') as { value: { address: string }[] } | undefined;
+        return { rcpt: [...mail.to].sort(), cc: ccLine?.value.map((entry) => entry.address) ?? [] };
+      };
+      expect(await sent(['Wang@Example.com', 'sunli@example.com', 'support@huiliu.test', 'wang@example.com'], '已抄送仓库。')).toEqual({
+        rcpt: ['Wang@example.com', 'sunli@example.com'],
+        cc: ['Wang@example.com'],
+      });
+      expect(await sent([], '只发给您。')).toEqual({ rcpt: ['sunli@example.com'], cc: [] });
+      // What went out is on record with the message.
+      const before = await messagesOf(conversationId);
+      const last = before.filter((message) => message.kind === 'out').at(-2)!;
+      const details = await ws.clients.agent.get(api(`/conversations/${conversationId}/messages/${last.id}/email`));
+      expect(details.body).toMatchObject({ direction: 'out', to: ['sunli@example.com'], cc: ['Wang@Example.com'] });
+
+      for (const cc of [['not-an-address'], Array.from({ length: 21 }, (_, i) => `p${i}@example.com`)]) {
+        const refused = await ws.clients.agent.post(api(`/conversations/${conversationId}/messages`), { text: '不会发出', cc });
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.message).toContain('cc');
+      }
+      expect(await messagesOf(conversationId)).toHaveLength(before.length);
+      // Not an email conversation: nothing to copy anyone on.
+      const visitor = await startVisitor(server.url, (await ws.clients.admin.get(api(`/inboxes/${ws.ids.inbox}`))).body.publicKey);
+      const chat = await emitAck(visitor.socket, 'message:send', { clientMessageId: randomUUID(), text: '在吗？' });
+      visitor.socket.close();
+      const widgetConversation = chat.data.conversation.id;
+      const refused = await ws.clients.agent.post(api(`/conversations/${widgetConversation}/messages`), {
+        text: 'x',
+        cc: ['a@example.com'],
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toBe('cc is for email conversations only');
+      expect((await ws.clients.agent.get(api(`/conversations/${widgetConversation}/email/recipients`))).status).toBe(409);
     });
 
     it('never auto-replies to an out-of-office message, and keeps it', async () => {

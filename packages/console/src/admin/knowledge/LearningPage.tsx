@@ -1,5 +1,5 @@
 import { FileAddOutlined, PlusSquareOutlined } from '@ant-design/icons';
-import type { Faq, UnansweredQuestion } from '@huiliu/contracts';
+import type { UnansweredQuestion } from '@huiliu/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Empty, Form, Input, Modal, Segmented, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
@@ -15,23 +15,32 @@ type Question = z.infer<typeof UnansweredQuestion>;
 type Status = Question['status'];
 const REASON_COLORS: Record<string, string> = { unanswered: 'red', low_confidence: 'orange', downvoted: 'magenta' };
 
-function AddToFaq({ question, onClose }: { question: Question; onClose: () => void }) {
+type NewFaqValues = { question: string; answer: string; categoryId: string | null };
+
+/**
+ * One learning-loop action on a question (it joins an FAQ, or becomes one): on success the
+ * lists it changes are fetched again and the dialog closes.
+ */
+function useQuestionAction<Body>(question: Question, action: 'add-to-faq' | 'create-faq', done: string, onClose: () => void) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const client = useQueryClient();
   const base = useWorkspacePath();
-  const [faqId, setFaqId] = useState<string | undefined>();
-  const add = useMutation({
-    mutationFn: () => api.post<Question>(`${base}/knowledge/unanswered/${question.id}/add-to-faq`, { faqId }),
+  return useMutation({
+    mutationFn: (body: Body) => api.post<unknown>(`${base}/knowledge/unanswered/${question.id}/${action}`, body),
     onSuccess: () => {
-      void message.success(t('content.learning.added'));
-      void client.invalidateQueries({ queryKey: ['kb-unanswered'] });
-      void client.invalidateQueries({ queryKey: ['kb-faqs'] });
-      void client.invalidateQueries({ queryKey: ['kb-faq-picker'] });
+      void message.success(t(done));
+      for (const key of ['kb-unanswered', 'kb-faqs', 'kb-faq-picker']) void client.invalidateQueries({ queryKey: [key] });
       onClose();
     },
     onError: (error) => void message.error(errorText(t, error)),
   });
+}
+
+function AddToFaq({ question, onClose }: { question: Question; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [faqId, setFaqId] = useState<string | undefined>();
+  const add = useQuestionAction<{ faqId?: string }>(question, 'add-to-faq', 'content.learning.added', onClose);
   return (
     <Modal
       open
@@ -39,7 +48,7 @@ function AddToFaq({ question, onClose }: { question: Question; onClose: () => vo
       onCancel={onClose}
       okText={t('content.learning.addConfirm')}
       okButtonProps={{ disabled: !faqId }}
-      onOk={() => add.mutate()}
+      onOk={() => add.mutate({ faqId })}
       confirmLoading={add.isPending}
       destroyOnHidden
     >
@@ -53,22 +62,8 @@ function AddToFaq({ question, onClose }: { question: Question; onClose: () => vo
 
 function NewFaq({ question, onClose }: { question: Question; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const client = useQueryClient();
-  const base = useWorkspacePath();
-  const [form] = Form.useForm<{ question: string; answer: string; categoryId: string | null }>();
-  const create = useMutation({
-    mutationFn: (values: { question: string; answer: string; categoryId: string | null }) =>
-      api.post<{ question: Question; faq: Faq }>(`${base}/knowledge/unanswered/${question.id}/create-faq`, values),
-    onSuccess: () => {
-      void message.success(t('content.learning.created'));
-      void client.invalidateQueries({ queryKey: ['kb-unanswered'] });
-      void client.invalidateQueries({ queryKey: ['kb-faqs'] });
-      void client.invalidateQueries({ queryKey: ['kb-faq-picker'] });
-      onClose();
-    },
-    onError: (error) => void message.error(errorText(t, error)),
-  });
+  const [form] = Form.useForm<NewFaqValues>();
+  const create = useQuestionAction<NewFaqValues>(question, 'create-faq', 'content.learning.created', onClose);
   return (
     <Modal
       open

@@ -1,12 +1,12 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
-import { identityOf } from '../../modules/customers/service.js';
 import { readAttachments } from '../../modules/files/service.js';
 import { storedEmailSettings } from '../../modules/inboxes/email-settings.js';
 import { getInbox } from '../../modules/inboxes/service.js';
 import type { ConversationRow, MessageRow } from '../../modules/conversations/views.js';
 import type { ChannelConnector, DeliveryOutcome } from '../connector.js';
 import { outboundMessageId } from './ingest.js';
+import { recipientsOf } from './recipients.js';
 import { emailMessages } from './schema.js';
 import { smtpTransport } from './transport.js';
 
@@ -52,13 +52,8 @@ export function emailConnector(ctx: Pick<AppContext, 'db' | 'storage' | 'secrets
       const inbox = await getInbox(ctx.db, workspaceId, conversation.inboxId);
       const settings = storedEmailSettings(inbox.settings);
       if (!settings.smtp) return { delivery: 'failed', reason: 'no SMTP server is configured for this inbox' };
-      const [lastIn] = await ctx.db
-        .select()
-        .from(emailMessages)
-        .where(and(eq(emailMessages.conversationId, conversation.id), eq(emailMessages.direction, 'in')))
-        .orderBy(desc(emailMessages.createdAt))
-        .limit(1);
-      const to = lastIn?.fromAddress ?? (await identityOf(ctx.db, workspaceId, conversation.customerId, 'email'));
+      const automatic = message.senderType === 'system' || message.senderType === 'bot';
+      const { to, cc, lastIn } = await recipientsOf(ctx.db, conversation, settings, { chosenCc: message.deliveryOptions?.cc, automatic });
       if (!to) return { delivery: 'failed', reason: 'the customer has no email address' };
       const thread = await ctx.db
         .select({ headerMessageId: emailMessages.headerMessageId })
@@ -69,7 +64,6 @@ export function emailConnector(ctx: Pick<AppContext, 'db' | 'storage' | 'secrets
       const inReplyTo = lastIn?.headerMessageId ?? references.at(-1);
       const subject = replySubject(lastIn?.subject ?? String(conversation.context.subject ?? ''), conversation.number);
       const headerMessageId = outboundMessageId(message.id, settings.smtp.fromAddress);
-      const automatic = message.senderType === 'system' || message.senderType === 'bot';
       const attachments = await readAttachments(
         ctx.db,
         ctx.storage,
@@ -83,6 +77,7 @@ export function emailConnector(ctx: Pick<AppContext, 'db' | 'storage' | 'secrets
           from: { name: settings.smtp.fromName || inbox.name, address: settings.smtp.fromAddress },
           ...(settings.smtp.replyTo ? { replyTo: settings.smtp.replyTo } : {}),
           to,
+          ...(cc.length ? { cc } : {}),
           subject,
           text,
           html: htmlOf(message.text, settings.signature),
@@ -117,6 +112,7 @@ export function emailConnector(ctx: Pick<AppContext, 'db' | 'storage' | 'secrets
           subject,
           fromAddress: settings.smtp.fromAddress,
           toAddresses: [to],
+          ccAddresses: cc,
           autoSubmitted: automatic,
         })
         .onConflictDoNothing();

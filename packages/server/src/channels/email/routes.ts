@@ -1,5 +1,6 @@
 import {
   EmailDetails,
+  EmailRecipients,
   ErrorBody,
   FailedImport,
   MessageRouteParams,
@@ -19,6 +20,8 @@ import { keyset, toPage } from '../../platform/http/pagination.js';
 import { memberOf } from '../../modules/auth/access.js';
 import { storedEmailSettings } from '../../modules/inboxes/email-settings.js';
 import { getInbox } from '../../modules/inboxes/service.js';
+import { getConversation } from '../../modules/conversations/queries.js';
+import { recipientsOf } from './recipients.js';
 import { emailFailedImports, emailMessages } from './schema.js';
 import { testConnection } from './transport.js';
 
@@ -149,6 +152,27 @@ export const emailRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           autoSubmitted: row.autoSubmitted,
           rawAvailable: row.rawStorageKey !== null,
         };
+      },
+    );
+
+    app.get(
+      '/workspaces/:workspaceId/conversations/:id/email/recipients',
+      {
+        config: { access: 'conversations.read' },
+        schema: {
+          tags: ['conversations'],
+          summary: 'Who a reply goes to by default: the customer, and as CC everyone else on their last mail (reply-all)',
+          params: WorkspaceEntityParams,
+          response: { 200: EmailRecipients, ...errors },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = memberOf(request);
+        const { row: conversation } = await getConversation(ctx.db, workspaceId, request.params.id);
+        if (conversation.channel !== 'email') throw conflict('not an email conversation');
+        const inbox = await getInbox(ctx.db, workspaceId, conversation.inboxId);
+        const { to, cc } = await recipientsOf(ctx.db, conversation, storedEmailSettings(inbox.settings), { automatic: false });
+        return { to, cc };
       },
     );
 

@@ -1,6 +1,7 @@
 import { and, eq, type SQL } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import { keyset, toPage } from '../../platform/http/pagination.js';
+import type { Database } from '../../platform/db/pool.js';
 import type { Executor } from '../users/service.js';
 import { memberOf } from '../auth/access.js';
 import { auditLog } from './schema.js';
@@ -43,6 +44,24 @@ export async function recordAudit(db: Executor, request: FastifyRequest, event: 
     before: redact(event.before),
     after: redact(event.after),
     ip: request.ip,
+  });
+}
+
+/**
+ * One entity created, changed or removed, and recorded in the audit log, in one transaction:
+ * `change` returns the entity's view before (unless created) and after (unless removed).
+ */
+export async function audited<Change extends { before?: { id: string }; after?: { id: string } }>(
+  db: Database,
+  request: FastifyRequest,
+  event: { action: string; targetType: string },
+  change: (tx: Executor) => Promise<Change>,
+): Promise<Change> {
+  return db.transaction(async (tx) => {
+    const changed = await change(tx);
+    const { before, after } = changed;
+    await recordAudit(tx, request, { ...event, targetId: (after ?? before)?.id, before, after });
+    return changed;
   });
 }
 

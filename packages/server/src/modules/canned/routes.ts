@@ -14,11 +14,12 @@ import {
 } from '@huiliu/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
-import { recordAudit } from '../audit/service.js';
+import { audited } from '../audit/service.js';
 import { memberOf } from '../auth/access.js';
 import { cannedView, createCanned, deleteCanned, getCanned, listCanned, renderCanned, updateCanned } from './service.js';
 
 const errors = { '4xx': ErrorBody };
+const targetType = 'canned_response';
 
 export const cannedRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
   async function (app) {
@@ -91,17 +92,10 @@ export const cannedRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       },
       async (request, reply) => {
         const member = memberOf(request);
-        const view = await ctx.db.transaction(async (tx) => {
-          const created = cannedView(await createCanned(tx, member.workspaceId, request.body, member.userId));
-          await recordAudit(tx, request, {
-            action: 'canned_response.create',
-            targetType: 'canned_response',
-            targetId: created.id,
-            after: created,
-          });
-          return created;
-        });
-        return reply.code(201).send(view);
+        const { after } = await audited(ctx.db, request, { action: 'canned_response.create', targetType }, async (tx) => ({
+          after: cannedView(await createCanned(tx, member.workspaceId, request.body, member.userId)),
+        }));
+        return reply.code(201).send(after);
       },
     );
 
@@ -117,20 +111,14 @@ export const cannedRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           response: { 200: CannedResponse, ...errors },
         },
       },
-      async (request) =>
-        ctx.db.transaction(async (tx) => {
-          const { workspaceId } = memberOf(request);
-          const before = cannedView(await getCanned(tx, workspaceId, request.params.id));
-          const after = cannedView(await updateCanned(tx, workspaceId, request.params.id, request.body));
-          await recordAudit(tx, request, {
-            action: 'canned_response.update',
-            targetType: 'canned_response',
-            targetId: after.id,
-            before,
-            after,
-          });
-          return after;
-        }),
+      async (request) => {
+        const { workspaceId } = memberOf(request);
+        const { after } = await audited(ctx.db, request, { action: 'canned_response.update', targetType }, async (tx) => ({
+          before: cannedView(await getCanned(tx, workspaceId, request.params.id)),
+          after: cannedView(await updateCanned(tx, workspaceId, request.params.id, request.body)),
+        }));
+        return after;
+      },
     );
 
     app.delete(
@@ -145,11 +133,10 @@ export const cannedRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         },
       },
       async (request, reply) => {
-        await ctx.db.transaction(async (tx) => {
-          const { workspaceId } = memberOf(request);
-          const before = cannedView(await deleteCanned(tx, workspaceId, request.params.id));
-          await recordAudit(tx, request, { action: 'canned_response.delete', targetType: 'canned_response', targetId: before.id, before });
-        });
+        const { workspaceId } = memberOf(request);
+        await audited(ctx.db, request, { action: 'canned_response.delete', targetType }, async (tx) => ({
+          before: cannedView(await deleteCanned(tx, workspaceId, request.params.id)),
+        }));
         return reply.code(204).send(null);
       },
     );

@@ -22,7 +22,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
-import { conflict } from '../../platform/errors.js';
+import { badRequest, conflict } from '../../platform/errors.js';
 import { memberOf } from '../auth/access.js';
 import { assertDispositionUsable } from '../dispositions/service.js';
 import { claimAttachments } from '../files/service.js';
@@ -130,6 +130,7 @@ export const conversationRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         const appended = await commit(async (tx) => {
           const conversation = await lockConversation(tx, workspaceId, request.params.id);
           if (conversation.state === 'resolved') throw conflict('the conversation is resolved; reopen it to reply');
+          if (body.cc && conversation.channel !== 'email') throw badRequest('cc is for email conversations only');
           const attachments = await claimAttachments(tx, workspaceId, body.attachmentIds, `user:${userId ?? 'api'}`);
           return appendMessage(tx, workspaceId, conversation.id, {
             kind: 'out',
@@ -140,6 +141,7 @@ export const conversationRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
             senderName: actor.name,
             clientMessageId: body.clientMessageId ?? null,
             idempotencyKey: body.clientMessageId ? `agent:${actor.id ?? 'api'}:${body.clientMessageId}` : null,
+            deliveryOptions: body.cc ? { cc: body.cc } : null,
           });
         });
         return reply.code(appended.duplicate ? 200 : 201).send(messageView(appended.message));

@@ -8,6 +8,11 @@ import { teams } from '../teams/schema.js';
 import { users } from '../users/schema.js';
 import { workspaceIdColumn } from '../workspaces/schema.js';
 
+/** Per-message delivery choices a channel understands (only email has any: the CC list). */
+export interface DeliveryOptions {
+  cc?: string[];
+}
+
 export const conversations = pgTable(
   'conversations',
   {
@@ -91,6 +96,8 @@ export const messages = pgTable(
     event: jsonb('event').$type<Record<string, unknown>>(),
     /** Structured content of a bot message (buttons, choices, a vote). */
     payload: jsonb('payload').$type<MessagePayload>(),
+    /** What the sender chose for this message's delivery on its channel (email: who gets a copy); the connector reads it. */
+    deliveryOptions: jsonb('delivery_options').$type<DeliveryOptions>(),
     createdAt: createdAt(),
   },
   (table) => [

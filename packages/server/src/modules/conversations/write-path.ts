@@ -3,7 +3,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { notFound } from '../../platform/errors.js';
 import { writeOutbox } from '../../platform/outbox/outbox.js';
 import type { Executor } from '../users/service.js';
-import { conversations, messages } from './schema.js';
+import { conversations, messages, type DeliveryOptions } from './schema.js';
 import type { ConversationRow, MessageRow } from './views.js';
 
 export interface NewMessage {
@@ -17,6 +17,7 @@ export interface NewMessage {
   idempotencyKey?: string | null;
   event?: Record<string, unknown> | null;
   payload?: MessagePayload | null;
+  deliveryOptions?: DeliveryOptions | null;
   /**
    * The caller looked the key up already and retries on a unique violation of
    * messages_idempotency_unique (a concurrent twin committed first), so no second look-up.
@@ -117,6 +118,7 @@ export async function appendMessage(
       idempotencyKey: input.idempotencyKey ?? null,
       event: input.event ?? null,
       payload: input.payload ?? null,
+      deliveryOptions: input.deliveryOptions ?? null,
     })
     .returning();
   await writeOutbox(db, workspaceId, 'message.created', {

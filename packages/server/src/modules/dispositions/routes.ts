@@ -11,11 +11,12 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
-import { recordAudit } from '../audit/service.js';
+import { audited } from '../audit/service.js';
 import { memberOf } from '../auth/access.js';
 import { createDisposition, deleteDisposition, dispositionView, getDisposition, listDispositions, updateDisposition } from './service.js';
 
 const errors = { '4xx': ErrorBody };
+const targetType = 'disposition_code';
 
 export const dispositionRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
   async function (app) {
@@ -52,17 +53,10 @@ export const dispositionRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       },
       async (request, reply) => {
         const { workspaceId } = memberOf(request);
-        const view = await ctx.db.transaction(async (tx) => {
-          const created = dispositionView(await createDisposition(tx, workspaceId, request.body));
-          await recordAudit(tx, request, {
-            action: 'disposition.create',
-            targetType: 'disposition_code',
-            targetId: created.id,
-            after: created,
-          });
-          return created;
-        });
-        return reply.code(201).send(view);
+        const { after } = await audited(ctx.db, request, { action: 'disposition.create', targetType }, async (tx) => ({
+          after: dispositionView(await createDisposition(tx, workspaceId, request.body)),
+        }));
+        return reply.code(201).send(after);
       },
     );
 
@@ -78,20 +72,14 @@ export const dispositionRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           response: { 200: DispositionCode, ...errors },
         },
       },
-      async (request) =>
-        ctx.db.transaction(async (tx) => {
-          const { workspaceId } = memberOf(request);
-          const before = dispositionView(await getDisposition(tx, workspaceId, request.params.id));
-          const after = dispositionView(await updateDisposition(tx, workspaceId, request.params.id, request.body));
-          await recordAudit(tx, request, {
-            action: 'disposition.update',
-            targetType: 'disposition_code',
-            targetId: after.id,
-            before,
-            after,
-          });
-          return after;
-        }),
+      async (request) => {
+        const { workspaceId } = memberOf(request);
+        const { after } = await audited(ctx.db, request, { action: 'disposition.update', targetType }, async (tx) => ({
+          before: dispositionView(await getDisposition(tx, workspaceId, request.params.id)),
+          after: dispositionView(await updateDisposition(tx, workspaceId, request.params.id, request.body)),
+        }));
+        return after;
+      },
     );
 
     app.delete(
@@ -106,11 +94,10 @@ export const dispositionRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         },
       },
       async (request, reply) => {
-        await ctx.db.transaction(async (tx) => {
-          const { workspaceId } = memberOf(request);
-          const before = dispositionView(await deleteDisposition(tx, workspaceId, request.params.id));
-          await recordAudit(tx, request, { action: 'disposition.delete', targetType: 'disposition_code', targetId: before.id, before });
-        });
+        const { workspaceId } = memberOf(request);
+        await audited(ctx.db, request, { action: 'disposition.delete', targetType }, async (tx) => ({
+          before: dispositionView(await deleteDisposition(tx, workspaceId, request.params.id)),
+        }));
         return reply.code(204).send(null);
       },
     );

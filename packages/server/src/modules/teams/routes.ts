@@ -14,7 +14,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
 import { notFound } from '../../platform/errors.js';
-import { recordAudit } from '../audit/service.js';
+import { audited, recordAudit } from '../audit/service.js';
 import { memberOf } from '../auth/access.js';
 import { activeRole } from '../users/service.js';
 import { addTeamMember, createTeam, deleteTeam, getTeam, listTeams, removeTeamMember, updateTeam } from './service.js';
@@ -51,12 +51,10 @@ export const teamRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         },
       },
       async (request, reply) => {
-        const team = await ctx.db.transaction(async (tx) => {
-          const created = await createTeam(tx, memberOf(request).workspaceId, request.body);
-          await recordAudit(tx, request, { action: 'team.create', targetType: 'team', targetId: created.id, after: created });
-          return created;
-        });
-        return reply.code(201).send(team);
+        const { after } = await audited(ctx.db, request, { action: 'team.create', targetType: 'team' }, async (tx) => ({
+          after: await createTeam(tx, memberOf(request).workspaceId, request.body),
+        }));
+        return reply.code(201).send(after);
       },
     );
 
@@ -81,14 +79,14 @@ export const teamRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           response: { 200: Team, ...errors },
         },
       },
-      async (request) =>
-        ctx.db.transaction(async (tx) => {
-          const { workspaceId } = memberOf(request);
-          const before = await getTeam(tx, workspaceId, request.params.id);
-          const after = await updateTeam(tx, workspaceId, request.params.id, request.body);
-          await recordAudit(tx, request, { action: 'team.update', targetType: 'team', targetId: after.id, before, after });
-          return after;
-        }),
+      async (request) => {
+        const { workspaceId } = memberOf(request);
+        const { after } = await audited(ctx.db, request, { action: 'team.update', targetType: 'team' }, async (tx) => ({
+          before: await getTeam(tx, workspaceId, request.params.id),
+          after: await updateTeam(tx, workspaceId, request.params.id, request.body),
+        }));
+        return after;
+      },
     );
 
     app.delete(
@@ -98,11 +96,11 @@ export const teamRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         schema: { tags: ['teams'], summary: 'Delete a team', params: WorkspaceEntityParams, response: { 204: NoContent, ...errors } },
       },
       async (request, reply) => {
-        await ctx.db.transaction(async (tx) => {
-          const { workspaceId } = memberOf(request);
+        const { workspaceId } = memberOf(request);
+        await audited(ctx.db, request, { action: 'team.delete', targetType: 'team' }, async (tx) => {
           const before = await getTeam(tx, workspaceId, request.params.id);
           await deleteTeam(tx, workspaceId, request.params.id);
-          await recordAudit(tx, request, { action: 'team.delete', targetType: 'team', targetId: before.id, before });
+          return { before };
         });
         return reply.code(204).send(null);
       },
