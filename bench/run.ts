@@ -10,6 +10,7 @@ const BENCHES: Record<string, string> = {
   'chat-latency': 'bench/chat-latency.ts',
   routing: 'bench/routing.ts',
   bot: 'bench/bot.ts',
+  'email-send': 'bench/email.ts',
 };
 
 const wanted = process.argv.slice(2);

@@ -148,6 +148,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   ctx.connectors.register(wechatConnector(ctx, wechatApi, 'wechat'));
   ctx.connectors.register(wechatConnector(ctx, wechatApi, 'wecom'));
   ctx.connectors.register(emailConnector(ctx));
+  app.addHook('onClose', () => ctx.connectors.close());
   subscribeDelivery(ctx);
   const wallboard = subscribeWallboard(ctx);
   app.addHook('onClose', async () => wallboard.stop());

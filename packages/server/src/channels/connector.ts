@@ -45,6 +45,8 @@ export interface ChannelConnector {
   kind: ChannelKind;
   /** `retry`: an agent asked to send a failed message again, so send it even if it went out before. */
   deliver(conversation: ConversationRow, message: MessageRow, options?: { retry?: boolean }): Promise<DeliveryOutcome>;
+  /** Lets go of what it keeps open (pooled connections) when the server stops. */
+  close?(): Promise<void>;
 }
 
 export class ConnectorRegistry {
@@ -56,5 +58,9 @@ export class ConnectorRegistry {
 
   get(kind: ChannelKind): ChannelConnector | undefined {
     return this.byKind.get(kind);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.byKind.values()].map((connector) => connector.close?.()));
   }
 }

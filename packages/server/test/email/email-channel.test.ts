@@ -288,6 +288,39 @@ describe.skipIf(missing !== undefined)(
       expect((await ws.clients.agent.get(api(`/conversations/${widgetConversation}/email/recipients`))).status).toBe(409);
     });
 
+    it('sends a burst of replies over a few reused connections, and a changed SMTP server at once', async () => {
+      const sentTo = (capture: typeof smtp, ids: string[]) =>
+        ids.every((id) => capture.mails.some((mail) => mail.raw.includes(`huiliu.${id}@`)));
+      const before = smtp.connections;
+      const replies = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          ws.clients.agent.post(api(`/conversations/${conversationId}/messages`), { text: `第 ${i + 1} 条`, cc: [] }),
+        ),
+      );
+      const ids = replies.map((reply) => reply.body.id as string);
+      await until(async () => sentTo(smtp, ids), 'burst captured');
+      // One connection per message without reuse; a pooled transport opens at most three.
+      expect(smtp.connections - before).toBeLessThanOrEqual(3);
+
+      const moved = await startSmtpCapture();
+      try {
+        const port = Number(new URL(moved.url).port);
+        const smtpSettings = { host: '127.0.0.1', port, security: 'none', fromName: '汇流客服', fromAddress: 'support@huiliu.test' };
+        expect((await ws.clients.admin.patch(api(`/inboxes/${inboxId}`), { settings: { smtp: smtpSettings } })).status).toBe(200);
+        const reply = await ws.clients.agent.post(api(`/conversations/${conversationId}/messages`), { text: '换了发信服务器。', cc: [] });
+        await until(async () => sentTo(moved, [reply.body.id]), 'sent through the new server');
+        expect(sentTo(smtp, [reply.body.id])).toBe(false);
+      } finally {
+        const port = Number(new URL(smtp.url).port);
+        const smtpSettings = { host: '127.0.0.1', port, security: 'none', fromName: '汇流客服', fromAddress: 'support@huiliu.test' };
+        await ws.clients.admin.patch(api(`/inboxes/${inboxId}`), { settings: { smtp: smtpSettings } });
+        // And back: the next reply goes to the first server, and the transport to the second is let go.
+        const reply = await ws.clients.agent.post(api(`/conversations/${conversationId}/messages`), { text: '换回原来的服务器。', cc: [] });
+        await until(async () => sentTo(smtp, [reply.body.id]), 'sent through the first server again');
+        await moved.close();
+      }
+    });
+
     it('never auto-replies to an out-of-office message, and keeps it', async () => {
       await dovecot.append(emailFixture('out-of-office.eml'));
       const [conversation] = await until(async () => {

@@ -9,8 +9,13 @@ export interface CapturedMail {
 /** A real SMTP server on loopback that keeps every message it receives (and refuses recipients matching `reject` with 550). */
 export async function startSmtpCapture(options: { reject?: RegExp } = {}) {
   const mails: CapturedMail[] = [];
+  const counts = { connections: 0 };
   const server = new SMTPServer({
     authOptional: true,
+    onConnect(_session, callback) {
+      counts.connections += 1;
+      callback();
+    },
     disabledCommands: ['STARTTLS'],
     onRcptTo(address, _session, callback) {
       if (options.reject?.test(address.address))
@@ -31,6 +36,10 @@ export async function startSmtpCapture(options: { reject?: RegExp } = {}) {
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
+    /** Connections opened to this server so far. */
+    get connections() {
+      return counts.connections;
+    },
     /** The first URL in the newest mail to `to`, with quoted-printable soft breaks undone. */
     linkSentTo(to: string): string | undefined {
       const mail = mails.filter((item) => item.to.includes(to)).at(-1);

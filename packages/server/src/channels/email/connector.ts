@@ -8,7 +8,7 @@ import type { ChannelConnector, DeliveryOutcome } from '../connector.js';
 import { outboundMessageId } from './ingest.js';
 import { recipientsOf } from './recipients.js';
 import { emailMessages } from './schema.js';
-import { smtpTransport } from './transport.js';
+import { SmtpTransports } from './smtp-pool.js';
 
 const REPLY_PREFIX = /^\s*((re|fw|fwd|aw|sv|答复|回复|转发)\s*[:：]\s*)+/i;
 const TOKEN = /\s*\[#\d+\]\s*/g;
@@ -43,8 +43,10 @@ function permanentFailure(error: unknown): string | null {
  * message id, and a message recorded as sent is not sent again.
  */
 export function emailConnector(ctx: Pick<AppContext, 'db' | 'storage' | 'secrets' | 'logger'>): ChannelConnector {
+  const transports = new SmtpTransports(ctx.secrets);
   return {
     kind: 'email',
+    close: async () => transports.close(),
     async deliver(conversation: ConversationRow, message: MessageRow, options: { retry?: boolean } = {}): Promise<DeliveryOutcome> {
       const workspaceId = conversation.workspaceId;
       const [already] = await ctx.db.select({ id: emailMessages.id }).from(emailMessages).where(eq(emailMessages.messageId, message.id));
@@ -71,9 +73,8 @@ export function emailConnector(ctx: Pick<AppContext, 'db' | 'storage' | 'secrets
         message.attachments.map((attachment) => attachment.id),
       );
       const text = settings.signature ? `${message.text}\n\n-- \n${settings.signature}` : message.text;
-      const transport = smtpTransport(settings.smtp, ctx.secrets);
       try {
-        await transport.sendMail({
+        await transports.send(inbox.id, settings.smtp, {
           from: { name: settings.smtp.fromName || inbox.name, address: settings.smtp.fromAddress },
           ...(settings.smtp.replyTo ? { replyTo: settings.smtp.replyTo } : {}),
           to,
@@ -95,8 +96,6 @@ export function emailConnector(ctx: Pick<AppContext, 'db' | 'storage' | 'secrets
         );
         if (reason) return { delivery: 'failed', reason };
         throw error; // transient: the outbox retries with backoff
-      } finally {
-        transport.close();
       }
       await ctx.db
         .insert(emailMessages)

@@ -4,6 +4,9 @@ import type { SecretBox } from '../../platform/secrets.js';
 import type { StoredEmailSettings } from '../../modules/inboxes/email-settings.js';
 
 const TIMEOUT_MS = 15_000;
+/** Parallel connections per inbox, and messages sent over one before it is renewed (servers cap either). */
+const POOLED_CONNECTIONS = 3;
+const MESSAGES_PER_CONNECTION = 100;
 
 export type ConnectionErrorKind = 'auth_failed' | 'tls_failed' | 'host_unreachable' | 'timeout' | 'not_configured' | 'other';
 
@@ -57,9 +60,15 @@ export function imapClient(settings: NonNullable<StoredEmailSettings['imap']>, s
   });
 }
 
-export function smtpTransport(settings: NonNullable<StoredEmailSettings['smtp']>, secrets: SecretBox): Transporter {
+/** `pooled`: keep a few connections open and send many messages over each (see SmtpTransports). */
+export function smtpTransport(
+  settings: NonNullable<StoredEmailSettings['smtp']>,
+  secrets: SecretBox,
+  options: { pooled?: boolean } = {},
+): Transporter {
   const pass = password(settings, secrets);
   return nodemailer.createTransport({
+    ...(options.pooled ? { pool: true, maxConnections: POOLED_CONNECTIONS, maxMessages: MESSAGES_PER_CONNECTION } : {}),
     host: settings.host,
     port: settings.port,
     secure: settings.security === 'tls',
