@@ -10,6 +10,7 @@ import { usePreferences } from '../lib/preferences';
 import { useSession } from '../lib/session';
 import '../canned/slash-provider';
 import { composerInserts } from './composer-extensions';
+import { readDraft, writeDraft } from './drafts';
 import { EmailCcLine } from './EmailCcLine';
 import { EmojiPicker } from './EmojiPicker';
 import { useSlashMenu } from './slash-menu';
@@ -18,13 +19,18 @@ type Mode = 'reply' | 'note';
 
 const clientId = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
 
-/** Reply or note: Enter (or Ctrl/⌘+Enter, as the user prefers) sends; attachments, emoji and `/` canned responses. */
+/**
+ * Reply or note: Enter (or Ctrl/⌘+Enter, as the user prefers) sends; attachments, emoji and `/`
+ * canned responses; what is not sent yet stays as the conversation's draft (drafts.ts).
+ */
 export function Composer({ conversation, onSent }: { conversation: Conversation; onSent: (message: Message) => void }) {
   const { t } = useTranslation();
-  const { workspaceId } = useSession();
+  const { workspaceId, user } = useSession();
   const { message: toast } = App.useApp();
-  const [mode, setMode] = useState<Mode>('reply');
-  const [text, setText] = useState('');
+  const [draft] = useState(() => readDraft(user.id, conversation.id));
+  const [mode, setMode] = useState<Mode>(draft?.mode ?? 'reply');
+  const [text, setText] = useState(draft?.text ?? '');
+  useEffect(() => writeDraft(user.id, conversation.id, { text, mode }), [user.id, conversation.id, text, mode]);
   const [attachments, setAttachments] = useState<Attachment[]>([]);
   /** Email only: the CC line (undefined: the server's reply-all default). */
   const [cc, setCc] = useState<string[] | undefined>();

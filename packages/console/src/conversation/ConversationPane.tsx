@@ -136,7 +136,7 @@ function OpenConversation({ conversationId }: { conversationId: string }) {
       <TypingLine conversationId={conversationId} />
       {current.state === 'resolved' && <Alert type="info" banner title={t('conversation.resolvedBanner')} />}
       <WechatWindowNotice conversation={current} messages={messages.data} />
-      {/* Keyed: a draft, its attachments and CC line belong to this conversation, never the next one opened. */}
+      {/* Keyed: the text, attachments and CC line belong to this conversation, never the next one opened (drafts.ts keeps each one's text). */}
       <Composer
         key={current.id}
         conversation={current}

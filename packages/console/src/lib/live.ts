@@ -52,14 +52,25 @@ interface Pages {
   pageParams: unknown[];
 }
 
+/** The conversation as a new message leaves it: last sequence, and the preview and times a customer or agent message sets. */
+export function withMessage(conversation: Conversation, message: Message): Conversation {
+  const visible = message.kind === 'in' || message.kind === 'out';
+  return {
+    ...conversation,
+    lastSeq: Math.max(conversation.lastSeq, message.seq),
+    ...(visible ? { lastMessagePreview: message.text || conversation.lastMessagePreview, lastMessageAt: message.createdAt } : {}),
+    ...(message.kind === 'in' ? { lastCustomerMessageAt: message.createdAt } : {}),
+  };
+}
+
+/** A delivery change; a failure carries its reason (for agents). */
+type MessageStatusEvent = { conversationId: string; messageId: string; delivery: Message['delivery']; failureReason?: string | null };
+
 /**
  * The console's one Socket.IO connection (`/agent`, authenticated by the session cookie). Events
  * are folded into the TanStack Query caches, so every screen updates without a reload; after a
  * reconnect everything is refetched to catch up on what was missed.
  */
-/** A delivery change; a failure carries its reason (for agents). */
-type MessageStatusEvent = { conversationId: string; messageId: string; delivery: Message['delivery']; failureReason?: string | null };
-
 export function connectLive(client: QueryClient, workspaceId: string, userId: string, callbacks: LiveCallbacks): Socket {
   const socket = io('/agent', { withCredentials: true, transports: ['websocket', 'polling'] });
   let connectedBefore = false;
@@ -115,13 +126,7 @@ export function connectLive(client: QueryClient, workspaceId: string, userId: st
         );
       }
     }
-    const visible = message.kind === 'in' || message.kind === 'out';
-    patchConversation(conversationId, (conversation) => ({
-      ...conversation,
-      lastSeq: Math.max(conversation.lastSeq, message.seq),
-      ...(visible ? { lastMessagePreview: message.text || conversation.lastMessagePreview, lastMessageAt: message.createdAt } : {}),
-      ...(message.kind === 'in' ? { lastCustomerMessageAt: message.createdAt } : {}),
-    }));
+    patchConversation(conversationId, (conversation) => withMessage(conversation, message));
     if (message.kind === 'in') {
       typing.update((all) => {
         if (!all[conversationId]) return all;

@@ -4,12 +4,12 @@ import { Alert, Button, Card, Col, Layout, Result, Row, Segmented, Skeleton, Spa
 import { Suspense, lazy, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import type { Conversation } from '../lib/api';
+import type { Conversation, Message } from '../lib/api';
 import { CHANNELS } from '../lib/channel';
 import { useInboxes, useNow } from '../lib/directory';
 import { errorText } from '../lib/errors';
 import { duration, timeOfDay } from '../lib/format';
-import { connectLive } from '../lib/live';
+import { connectLive, withMessage } from '../lib/live';
 import { notify } from '../lib/notify';
 import { useSession } from '../lib/session';
 import { Header } from '../shell/Header';
@@ -98,8 +98,17 @@ export default function SupervisorPage() {
       void client.invalidateQueries({ queryKey: liveConversationsKey(session.workspaceId) });
     };
     socket.on('wallboard:changed', refresh);
-    // New messages and assignments change the conversation table even when the figures stay the same.
+    // Assignments and state changes reorder the conversation table even when the figures stay the same.
     socket.on('conversation', () => void client.invalidateQueries({ queryKey: liveConversationsKey(session.workspaceId) }));
+    // A message changes its row's preview in place (no 'conversation' event comes for it). A list
+    // fetch already under way may have read the tables before the message: that one starts over.
+    socket.on('message', (event: { conversationId: string; message: Message }) => {
+      const live = liveConversationsKey(session.workspaceId);
+      client.setQueriesData<Conversation[]>({ queryKey: live }, (rows) =>
+        rows?.map((row) => (row.id === event.conversationId ? withMessage(row, event.message) : row)),
+      );
+      if (client.isFetching({ queryKey: live }) > 0) void client.invalidateQueries({ queryKey: live });
+    });
     // After a reconnect connectLive refetches everything, these included.
     return () => {
       socket.close();

@@ -650,6 +650,11 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     await page.getByTestId('read-only').getByRole('button', { name: '接管' }).click();
     const box = page.getByRole('textbox', { name: ZH.replyBox });
     await poll(() => box.count()).toBe(1);
+    // A half-written reply is still there after a reload (kept per conversation in the browser).
+    await box.fill('草稿：稍后回复您');
+    await page.reload();
+    await poll(() => box.inputValue()).toBe('草稿：稍后回复您');
+    await box.fill('');
     await box.click();
     await page.keyboard.type('第一行');
     await page.keyboard.press('Enter');
