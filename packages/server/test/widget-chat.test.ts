@@ -93,6 +93,35 @@ describe('visitor ⇄ agent in real time', () => {
     visitor.socket.close();
   });
 
+  it('messages sent without waiting for each other are stored in the order they were sent', async () => {
+    const visitor = await startVisitor(server.url, inboxKey);
+    const form = new FormData();
+    form.append(
+      'file',
+      new Blob([Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64)])], { type: 'image/png' }),
+      'a.png',
+    );
+    const uploaded = await fetch(`${server.url}/api/v1/widget/attachments`, {
+      method: 'POST',
+      headers: { 'x-visitor-token': visitor.session.visitorToken },
+      body: form,
+    });
+    const attachment = (await uploaded.json()) as { id: string };
+    // The first carries an attachment (one more query before it is stored): the rest would overtake it.
+    const sent = await Promise.all([
+      emitAck(visitor.socket, 'message:send', { clientMessageId: randomUUID(), text: '第 1 条', attachmentIds: [attachment.id] }),
+      ...[2, 3, 4, 5].map((n) => emitAck(visitor.socket, 'message:send', { clientMessageId: randomUUID(), text: `第 ${n} 条` })),
+    ]);
+    expect(sent.every((result) => result.ok)).toBe(true);
+    const rows = await queryRows<{ text: string }>(
+      server.database.url,
+      `SELECT text FROM messages WHERE conversation_id = $1 AND kind = 'in' ORDER BY seq`,
+      [sent[0]!.data.conversation.id],
+    );
+    expect(rows.map((row) => row.text)).toEqual(['第 1 条', '第 2 条', '第 3 条', '第 4 条', '第 5 条']);
+    visitor.socket.close();
+  });
+
   it('a reconnecting visitor gets what it missed, in order, with no gaps or duplicates — and never internal notes', async () => {
     const visitor = await startVisitor(server.url, inboxKey);
     const first = await emitAck(visitor.socket, 'message:send', { clientMessageId: randomUUID(), text: '我的订单到哪了？' });

@@ -137,7 +137,8 @@ export function connectLive(client: QueryClient, workspaceId: string, userId: st
       if (!open) unread.update((counts) => ({ ...counts, [conversationId]: (counts[conversationId] ?? 0) + 1 }));
       callbacks.onCustomerMessage(knownConversation(conversationId), message);
     }
-    if (!knownConversation(conversationId)) refreshLists();
+    // Not listed yet, or a list fetch under way may have read the tables before this message.
+    if (!knownConversation(conversationId) || client.isFetching({ queryKey: keys.lists(workspaceId) }) > 0) refreshLists();
   });
 
   socket.on('conversation', (event: { conversation: Conversation }) => {

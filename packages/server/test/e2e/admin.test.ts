@@ -1,12 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { hasChromium, launchBrowser } from '../support/browser.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { closeDrawer, recordFailure, screenshots } from '../support/e2e.js';
+import { closeDrawer, recordFailure, saveScreenshot } from '../support/e2e.js';
 
 /** Waits for the browser (45 s unless told): pages on a busy, shared 2-core machine take their time. */
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 45_000 }) => expect.poll(read, options);
@@ -19,7 +17,6 @@ describe.skipIf(!hasChromium)('the admin area, in Chromium', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
     server = await startTestServer({ HUILIU_DEMO: 'true' });
     browser = await launchBrowser();
     api = new HttpClient(server.url);
@@ -156,7 +153,7 @@ describe.skipIf(!hasChromium)('the admin area, in Chromium', () => {
         fri: [['09:00', '17:00']],
       },
     ]);
-    await admin.screenshot({ path: path.join(screenshots, 'console-admin.png') });
+    await saveScreenshot(admin, 'console-admin.png');
     await closeDrawer(admin);
 
     // A routing rule: VIP customers go to the new team, urgent.

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Fastify from 'fastify';
 import { eq, ne } from 'drizzle-orm';
@@ -15,7 +14,7 @@ import { hasChromium, launchBrowser } from '../support/browser.js';
 import { emitAck, startVisitor } from '../support/chat.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { repoRoot, screenshots, recordFailure } from '../support/e2e.js';
+import { repoRoot, recordFailure, saveScreenshot } from '../support/e2e.js';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
@@ -167,7 +166,6 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
     server = await startTestServer({ HUILIU_DEMO: 'true' });
     browser = await launchBrowser();
   }, 300_000);
@@ -363,7 +361,7 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     const followUp = words.locale === 'zh-CN' ? '好的，那可以开发票吗？' : 'Great, can I get an invoice?';
     await customerSays(customer, words, followUp);
     await poll(visible(agent.getByTestId('conversation'), followUp), { timeout: 20_000 }).toBe(1);
-    if (shots) await agent.screenshot({ path: path.join(screenshots, 'console-conversation.png') });
+    if (shots) await saveScreenshot(agent, 'console-conversation.png');
 
     // A second agent comes online in a third window.
     const { page: second, errors: secondErrors } = await newPage(words.locale);
@@ -455,7 +453,7 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     expect(await agent.locator('a[href^="javascript:"]').count()).toBe(0);
     await agent.getByText('全部', { exact: true }).click();
     await poll(() => agent.getByTestId('conversation-item').count()).toBeGreaterThan(1);
-    if (existsSync(screenshots)) await agent.screenshot({ path: path.join(screenshots, 'console-inbox.png') });
+    await saveScreenshot(agent, 'console-inbox.png');
     await setPresence(agent, ZH, 'offline');
     expect(errors).toEqual([]);
   }, 420_000);
@@ -537,7 +535,7 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
     const row = board.getByTestId('live-conversation').filter({ hasText: opening });
     await poll(() => row.getAttribute('data-state')).toBe('queued');
     const conversationId = (await row.getAttribute('data-conversation-id'))!;
-    if (existsSync(screenshots)) await board.screenshot({ path: path.join(screenshots, 'console-wallboard.png') });
+    await saveScreenshot(board, 'console-wallboard.png');
 
     // A read-only look: the messages, no reply box.
     await row.getByRole('button', { name: '查看' }).click();

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +7,7 @@ import { clientReply, composeEmail, emailFixture } from '../support/email.js';
 import { PASSWORD, createWorkspaceFixture, type WorkspaceFixture } from '../support/fixtures.js';
 import { startSmtpCapture } from '../support/smtp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { closeDrawer, recordFailure, screenshots } from '../support/e2e.js';
+import { closeDrawer, recordFailure, saveScreenshot } from '../support/e2e.js';
 
 /** Waits for the browser or the mail (20 s unless told): a busy 2-core machine takes its time. */
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 20_000 }) => expect.poll(read, options);
@@ -33,7 +31,6 @@ describe.skipIf(missing !== undefined)(
     const api = (route: string) => `/api/v1/workspaces/${ws.workspaceId}${route}`;
 
     beforeAll(async () => {
-      mkdirSync(screenshots, { recursive: true });
       dovecot = await startDovecot();
       smtp = await startSmtpCapture(refusal);
       server = await startTestServer({ EMAIL_POLL_SECONDS: '1', PRESENCE_GRACE_SECONDS: '3600' });
@@ -124,7 +121,7 @@ describe.skipIf(missing !== undefined)(
       expect(await quote.textContent()).toContain('已开具电子发票');
       expect(await quote.isVisible()).toBe(false);
       expect(await body.getByText('谢谢！').isVisible()).toBe(true);
-      await agent.screenshot({ path: path.join(screenshots, 'console-email.png') });
+      await saveScreenshot(agent, 'console-email.png');
       await email.getByTestId('email-quote-toggle').click();
       await poll(() => quote.isVisible()).toBe(true);
       expect(await agent.getByTestId('email-html').first().getAttribute('sandbox')).not.toContain('allow-scripts');
@@ -261,7 +258,7 @@ describe.skipIf(missing !== undefined)(
       await drawer.getByTestId('test-imap').getByRole('button').click();
       await poll(() => drawer.getByTestId('test-imap-result').getAttribute('data-ok')).toBe('false');
       expect(await drawer.getByTestId('test-imap-result').textContent()).toContain('登录失败');
-      await admin.screenshot({ path: path.join(screenshots, 'admin-inboxes-email.png') });
+      await saveScreenshot(admin, 'admin-inboxes-email.png');
       const stored = await ws.clients.admin.get(api(`/inboxes/${inboxId}`));
       expect(JSON.stringify(stored.body)).not.toContain('wrong-password');
       await ws.clients.admin.patch(api(`/inboxes/${inboxId}`), {

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/demo/seed.js';
@@ -7,7 +5,7 @@ import { hasChromium, launchBrowser } from '../support/browser.js';
 import { connectAgent } from '../support/chat.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { recordFailure, screenshots } from '../support/e2e.js';
+import { recordFailure, saveScreenshot } from '../support/e2e.js';
 
 /** Waits for the browser (20 s unless told): pages on a busy 2-core machine take their time. */
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 20_000 }) => expect.poll(read, options);
@@ -36,7 +34,6 @@ describe.skipIf(!hasChromium)('content admin in the console, in Chromium', () =>
   const errors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
     server = await startTestServer({ HUILIU_DEMO: 'true' });
     api = new HttpClient(server.url);
     const login = await api.login('admin@huiliu.demo', DEMO_PASSWORD);
@@ -134,7 +131,7 @@ describe.skipIf(!hasChromium)('content admin in the console, in Chromium', () =>
     const row = admin.locator('tbody tr', { hasText: GIFT_CARD });
     await poll(() => row.count()).toBe(1);
     await poll(() => admin.locator('tbody tr', { hasText: '礼品卡可以退吗？' }).count()).toBe(1);
-    await admin.screenshot({ path: path.join(screenshots, 'admin-knowledge.png') });
+    await saveScreenshot(admin, 'admin-knowledge.png');
 
     // Edit the FAQ: one more similar question.
     await row.getByRole('button', { name: '编辑' }).click();
@@ -154,7 +151,7 @@ describe.skipIf(!hasChromium)('content admin in the console, in Chromium', () =>
     await admin.goto(`${server.url}/admin/learning`);
     const question = admin.locator(`[data-testid="unanswered-row"][data-question="${UNANSWERED}"]`);
     await poll(() => question.count()).toBe(1);
-    await admin.screenshot({ path: path.join(screenshots, 'admin-learning.png') });
+    await saveScreenshot(admin, 'admin-learning.png');
     await question.getByRole('button', { name: /加为相似问/ }).click();
     const picker = admin.getByRole('dialog');
     await picker.getByRole('combobox').fill('礼品卡怎么');
@@ -213,7 +210,7 @@ describe.skipIf(!hasChromium)('content admin in the console, in Chromium', () =>
     await admin.getByRole('button', { name: '保存', exact: true }).click();
     await poll(async () => (await rules()).length).toBe(before + 1);
     expect((await rules()).at(-1)).toEqual({ match: 'contains', pattern: '礼品卡', reply: '礼品卡的问题请看帮助中心。', handoff: false });
-    await admin.screenshot({ path: path.join(screenshots, 'admin-bot.png') });
+    await saveScreenshot(admin, 'admin-bot.png');
 
     // Bot metrics, then the same page in English.
     await admin.getByTestId('admin-menu-bot-metrics').click();

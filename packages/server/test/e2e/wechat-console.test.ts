@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WechatDriver } from '../../src/channels/wechat/double/driver.js';
@@ -7,7 +5,7 @@ import { queryRows } from '../support/database.js';
 import { hasChromium, launchBrowser } from '../support/browser.js';
 import type { HttpClient } from '../support/http.js';
 import { msgId, openId, startWechatInbox, until, type WechatInboxSetup } from '../support/wechat.js';
-import { recordFailure, screenshots } from '../support/e2e.js';
+import { recordFailure, saveScreenshot } from '../support/e2e.js';
 
 // A WeChat customer reaches an agent in the console; the agent's replies go out through the
 // test double's custom/send, and when WeChat refuses one (45015) the console says so.
@@ -25,7 +23,6 @@ describe.skipIf(!hasChromium)('a WeChat conversation in the console, in Chromium
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
     // A short passive wait: the agent's replies come after the callback answered, so they go by custom/send.
     setup = await startWechatInbox({
       appId: APP_ID,
@@ -127,7 +124,7 @@ describe.skipIf(!hasChromium)('a WeChat conversation in the console, in Chromium
     await poll(() => agent.getByRole('tooltip').getByText('45015', { exact: false }).count()).toBe(1);
     // A refused message does not count against the quota.
     expect(await window.getAttribute('data-remaining')).toBe(String(before - 1));
-    await agent.screenshot({ path: path.join(screenshots, 'console-wechat-window.png') });
+    await saveScreenshot(agent, 'console-wechat-window.png');
 
     // The customer writes again: the notice of the failure gives way once a reply goes out.
     await driver.post(WechatDriver.text(user, '在的', msgId()));
@@ -172,7 +169,7 @@ describe.skipIf(!hasChromium)('a WeChat conversation in the console, in Chromium
     // The secrets were not touched by a save that left them empty: callbacks still verify.
     expect((await setup.driver.verifyUrl('still-here')).body).toBe('still-here');
     await admin.getByTestId('wechat-callback-url').scrollIntoViewIfNeeded();
-    await admin.screenshot({ path: path.join(screenshots, 'console-wechat-inbox.png') });
+    await saveScreenshot(admin, 'console-wechat-inbox.png');
 
     // A bad AppID is refused in the form, with the reason, and nothing is sent.
     await admin.getByLabel('AppID').fill('无效');

@@ -8,7 +8,17 @@ import type { TestServer } from './server.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 /** Where the browser tests save the screenshots the README links. */
-export const screenshots = path.join(repoRoot, 'docs/screenshots');
+const screenshots = path.join(repoRoot, 'docs/screenshots');
+
+/**
+ * Saves the page as one of the README's screenshots — only when HUILIU_SCREENSHOTS=1, so test
+ * runs neither rewrite the committed images nor spend time on them.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.HUILIU_SCREENSHOTS !== '1') return;
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: path.join(screenshots, name) });
+}
 
 /**
  * Builds the console and the widget when a checkout has no build of them yet. Run once from the

@@ -172,32 +172,48 @@ export function registerWidgetGateway(ctx: AppContext): void {
       return { messages: await visibleAfter(conversation.id, input.afterSeq) };
     });
 
-    const send = async (input: {
+    // A socket's messages are stored in the order they came: the widget sends without waiting
+    // for the previous answer, and two in flight must not overtake each other (a question
+    // answered by the bot before the "转人工" typed ahead of it, a reply out of order).
+    let previous: Promise<unknown> = Promise.resolve();
+    const inArrivalOrder = <T>(work: () => Promise<T>): Promise<T> => {
+      const next = previous.then(work, work);
+      previous = next.catch(() => undefined);
+      return next;
+    };
+
+    const send = (input: {
       clientMessageId: string;
       text: string;
       attachmentIds?: string[];
       preChat?: Record<string, string>;
       name?: string;
-    }) => {
-      if (!guard.take(visitor.id)) throw new AppError(429, 'rate_limited', 'you are sending messages too fast; wait a moment');
-      const inbox = await inboxOf();
-      const attachments = await claimAttachments(ctx.db, visitor.workspaceId, input.attachmentIds ?? [], `customer:${visitor.customerId}`);
-      if (!input.text.trim() && attachments.length === 0) throw new AppError(400, 'empty_message', 'write a message or attach a file');
-      const appended = await receiveInbound(ctx.db, {
-        inbox,
-        identity: { kind: 'visitor', value: visitor.visitorId },
-        customerId: visitor.customerId,
-        idempotencyKey: `widget:${visitor.customerId}:${input.clientMessageId}`,
-        clientMessageId: input.clientMessageId,
-        text: input.text,
-        attachments,
-        senderName: input.name ?? null,
-        context: visitor.context,
-        preChat: input.preChat,
+    }) =>
+      inArrivalOrder(async () => {
+        if (!guard.take(visitor.id)) throw new AppError(429, 'rate_limited', 'you are sending messages too fast; wait a moment');
+        const inbox = await inboxOf();
+        const attachments = await claimAttachments(
+          ctx.db,
+          visitor.workspaceId,
+          input.attachmentIds ?? [],
+          `customer:${visitor.customerId}`,
+        );
+        if (!input.text.trim() && attachments.length === 0) throw new AppError(400, 'empty_message', 'write a message or attach a file');
+        const appended = await receiveInbound(ctx.db, {
+          inbox,
+          identity: { kind: 'visitor', value: visitor.visitorId },
+          customerId: visitor.customerId,
+          idempotencyKey: `widget:${visitor.customerId}:${input.clientMessageId}`,
+          clientMessageId: input.clientMessageId,
+          text: input.text,
+          attachments,
+          senderName: input.name ?? null,
+          context: visitor.context,
+          preChat: input.preChat,
+        });
+        if (!appended.duplicate) publishMessage(ctx.realtime, appended.conversation, appended.message);
+        return appended;
       });
-      if (!appended.duplicate) publishMessage(ctx.realtime, appended.conversation, appended.message);
-      return appended;
-    };
 
     handle('message:send', WidgetSend, async (input) => {
       const appended = await send(input);
