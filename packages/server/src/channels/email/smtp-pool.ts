@@ -45,11 +45,6 @@ export class SmtpTransports {
     }
   }
 
-  /** Inboxes with a transport open (tests, metrics). */
-  get openCount(): number {
-    return this.byInbox.size;
-  }
-
   close(): void {
     this.closed = true;
     for (const [inboxId, entry] of this.byInbox) this.drop(inboxId, entry);

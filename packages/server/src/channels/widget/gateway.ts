@@ -188,9 +188,10 @@ export function registerWidgetGateway(ctx: AppContext): void {
       attachmentIds?: string[];
       preChat?: Record<string, string>;
       name?: string;
-    }) =>
-      inArrivalOrder(async () => {
-        if (!guard.take(visitor.id)) throw new AppError(429, 'rate_limited', 'you are sending messages too fast; wait a moment');
+    }) => {
+      // Refused at once: a flood does not queue up behind the messages being stored.
+      if (!guard.take(visitor.id)) throw new AppError(429, 'rate_limited', 'you are sending messages too fast; wait a moment');
+      return inArrivalOrder(async () => {
         const inbox = await inboxOf();
         const attachments = await claimAttachments(
           ctx.db,
@@ -214,6 +215,7 @@ export function registerWidgetGateway(ctx: AppContext): void {
         if (!appended.duplicate) publishMessage(ctx.realtime, appended.conversation, appended.message);
         return appended;
       });
+    };
 
     handle('message:send', WidgetSend, async (input) => {
       const appended = await send(input);
