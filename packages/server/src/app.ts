@@ -48,6 +48,7 @@ import { dispositionRoutes } from './modules/dispositions/routes.js';
 import { subscribeWallboard, wallboardSocketHandler } from './modules/wallboard/notifier.js';
 import { wallboardRoutes } from './modules/wallboard/routes.js';
 import { demoRoutes } from './demo/routes.js';
+import { ArrivalOrder } from './platform/arrival-order.js';
 import type { AppContext } from './platform/context.js';
 import { registerErrorHandling } from './platform/errors.js';
 import { registerConsole } from './platform/http/console.js';
@@ -125,7 +126,15 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(widgetRoutes(ctx));
       await api.register(routingRoutes(ctx));
       await api.register(routingRuleRoutes(ctx));
-      await api.register(wechatRoutes({ ctx, api: wechatApi, passiveWaitMs: ctx.config.WECHAT_PASSIVE_WAIT_MS, puller: wecomPuller }));
+      await api.register(
+        wechatRoutes({
+          ctx,
+          api: wechatApi,
+          passiveWaitMs: ctx.config.WECHAT_PASSIVE_WAIT_MS,
+          arrivalOrder: new ArrivalOrder(),
+          puller: wecomPuller,
+        }),
+      );
       await api.register(cannedRoutes(ctx));
       await api.register(dispositionRoutes(ctx));
       await api.register(wallboardRoutes(ctx));

@@ -197,6 +197,31 @@ describe('WeChat Official Account inbox', () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(png)).toBe(true);
   });
 
+  it('stores a photo still downloading before the text the follower sent just after it', async () => {
+    const user = openId();
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(64)]);
+    const mediaId = double.putMedia(png, 'image/png');
+    double.mediaDelayMs = 500;
+    try {
+      const photo = driver.post({
+        ToUserName: 'gh_double',
+        FromUserName: user,
+        CreateTime: 1,
+        MsgType: 'image',
+        PicUrl: 'http://x/2.png',
+        MediaId: mediaId,
+        MsgId: msgId(),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const text = driver.post(WechatDriver.text(user, '就是这张图里的破损', msgId()));
+      await Promise.all([photo, text]);
+    } finally {
+      double.mediaDelayMs = 0;
+    }
+    const stored = (await inboundOf(user)).map((row) => row.message).sort((a, b) => a.seq - b.seq);
+    expect(stored.map((message) => (message.attachments.length > 0 ? 'photo' : message.text))).toEqual(['photo', '就是这张图里的破损']);
+  });
+
   it('uploads an agent image as temporary media and sends it by media_id', async () => {
     const user = openId();
     await driver.post(WechatDriver.text(user, '看看图', msgId()));

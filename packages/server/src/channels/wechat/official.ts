@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Attachment } from '@huiliu/contracts';
+import type { ArrivalOrder } from '../../platform/arrival-order.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { publishMessage } from '../../modules/conversations/events.js';
@@ -33,6 +34,8 @@ export interface OfficialDeps {
   ctx: AppContext;
   api: WechatApi;
   passiveWaitMs: number;
+  /** Keeps each follower's messages in arrival order while they are stored. */
+  arrivalOrder: ArrivalOrder;
 }
 
 /** What WeChat expects when there is nothing to say: the literal `success` (an empty body works too). */
@@ -158,36 +161,41 @@ export async function handleOfficialCallback(
     return SUCCESS;
   }
 
-  let text: string;
-  let attachments: Attachment[] = [];
-  let preChat: Record<string, string> | undefined;
-  let idempotencyKey: string;
-  if (message.type === 'click') {
-    const topic = account.row.menuTopics[message.key];
-    text = `[菜单] ${topic ?? message.key}`;
-    preChat = topic ? { topic } : undefined;
-    idempotencyKey = `wechat:${account.inbox.id}:event:${eventKey}`;
-  } else {
-    const described = describe(message)!;
-    text = described.text;
-    idempotencyKey = `wechat:${account.inbox.id}:${(message as { msgId: string }).msgId}`;
-    const earlier = await findByIdempotencyKey(ctx.db, account.inbox.workspaceId, idempotencyKey);
-    if (!earlier && described.media) {
-      const attachment = await fetchInboundMedia(ctx, deps.api, account, described.media.id, described.media.kind);
-      if (attachment) attachments = [attachment];
-      else if (!text) text = '[图片]';
+  // One follower's messages are stored in the order they came: a photo still downloading must
+  // not land after the text sent just behind it. (Only the storing: the wait for a passive reply
+  // below would eat into the next callback's 5 seconds.)
+  const appended = await deps.arrivalOrder.run(`${account.inbox.id}:${message.fromUserName}`, async () => {
+    let text: string;
+    let attachments: Attachment[] = [];
+    let preChat: Record<string, string> | undefined;
+    let idempotencyKey: string;
+    if (message.type === 'click') {
+      const topic = account.row.menuTopics[message.key];
+      text = `[菜单] ${topic ?? message.key}`;
+      preChat = topic ? { topic } : undefined;
+      idempotencyKey = `wechat:${account.inbox.id}:event:${eventKey}`;
+    } else {
+      const described = describe(message)!;
+      text = described.text;
+      idempotencyKey = `wechat:${account.inbox.id}:${(message as { msgId: string }).msgId}`;
+      const earlier = await findByIdempotencyKey(ctx.db, account.inbox.workspaceId, idempotencyKey);
+      if (!earlier && described.media) {
+        const attachment = await fetchInboundMedia(ctx, deps.api, account, described.media.id, described.media.kind);
+        if (attachment) attachments = [attachment];
+        else if (!text) text = '[图片]';
+      }
     }
-  }
-  const follower = await touchFollower(ctx.db, account, message.fromUserName, { unionId });
-  const appended = await receiveInbound(ctx.db, {
-    inbox: account.inbox,
-    identity: { kind: 'wechat_openid', value: message.fromUserName },
-    customerId: follower.customerId,
-    idempotencyKey,
-    text,
-    attachments,
-    context: { wechat: { openId: message.fromUserName } },
-    preChat,
+    const follower = await touchFollower(ctx.db, account, message.fromUserName, { unionId });
+    return receiveInbound(ctx.db, {
+      inbox: account.inbox,
+      identity: { kind: 'wechat_openid', value: message.fromUserName },
+      customerId: follower.customerId,
+      idempotencyKey,
+      text,
+      attachments,
+      context: { wechat: { openId: message.fromUserName } },
+      preChat,
+    });
   });
   if (appended.duplicate) {
     // A retry: answer what the first attempt answered, if it had a passive reply.

@@ -11,6 +11,7 @@ import {
 import { and, desc, eq } from 'drizzle-orm';
 import type { Socket } from 'socket.io';
 import { z } from 'zod';
+import { ArrivalOrder } from '../../platform/arrival-order.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { rooms } from '../../platform/realtime.js';
@@ -70,6 +71,7 @@ function failure(error: unknown): WidgetAck<never> {
 
 /** The visitor side of the real-time gateway: namespace `/widget`, authenticated by visitor token. */
 export function registerWidgetGateway(ctx: AppContext): void {
+  const arrivalOrder = new ArrivalOrder();
   const guard = new FloodGuard();
   const namespace = ctx.realtime.visitors;
 
@@ -172,16 +174,6 @@ export function registerWidgetGateway(ctx: AppContext): void {
       return { messages: await visibleAfter(conversation.id, input.afterSeq) };
     });
 
-    // A socket's messages are stored in the order they came: the widget sends without waiting
-    // for the previous answer, and two in flight must not overtake each other (a question
-    // answered by the bot before the "转人工" typed ahead of it, a reply out of order).
-    let previous: Promise<unknown> = Promise.resolve();
-    const inArrivalOrder = <T>(work: () => Promise<T>): Promise<T> => {
-      const next = previous.then(work, work);
-      previous = next.catch(() => undefined);
-      return next;
-    };
-
     const send = (input: {
       clientMessageId: string;
       text: string;
@@ -191,7 +183,9 @@ export function registerWidgetGateway(ctx: AppContext): void {
     }) => {
       // Refused at once: a flood does not queue up behind the messages being stored.
       if (!guard.take(visitor.id)) throw new AppError(429, 'rate_limited', 'you are sending messages too fast; wait a moment');
-      return inArrivalOrder(async () => {
+      // The widget sends without waiting for the previous answer: one customer's messages (any
+      // tab) are stored in the order they came.
+      return arrivalOrder.run(visitor.customerId, async () => {
         const inbox = await inboxOf();
         const attachments = await claimAttachments(
           ctx.db,

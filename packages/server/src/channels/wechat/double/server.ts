@@ -65,6 +65,8 @@ export class WechatDouble {
   maxConcurrentTokenFetches = 0;
   /** How long a token fetch takes (ms): long enough that overlapping fetches would be seen. */
   tokenDelayMs = 50;
+  /** How long a media download takes (ms), as on a slow network. */
+  mediaDelayMs = 0;
   syncCalls = 0;
 
   registerApp(appId: string, secret: string): void {
@@ -175,6 +177,7 @@ export class WechatDouble {
       return this.json(response, { type: q.get('type') ?? 'image', media_id: id, created_at: Math.floor(Date.now() / 1000) });
     }
     if (operation === 'media.get') {
+      if (this.mediaDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.mediaDelayMs));
       const media = this.media.get(q.get('media_id') ?? '');
       if (!media) return this.error(response, 40007);
       response.writeHead(200, { 'content-type': media.contentType, 'content-length': media.bytes.length }).end(media.bytes);
