@@ -1,7 +1,7 @@
 import type { EmailRecipients } from '@huiliu/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { Select, Typography } from 'antd';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, type Conversation } from '../lib/api';
@@ -31,8 +31,13 @@ export function EmailCcLine({
     queryFn: () => api.get<Recipients>(`/workspaces/${workspaceId}/conversations/${conversation.id}/email/recipients`),
   });
   const loaded = defaults.data;
+  // The defaults fill the line once, and again when a new mail changes them — not when the line
+  // comes back (note mode and back), which would undo the agent's edits.
+  const applied = useRef(value === undefined ? undefined : loaded);
   useEffect(() => {
-    if (loaded) onChange(loaded.cc);
+    if (!loaded || loaded === applied.current) return;
+    applied.current = loaded;
+    onChange(loaded.cc);
   }, [loaded, onChange]);
 
   return (

@@ -142,10 +142,13 @@ describe.skipIf(missing !== undefined)(
       const ccLine = addressing.getByRole('combobox', { name: '抄送' });
       await ccLine.fill('finance@example.com');
       await ccLine.press('Enter');
-      await poll(() => addressing.locator('.ant-select-selection-item').allTextContents()).toEqual([
-        'lihua@example.com',
-        'finance@example.com',
-      ]);
+      const ccShown = () => addressing.locator('.ant-select-selection-item').allTextContents();
+      await poll(ccShown).toEqual(['lihua@example.com', 'finance@example.com']);
+      // A look at the note mode and back keeps the agent's CC line.
+      await pane.getByText('备注', { exact: true }).click();
+      await poll(() => addressing.count()).toBe(0);
+      await pane.getByText('回复', { exact: true }).click();
+      await poll(ccShown).toEqual(['lihua@example.com', 'finance@example.com']);
       const box = agent.getByRole('textbox', { name: '回复客户' });
       await box.fill(replyText);
       await box.press('Enter');
