@@ -93,6 +93,9 @@ export const MessagesQuery = z.object({
 
 export const MessageText = z.string().max(10_000, 'a message is at most 10,000 characters');
 
+/** Most addresses on one email reply's CC line. */
+export const MAX_REPLY_CC = 20;
+
 export const ReplyRequest = z
   .object({
     text: MessageText.default(''),
@@ -101,7 +104,7 @@ export const ReplyRequest = z
     clientMessageId: z.string().min(1).max(100).optional(),
     cc: z
       .array(z.email('cc: each entry must be an email address').max(254))
-      .max(20, 'cc: at most 20 addresses')
+      .max(MAX_REPLY_CC, `cc: at most ${MAX_REPLY_CC} addresses`)
       .optional()
       .describe(
         'Email conversations only: who gets a copy. Omitted: reply-all (everyone on the customer’s last mail but this inbox); [] sends to the customer alone',

@@ -1,3 +1,4 @@
+import { MAX_REPLY_CC } from '@huiliu/contracts';
 import { and, desc, eq } from 'drizzle-orm';
 import type { ConversationRow } from '../../modules/conversations/views.js';
 import { identityOf } from '../../modules/customers/service.js';
@@ -6,17 +7,14 @@ import type { Executor } from '../../modules/users/service.js';
 import { emailMessages } from './schema.js';
 
 /** The customer's last mail, as far as addressing goes. */
-export interface LastInbound {
+interface LastInbound {
   fromAddress: string | null;
   toAddresses: string[];
   ccAddresses: string[];
 }
 
-/** Most people on one reply's CC line (the API refuses more too). */
-export const MAX_CC = 20;
-
 /** The addresses that are this inbox itself: a reply never copies them back to us. */
-export function ownAddresses(settings: StoredEmailSettings): string[] {
+function ownAddresses(settings: StoredEmailSettings): string[] {
   return [settings.smtp?.fromAddress, settings.smtp?.replyTo, settings.imap?.user].filter(
     (value): value is string => typeof value === 'string' && value.includes('@'),
   );
@@ -46,11 +44,12 @@ export function replyRecipients(input: {
     left.add(key);
     cc.push(address.trim());
   }
-  return { to, cc: cc.slice(0, MAX_CC) };
+  // The API refuses a longer list; a reply-all default is cut to the same length.
+  return { to, cc: cc.slice(0, MAX_REPLY_CC) };
 }
 
 /** The customer's last mail in the conversation (its sender and who else was on it). */
-export async function lastInbound(db: Executor, conversationId: string) {
+async function lastInbound(db: Executor, conversationId: string) {
   const [row] = await db
     .select()
     .from(emailMessages)
