@@ -313,14 +313,14 @@ export async function run(): Promise<
   // An edit must be searchable at once: time one upsert on the full base.
   const edit = {
     id: 'faq-new',
-    question: '汇流商城的小米手环9可以用数字人民币付款吗',
-    similarQuestions: ['can i pay for the 小米手环9 with e-cny'],
-    terms: ['汇流商城', '小米手环9'],
+    question: '汇流商城的汇流手环9可以用数字人民币付款吗',
+    similarQuestions: ['can i pay for the 汇流手环9 with e-cny'],
+    terms: ['汇流商城', '汇流手环9'],
   };
   const upsertStarted = performance.now();
   index?.upsert(edit);
   const upsertMs = performance.now() - upsertStarted;
-  const found = index?.search('小米手环9能用数字人民币付款吗', 1)[0]?.id === 'faq-new';
+  const found = index?.search('汇流手环9能用数字人民币付款吗', 1)[0]?.id === 'faq-new';
 
   const cooperative = await cooperativeBuild(entries);
 

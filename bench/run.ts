@@ -11,6 +11,9 @@ const BENCHES: Record<string, string> = {
   routing: 'bench/routing.ts',
   bot: 'bench/bot.ts',
   'email-send': 'bench/email.ts',
+  flood: 'bench/flood.ts',
+  sla: 'bench/sla.ts',
+  'ticket-search': 'bench/ticket-search.ts',
 };
 
 const wanted = process.argv.slice(2);

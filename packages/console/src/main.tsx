@@ -22,6 +22,8 @@ const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const Workspace = lazy(() => import('./shell/Workspace'));
 const AdminLayout = lazy(() => import('./admin/AdminLayout'));
 const SupervisorPage = lazy(() => import('./supervisor/SupervisorPage'));
+const TicketsPage = lazy(() => import('./tickets/TicketsPage'));
+const CustomerDirectory = lazy(() => import('./customer/CustomerDirectory'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -67,6 +69,22 @@ function Root() {
                 element={
                   <RequireSession>
                     <AdminLayout />
+                  </RequireSession>
+                }
+              />
+              <Route
+                path="/tickets/:ticketId?"
+                element={
+                  <RequireSession>
+                    <TicketsPage />
+                  </RequireSession>
+                }
+              />
+              <Route
+                path="/customers"
+                element={
+                  <RequireSession>
+                    <CustomerDirectory />
                   </RequireSession>
                 }
               />

@@ -22,13 +22,22 @@ const VARIABLE = /\{\{\s*([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\s*\}\}/g;
  * render on its own with the values it has, and the server renders the same way.
  */
 export function renderCannedText(text: string, values: CannedValues): { text: string; unknownVariables: string[] } {
+  return fillVariables(text, CANNED_VARIABLES, values);
+}
+
+/** The renderer behind canned responses and macros, each with its own list of variables. */
+export function fillVariables(
+  text: string,
+  known: readonly string[],
+  values: Partial<Record<string, string | number | null | undefined>>,
+): { text: string; unknownVariables: string[] } {
   const unknown = new Set<string>();
   const rendered = text.replace(VARIABLE, (whole, name: string) => {
-    if (!(CANNED_VARIABLES as readonly string[]).includes(name)) {
+    if (!known.includes(name)) {
       unknown.add(name);
       return whole;
     }
-    const value = values[name as CannedVariable];
+    const value = values[name];
     return value === null || value === undefined ? '' : String(value);
   });
   return { text: rendered, unknownVariables: [...unknown] };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, Timestamp } from './common.js';
 import { Tag } from './customers.js';
 import { MessagePayload } from './knowledge.js';
+import { SlaSort, SlaSummary } from './sla-summary.js';
 
 export const ChannelKind = z.enum(['widget', 'email', 'sms', 'wechat', 'wecom', 'api', 'voice']);
 export type ChannelKind = z.infer<typeof ChannelKind>;
@@ -15,6 +16,14 @@ export const MessageKind = z.enum(['in', 'out', 'note', 'event']);
 export const SenderType = z.enum(['customer', 'agent', 'bot', 'system']);
 export const DeliveryState = z.enum(['sent', 'delivered', 'read', 'failed']);
 export type DeliveryState = z.infer<typeof DeliveryState>;
+
+/** The longest attachment name kept, in characters (code points): longer names keep their end, where the extension is. */
+export const MAX_FILE_NAME_LENGTH = 120;
+/**
+ * The longest a kept name can be once percent-encoded in its download URL: a code point is at
+ * most 4 UTF-8 bytes, each written as %XX. The server's router must accept path segments this long.
+ */
+export const MAX_ENCODED_FILE_NAME_LENGTH = MAX_FILE_NAME_LENGTH * 12;
 
 export const Attachment = z.object({
   id: Id,
@@ -53,6 +62,8 @@ export const Conversation = z.object({
   channel: ChannelKind,
   customerId: Id,
   customerName: z.string().nullable(),
+  /** Who the customer is at a glance when they have no name: "访客 4821 · 上海 · Chrome" (null in live events). */
+  customerLabel: z.string().nullable(),
   state: ConversationState,
   priority: Priority,
   assigneeId: Id.nullable(),
@@ -60,6 +71,8 @@ export const Conversation = z.object({
   tags: z.array(z.string()),
   lastSeq: z.number().int(),
   lastMessagePreview: z.string().nullable(),
+  /** The customer's own last message (a bot's or agent's reply does not replace it). */
+  lastCustomerMessagePreview: z.string().nullable(),
   context: z.record(z.string(), z.unknown()),
   preChat: z.record(z.string(), z.string()),
   csat: z.object({ rating: z.number().int(), comment: z.string() }).nullable(),
@@ -68,6 +81,8 @@ export const Conversation = z.object({
   lastCustomerMessageAt: Timestamp.nullable(),
   lastMessageAt: Timestamp.nullable(),
   resolvedAt: Timestamp.nullable(),
+  /** The soonest SLA clock (lists; absent in live events). */
+  sla: SlaSummary.nullable().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 
@@ -84,6 +99,7 @@ export const ConversationQuery = z.object({
   tier: z.enum(['normal', 'vip']).optional(),
   customerId: Id.optional(),
   q: z.string().max(200).optional().describe('Search message text'),
+  sort: SlaSort.optional().describe('`sla_due`: the soonest SLA due time first (overdue first, paused and none last)'),
 });
 
 export const MessagesQuery = z.object({

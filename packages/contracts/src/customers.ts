@@ -6,16 +6,25 @@ export type IdentityKind = z.infer<typeof IdentityKind>;
 
 export const CustomerTier = z.enum(['normal', 'vip']);
 
+/** How an identity was proven (see docs/security.md, "Identity claims"). */
+export const VerifiedVia = z.enum(['channel', 'hmac', 'otp', 'agent']);
+
 export const Identity = z.object({
   id: Id,
   kind: IdentityKind,
   value: z.string(),
+  /** False: a claim the customer typed — shown to agents, never used to find, merge or reach anyone. */
   verified: z.boolean(),
+  verifiedVia: VerifiedVia.nullable(),
   createdAt: Timestamp,
 });
 
 export const Customer = z.object({
   id: Id,
+  /** Readable number, the heart of the label of an anonymous customer. */
+  number: z.number().int(),
+  /** The name when known, else "访客 4821 · 上海 · Chrome". */
+  label: z.string(),
   name: z.string().nullable(),
   tier: CustomerTier,
   tags: z.array(z.string()),
@@ -38,11 +47,36 @@ export const UpdateCustomerRequest = z
   .partial()
   .refine((value) => Object.keys(value).length > 0, 'nothing to update');
 
+const Contains = z.string().trim().min(1).max(200).optional();
+
 export const CustomerQuery = z.object({
   q: z.string().max(200).optional().describe('Search by name or identity value'),
   identityKind: IdentityKind.optional(),
   identityValue: z.string().max(500).optional(),
+  // The directory's fields: each narrows the list (all given must hold), matched as "contains", case-insensitive.
+  name: Contains.describe('Name contains'),
+  email: Contains.describe('An email address contains'),
+  phone: Contains.describe('A phone number contains'),
+  externalId: Contains.describe('An external (host-site) user id contains'),
+  tag: z.string().trim().min(1).max(50).optional().describe('Has this tag exactly'),
+  tier: CustomerTier.optional(),
 });
+export type CustomerQuery = z.infer<typeof CustomerQuery>;
+
+/**
+ * An agent records a customer's email or phone. Trusted by the workspace (verified via `agent`);
+ * an address that already belongs to another customer is refused, never merged silently.
+ */
+export const AddIdentityRequest = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('email'), value: z.email().max(254) }),
+  z.object({
+    kind: z.literal('phone'),
+    value: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9][0-9 ()-]{4,30}$/, 'a phone number: digits, spaces, brackets or dashes, optionally starting with +'),
+  }),
+]);
 
 export const MergeCustomersRequest = z.object({
   /** The customer that disappears into the one in the path. */
@@ -62,7 +96,8 @@ export const TimelineItem = z.object({
   id: Id,
   /** The human-friendly number (#1234). */
   number: z.number().int().nullable(),
-  channel: z.enum(['widget', 'email', 'sms', 'wechat', 'wecom', 'api', 'voice']),
+  /** A ticket's source may also be the help center's request form (`web_form`). */
+  channel: z.enum(['widget', 'email', 'sms', 'wechat', 'wecom', 'api', 'voice', 'web_form']),
   inboxId: Id.nullable(),
   inboxName: z.string().nullable(),
   state: z.string(),

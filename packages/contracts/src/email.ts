@@ -60,6 +60,8 @@ const emailFields = {
     .max(200 * 1024 * 1024),
   /** Automatic replies to one sender per hour at most; beyond it nothing automatic is sent (stops mail loops). */
   autoReplyLimitPerHour: z.number().int().min(0).max(1000),
+  /** Whether a new email thread becomes a ticket by itself (`every_thread`) or only when an agent makes one (`never`). */
+  createTickets: z.enum(['never', 'every_thread']),
 };
 
 /** What an admin sends to configure an email inbox. */
@@ -71,6 +73,7 @@ export const EmailSettingsInput = z.object({
   reopenWindowHours: emailFields.reopenWindowHours.default(168),
   maxMessageBytes: emailFields.maxMessageBytes.default(25 * 1024 * 1024),
   autoReplyLimitPerHour: emailFields.autoReplyLimitPerHour.default(5),
+  createTickets: emailFields.createTickets.default('never'),
 });
 /** A change to an email inbox's settings: only the fields given change (a whole `imap` or `smtp` block at a time). */
 export const EmailSettingsPatch = z.object(emailFields).partial().strict();

@@ -73,6 +73,9 @@ export const Inbox = z.object({
   createdAt: Timestamp,
 });
 
+/** The channel kinds this server has a connector for: the only ones an inbox can be created for. */
+export const ChannelKinds = z.object({ items: z.array(ChannelKind) });
+
 export const InboxSecret = z.object({ secret: z.string() });
 
 export const CreateInboxRequest = z.discriminatedUnion('kind', [

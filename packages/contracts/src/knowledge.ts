@@ -143,7 +143,8 @@ export const FaqExportQuery = z.object({ format: z.enum(['csv', 'json']).default
 
 /** Structured content of a bot message: buttons, "did you mean" choices, a helpfulness vote. */
 export const MessagePayload = z.object({
-  type: z.enum(['choices', 'menu', 'vote']),
+  /** `leave_message`: nobody can take the chat now; the widget offers its leave-a-message form (no options). */
+  type: z.enum(['choices', 'menu', 'vote', 'leave_message']),
   options: z.array(z.object({ label: z.string(), value: z.string() })).max(20),
 });
 export type MessagePayload = z.infer<typeof MessagePayload>;
@@ -167,6 +168,8 @@ export const KeywordRule = z.object({
   handoff: z.boolean().default(false),
 });
 
+const SmallTalkReply = z.object({ zh: z.string().trim().min(1).max(500), en: z.string().trim().min(1).max(500) });
+
 export const BotSettings = z.object({
   enabled: z.boolean().default(false),
   name: z.string().trim().min(1).max(50).default('小流'),
@@ -182,6 +185,21 @@ export const BotSettings = z.object({
     .default({ answer: 0.8, clarify: 0.42 }),
   /** A conversation still with the bot is resolved after this many quiet minutes (0: never). */
   idleResolveMinutes: z.number().int().min(0).max(1440).default(30),
+  /** Replies to greetings, thanks and acknowledgements ("你好", "谢谢", "好的"): answered, never handed off. */
+  smallTalk: z
+    .object({
+      greeting: SmallTalkReply,
+      thanks: SmallTalkReply,
+      ack: SmallTalkReply,
+    })
+    .default({
+      greeting: {
+        zh: '您好！请直接告诉我您的问题，比如“退款多久到账”。',
+        en: 'Hello! Just tell me your question, e.g. "when will I get my refund".',
+      },
+      thanks: { zh: '不客气！还有其他问题随时问我。', en: 'You are welcome! Ask me anything else any time.' },
+      ack: { zh: '好的。还有其他需要帮忙的吗？', en: 'OK. Is there anything else I can help with?' },
+    }),
 });
 export type BotSettings = z.infer<typeof BotSettings>;
 

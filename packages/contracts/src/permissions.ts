@@ -23,9 +23,13 @@ export const PERMISSIONS = {
   'customers.read': ['admin', 'supervisor', 'agent'],
   'customers.manage': ['admin', 'supervisor', 'agent'],
   'customers.merge': ['admin', 'supervisor'],
+  'customers.export': ['admin', 'supervisor'],
   'conversations.read': ['admin', 'supervisor', 'agent'],
   'conversations.reply': ['admin', 'supervisor', 'agent'],
   'conversations.manage': ['admin', 'supervisor', 'agent'],
+  /** Reply to, resolve, reopen or reassign a conversation assigned to someone else (without it: only your own or unassigned ones). */
+  'conversations.manage_others': ['admin', 'supervisor'],
+  'conversations.export': ['admin', 'supervisor'],
   'presence.set': ['admin', 'supervisor', 'agent'],
   'routing.manage': ['admin', 'supervisor'],
   'canned.read': ['admin', 'supervisor', 'agent'],
@@ -35,6 +39,21 @@ export const PERMISSIONS = {
   'wallboard.read': ['admin', 'supervisor'],
   'knowledge.read': ['admin', 'supervisor', 'agent'],
   'knowledge.manage': ['admin', 'supervisor'],
+  'calendars.read': ['admin', 'supervisor', 'agent'],
+  'calendars.manage': ['admin', 'supervisor'],
+  'sla.read': ['admin', 'supervisor', 'agent'],
+  'sla.manage': ['admin', 'supervisor'],
+  'tickets.read': ['admin', 'supervisor', 'agent'],
+  'tickets.manage': ['admin', 'supervisor', 'agent'],
+  /** Every ticket of the workspace; without it an agent sees their teams' tickets and those assigned to or created by them. */
+  'tickets.read_all': ['admin', 'supervisor'],
+  /** Define custom ticket fields and ticket forms. */
+  'tickets.configure': ['admin'],
+  /** See automations, dry-run them and read their execution log. */
+  'automations.read': ['admin', 'supervisor'],
+  'automations.manage': ['admin'],
+  /** Create and change the workspace's shared ticket views and macros (personal ones need only tickets.manage). */
+  'tickets.share': ['admin', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -24,6 +24,13 @@ export const WidgetConfig = z.object({
   online: z.boolean(),
   /** When the team is closed: when it opens again (ISO time), else null. */
   opensAt: z.string().nullable(),
+  /**
+   * The inbox's bot, when it is on: the widget opens on the chat at any hour (the bot answers
+   * even with nobody online) and shows the leave-a-message form only when a person is wanted.
+   */
+  bot: z.object({ enabled: z.boolean(), name: z.string() }),
+  /** Whether the server can mail one-time codes: the widget offers "verify your email" only then. */
+  emailVerification: z.boolean(),
 });
 
 export const VisitorContext = z.object({
@@ -63,6 +70,27 @@ export const VisitorSession = z.object({
   conversationId: Id.nullable(),
 });
 
+/** The visitor asks for a one-time code to prove an email address they typed is theirs. */
+export const RequestIdentityCode = z.object({
+  kind: z.literal('email'),
+  value: z.email().max(254),
+});
+
+export const IdentityCodeSent = z.object({
+  sentTo: z.string(),
+  expiresAt: z.string(),
+});
+
+export const VerifyIdentityCode = RequestIdentityCode.extend({
+  code: z.string().regex(/^[0-9]{6}$/, 'the 6-digit code from the mail'),
+});
+
+export const IdentityVerified = z.object({
+  /** The customer the visitor now is: another one when the address belonged to an existing customer (merged). */
+  customerId: Id,
+  merged: z.boolean(),
+});
+
 // ---- socket events: visitor → server (each with an acknowledgement) ----
 
 export const WidgetSend = z.object({
@@ -76,6 +104,10 @@ export const WidgetSend = z.object({
 export const WidgetTyping = z.object({ typing: z.boolean() });
 export const WidgetRead = z.object({ conversationId: Id, upToSeq: z.number().int().min(0) });
 export const WidgetSync = z.object({ conversationId: Id, afterSeq: z.number().int().min(0) });
+/** Most messages one `history` or `sync` answer carries; the rest come page by page after `nextAfterSeq`. */
+export const WIDGET_PAGE_SIZE = 100;
+/** `history` takes no payload, or where to continue from. */
+export const WidgetHistoryRequest = z.object({ afterSeq: z.number().int().min(0).default(0) }).optional();
 export const WidgetCsat = z.object({
   conversationId: Id,
   rating: z.number().int().min(1).max(5),
@@ -93,7 +125,8 @@ export const WidgetOfflineMessage = z.object({
 });
 
 /** Every acknowledgement: ok with data, or a clear error. */
-export type WidgetAck<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+/** A refusal for going too fast (`rate_limited`) says when to try again. */
+export type WidgetAck<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; retryAfterMs?: number } };
 
 export const WidgetConversation = Conversation.pick({
   id: true,
@@ -107,6 +140,8 @@ export const WidgetConversation = Conversation.pick({
 export const WidgetHistory = z.object({
   conversation: WidgetConversation.nullable(),
   messages: z.array(Message),
+  /** Where the next page starts (ask `sync` with it as `afterSeq`); null when this was the last. */
+  nextAfterSeq: z.number().int().nullable(),
 });
 
 // ---- socket events: server → visitor ----

@@ -5,7 +5,7 @@ import { Role } from './permissions.js';
 export const WorkspaceParams = z.object({ workspaceId: Id });
 export const WorkspaceEntityParams = z.object({ workspaceId: Id, id: Id });
 
-const IanaTimezone = z
+export const IanaTimezone = z
   .string()
   .max(64)
   .refine((tz) => {
@@ -20,6 +20,8 @@ const IanaTimezone = z
 const CapacityChannel = z.enum(['widget', 'email', 'sms', 'wechat', 'wecom', 'api', 'voice']);
 const QueueWeightKey = z.enum(['vip', 'urgent', 'high', 'normal', 'low']);
 
+export const PresenceOnLogin = z.enum(['remember', 'offline']);
+
 /** Settings the console and routing read; every one has a default. */
 export const WorkspaceSettings = z.object({
   /** Answered within this many seconds of starting to wait counts toward the service level (teams may override). */
@@ -28,6 +30,10 @@ export const WorkspaceSettings = z.object({
   defaultCapacities: z.record(CapacityChannel, z.number().int()),
   /** Queue order: a conversation's weight is its customer's tier weight plus its priority's; higher waits less. */
   queueWeights: z.record(QueueWeightKey, z.number().int()),
+  /** At login an agent gets back the status they last chose ('remember'), or starts offline ('offline'). */
+  presenceOnLogin: PresenceOnLogin,
+  /** How long an agent may be without a console connection before going offline; null: the server's PRESENCE_GRACE_SECONDS. */
+  presenceGraceSeconds: z.number().int().nullable(),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettings>;
 
@@ -36,6 +42,8 @@ export const DEFAULT_WORKSPACE_SETTINGS: WorkspaceSettings = {
   defaultCapacities: { widget: 5, email: 20, sms: 5, wechat: 5, wecom: 5, api: 5, voice: 1 },
   // A VIP waits less than anyone normal; priority breaks ties before wait time.
   queueWeights: { vip: 100, urgent: 30, high: 20, normal: 10, low: 0 },
+  presenceOnLogin: 'remember',
+  presenceGraceSeconds: null,
 };
 
 export const Workspace = z.object({
@@ -71,6 +79,9 @@ export const UpdateWorkspaceRequest = z
     defaultCapacities: z.partialRecord(CapacityChannel, z.number().int().min(0).max(100)),
     /** Only the weights named change; they apply to conversations queued from then on. */
     queueWeights: z.partialRecord(QueueWeightKey, z.number().int().min(0).max(1000)),
+    presenceOnLogin: PresenceOnLogin,
+    /** null goes back to the server's default. */
+    presenceGraceSeconds: z.number().int().min(5).max(86_400).nullable(),
   })
   .partial()
   .refine((value) => Object.keys(value).length > 0, 'nothing to update');
@@ -114,7 +125,7 @@ export const CreatedInvite = Invite.extend({
 
 export const PasswordResetLink = z.object({ url: z.string(), expiresAt: Timestamp });
 
-const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time such as 09:00');
+export const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time such as 09:00');
 
 export const BusinessHours = z.object({
   timezone: IanaTimezone,
@@ -135,7 +146,10 @@ export const Team = z.object({
   overflowTeamId: Id.nullable(),
   overflowAfterSeconds: z.number().int().nullable(),
   stickyHours: z.number().int(),
+  /** The team's hours as before calendars: its calendar's zone, weekly hours and one-off holiday dates (null: always open). */
   businessHours: BusinessHours.nullable(),
+  /** The business calendar the team's hours come from (holidays included); null: always open. */
+  calendarId: Id.nullable(),
   /** Service-level target of this team; null: the workspace default. */
   serviceLevelTargetSeconds: z.number().int().nullable(),
   memberIds: z.array(Id),
@@ -146,6 +160,8 @@ export const Team = z.object({
 export const CreateTeamRequest = z.object({
   name: z.string().trim().min(1).max(100),
   description: z.string().max(1000).default(''),
+  /** A business calendar of the workspace for the team's hours; left out: always open. */
+  calendarId: Id.nullable().optional(),
 });
 
 export const UpdateTeamRequest = z
@@ -162,8 +178,14 @@ export const UpdateTeamRequest = z
       .int()
       .min(0)
       .max(24 * 90),
-    /** null: always open. */
+    /**
+     * Writes the team's calendar (one is made, "<team> 营业时间", if it has none): zone, weekly
+     * hours and its one-off holiday dates; the calendar's yearly dates and ranges are kept.
+     * null: always open (the team leaves its calendar, which stays).
+     */
     businessHours: BusinessHours.nullable(),
+    /** The business calendar for the team's hours (shared with SLAs and other teams); null: always open. */
+    calendarId: Id.nullable(),
     /** null: use the workspace's default target. */
     serviceLevelTargetSeconds: z.number().int().min(1).max(86_400).nullable(),
   })

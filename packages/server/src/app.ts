@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { MAX_ENCODED_FILE_NAME_LENGTH } from '@huiliu/contracts';
 import type { Registry } from 'prom-client';
 import { auditRoutes } from './modules/audit/routes.js';
 import { registerAccessControl, type RouteEntry } from './modules/auth/access.js';
@@ -19,6 +20,7 @@ import { emailRoutes } from './channels/email/routes.js';
 import { widgetConnector } from './channels/widget/connector.js';
 import { registerWidgetGateway } from './channels/widget/gateway.js';
 import { widgetRoutes } from './channels/widget/routes.js';
+import { widgetIdentityRoutes } from './channels/widget/identity-routes.js';
 import { WechatApi } from './channels/wechat/api.js';
 import { wechatConnector } from './channels/wechat/connector.js';
 import { wechatRoutes } from './channels/wechat/routes.js';
@@ -39,21 +41,42 @@ import { registerBot } from './modules/bot/engine.js';
 import { botRoutes } from './modules/bot/routes.js';
 import { knowledgeIndexes } from './modules/knowledge/live-index.js';
 import { helpCenterRoutes } from './modules/knowledge/help-center.js';
+import { ticketRequestRoutes } from './modules/tickets/web-form/routes.js';
+import { portalRoutes } from './modules/tickets/portal/routes.js';
 import { knowledgeRoutes } from './modules/knowledge/routes.js';
+import { customerExportRoutes } from './modules/customers/export-routes.js';
+import { conversationExportRoutes } from './modules/conversations/export-routes.js';
 import { presenceSocketHandler } from './modules/routing/presence-gateway.js';
+import { PresenceLapse } from './modules/routing/presence-lapse.js';
 import { routingRuleRoutes } from './modules/routing/rule-routes.js';
 import { routingRoutes } from './modules/routing/routes.js';
+import { calendarRoutes } from './modules/calendars/routes.js';
+import { subscribeConversationClocks } from './modules/sla/conversation-clocks.js';
+import { slaRoutes } from './modules/sla/routes.js';
+import { automationRoutes } from './modules/automations/routes.js';
+import { subscribeAutomations } from './modules/automations/subscriber.js';
 import { cannedRoutes } from './modules/canned/routes.js';
 import { dispositionRoutes } from './modules/dispositions/routes.js';
 import { subscribeWallboard, wallboardSocketHandler } from './modules/wallboard/notifier.js';
 import { wallboardRoutes } from './modules/wallboard/routes.js';
+import { moveTickets } from './modules/tickets/commands/move-tickets.js';
+import { registerTicketInbound } from './modules/tickets/inbound.js';
+import { ticketFieldRoutes } from './modules/tickets/fields/routes.js';
+import { ticketRoutes } from './modules/tickets/routes.js';
+import { ticketLinkRoutes } from './modules/tickets/links/routes.js';
+import { customerTicketRoutes } from './modules/tickets/customer/routes.js';
+import { ticketViewMacroRoutes } from './modules/tickets/views-macros/routes.js';
 import { demoRoutes } from './demo/routes.js';
 import { ArrivalOrder } from './platform/arrival-order.js';
 import type { AppContext } from './platform/context.js';
 import { registerErrorHandling } from './platform/errors.js';
 import { registerConsole } from './platform/http/console.js';
 import { registerHealth } from './platform/http/health.js';
+import { registerPublicBudget } from './platform/http/public-budget.js';
 import { registerMetrics } from './platform/http/metrics.js';
+import { registerNulGuard } from './platform/http/nul-guard.js';
+import { registerWidgetCors } from './platform/http/widget-cors.js';
+import { skipRealtimePath } from './platform/realtime.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -72,18 +95,26 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
     trustProxy: ctx.config.TRUST_PROXY,
     // On shutdown, idle keep-alive connections are closed at once; in-flight requests finish.
     forceCloseConnections: 'idle',
-    // Socket.IO and Fastify share one HTTP server (one port).
-    serverFactory: (handler) => ctx.realtime.httpServer.on('request', handler),
+    // The router measures path segments before decoding; a download URL carries the encoded file name.
+    routerOptions: { maxParamLength: MAX_ENCODED_FILE_NAME_LENGTH },
+    // Socket.IO and Fastify share one HTTP server (one port). Engine.io answers its own path
+    // (long-polling) from its 'request' listener; Fastify must not answer it a second time.
+    serverFactory: (handler) => ctx.realtime.httpServer.on('request', skipRealtimePath(handler)),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerNulGuard(app);
 
   await app.register(helmet, { global: true });
+  // After helmet: the widget's cross-origin headers override its same-origin defaults.
+  registerWidgetCors(app);
   // Access control reads the session cookie, so it hooks in after the cookie parser.
   await app.register(cookie);
   const routes = registerAccessControl(app, ctx);
   await app.register(rateLimit, { global: false });
+  // Before any route is added: it hooks into each public one as it is registered.
+  registerPublicBudget(app, ctx.config);
   await app.register(multipart, { limits: { fileSize: 100 * 1024 * 1024, files: 1, fields: 10 } });
   await app.register(swagger, {
     openapi: {
@@ -122,8 +153,11 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(auditRoutes(ctx));
       await api.register(inboxRoutes(ctx));
       await api.register(customerRoutes(ctx));
+      await api.register(customerExportRoutes(ctx));
       await api.register(conversationRoutes(ctx));
+      await api.register(conversationExportRoutes(ctx));
       await api.register(widgetRoutes(ctx));
+      await api.register(widgetIdentityRoutes(ctx));
       await api.register(routingRoutes(ctx));
       await api.register(routingRuleRoutes(ctx));
       await api.register(
@@ -137,23 +171,34 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       );
       await api.register(cannedRoutes(ctx));
       await api.register(dispositionRoutes(ctx));
+      await api.register(calendarRoutes(ctx));
+      await api.register(slaRoutes(ctx));
       await api.register(wallboardRoutes(ctx));
       await api.register(knowledgeRoutes(ctx));
       await api.register(botRoutes(ctx));
       await api.register(emailRoutes(ctx));
+      await api.register(ticketRoutes(ctx));
+      await api.register(ticketLinkRoutes(ctx));
+      await api.register(customerTicketRoutes(ctx));
+      await api.register(ticketFieldRoutes(ctx));
+      await api.register(automationRoutes(ctx));
+      await api.register(ticketViewMacroRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );
   await app.register(fileRoutes(ctx));
   await app.register(demoRoutes(ctx));
   await app.register(helpCenterRoutes(ctx));
+  await app.register(ticketRequestRoutes(ctx));
+  await app.register(portalRoutes(ctx));
   // Last: the console's client-side routes take whatever GET no other route claims.
   await registerConsole(app);
 
   // Cross-module wiring: merges move everyone's rows, connectors deliver replies, sockets authenticate.
   registerMergeParticipant(moveConversations);
   registerMergeParticipant(moveVisitors);
-  ctx.connectors.register(widgetConnector(ctx.realtime));
+  registerMergeParticipant(moveTickets);
+  ctx.connectors.register(widgetConnector(ctx));
   ctx.connectors.register(wechatConnector(ctx, wechatApi, 'wechat'));
   ctx.connectors.register(wechatConnector(ctx, wechatApi, 'wecom'));
   ctx.connectors.register(emailConnector(ctx));
@@ -161,12 +206,26 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   subscribeDelivery(ctx);
   const wallboard = subscribeWallboard(ctx);
   app.addHook('onClose', async () => wallboard.stop());
-  registerAgentGateway(ctx, [conversationSocketHandler(ctx), presenceSocketHandler(ctx), wallboardSocketHandler()]);
+  const slaClocks = subscribeConversationClocks(ctx);
+  app.addHook('onClose', async () => slaClocks.stop());
+  const automationEngine = subscribeAutomations(ctx);
+  app.addHook('onClose', async () => automationEngine.stop());
+  const presenceLapse = new PresenceLapse(ctx);
+  app.addHook('onReady', async () => presenceLapse.start());
+  app.addHook('onClose', () => presenceLapse.stop());
+  const agentGateway = registerAgentGateway(ctx, [
+    conversationSocketHandler(ctx),
+    presenceSocketHandler(ctx),
+    presenceLapse.socketHandler(),
+    wallboardSocketHandler(),
+  ]);
+  app.addHook('onClose', async () => agentGateway.stop());
   registerWidgetGateway(ctx);
   ctx.routing.registerCustomerPresence('widget', (workspaceId, customerIds, seconds) =>
     widgetCustomersGone(ctx, workspaceId, customerIds, seconds),
   );
   registerBot(ctx);
+  registerTicketInbound(ctx);
   // Every node keeps each workspace's FAQ index in memory and hears every FAQ edit.
   const knowledge = knowledgeIndexes(ctx);
   await knowledge.start();

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './platform/logger.js';
 import { buildApp, type BuiltApp } from './app.js';
 import { ConnectorRegistry } from './channels/connector.js';
 import type { Config } from './config.js';
@@ -15,9 +16,12 @@ import { createJobs, type Jobs } from './platform/jobs.js';
 import { createMailer } from './platform/mailer.js';
 import { OutboxRelay } from './platform/outbox/relay.js';
 import { createRealtime, type Realtime } from './platform/realtime.js';
+import { originAllowed } from './modules/auth/origins.js';
 import { LocalFileStorage } from './platform/storage.js';
 import { EmailChannel } from './channels/email/fetcher.js';
 import { loadSecretBox } from './platform/secrets.js';
+
+export { createLogger };
 
 export interface RunningServer extends BuiltApp {
   url: string;
@@ -27,16 +31,6 @@ export interface RunningServer extends BuiltApp {
   demoSeeded: boolean;
   /** Graceful stop: no new connections, in-flight requests and jobs finish, then the database closes. */
   close(): Promise<void>;
-}
-
-export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
-  return pino({
-    level: config.LOG_LEVEL,
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.token'],
-      censor: '[redacted]',
-    },
-  });
 }
 
 /** Starts everything one Huiliu process needs, in order, and returns a handle to stop it. */
@@ -51,9 +45,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   try {
     await runMigrations(pool, logger);
     const db = createDatabase(pool);
-    const demoSeeded = config.HUILIU_DEMO ? await seedDemoIfEmpty(db) : false;
+    const demoSeeded = config.HUILIU_DEMO ? await seedDemoIfEmpty(db, { history: config.HUILIU_DEMO_HISTORY }) : false;
     const mailer = createMailer(config.SMTP_URL, config.SMTP_FROM, logger);
-    const realtime = await createRealtime(config.REDIS_URL, logger);
+    const realtime = await createRealtime(config.REDIS_URL, logger, (origin, host) => originAllowed(origin, host, config));
     const outbox = new OutboxRelay(db, pool, logger);
     const storage = new LocalFileStorage(path.join(config.dataDir, 'files'));
     const secrets = loadSecretBox(config.SECRETS_KEY, config.dataDir, (message) => logger.warn(message));
@@ -76,7 +70,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await jobs.start(recurringJobs(ctx));
     await outbox.start();
     ctx.routing.start();
-    const email = new EmailChannel(ctx, config.EMAIL_POLL_SECONDS * 1000);
+    const email = new EmailChannel(ctx, config.EMAIL_POLL_SECONDS * 1000, { smtpHost: config.INBOUND_SMTP_HOST ?? config.HOST });
     email.start();
     await built.app.listen({ port: config.PORT, host: config.HOST });
     const { port } = built.app.server.address() as AddressInfo;

@@ -88,7 +88,7 @@ describe('sessions', () => {
 });
 
 describe('login rate limit', () => {
-  it('locks an account after repeated failures, even for the right password, with a clear error', async () => {
+  it('blocks the account from this source after repeated failures, even for the right password, with a clear error', async () => {
     const email = ws.users.supervisor.email;
     const client = new HttpClient(server.url);
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -104,12 +104,12 @@ describe('login rate limit', () => {
       200,
     );
     // The window passes: the account works again.
-    await sql(`UPDATE login_attempts SET created_at = created_at - interval '1 hour' WHERE email = $1`, [email]);
+    await sql(`UPDATE login_throttles SET blocked_until = blocked_until - interval '1 day', updated_at = updated_at - interval '1 day'`);
     expect((await client.post('/api/v1/auth/login', { email, password: PASSWORD })).status).toBe(200);
   });
 
   it('limits failures per IP across accounts', async () => {
-    await sql(`DELETE FROM login_attempts`);
+    await sql(`DELETE FROM login_throttles`);
     const client = new HttpClient(server.url);
     for (let attempt = 0; attempt < 8; attempt++) {
       expect((await client.post('/api/v1/auth/login', { email: `guess${attempt}@example.test`, password: 'x' })).status).toBe(401);
@@ -117,7 +117,7 @@ describe('login rate limit', () => {
     const blocked = await client.post('/api/v1/auth/login', { email: ws.users.admin.email, password: PASSWORD });
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.details).toEqual({ scope: 'ip' });
-    await sql(`DELETE FROM login_attempts`);
+    await sql(`DELETE FROM login_throttles`);
   });
 });
 

@@ -133,11 +133,61 @@ describe('the bot on the widget', () => {
     await ws.clients.agent.put(api('/presence/me'), { status: 'offline' });
   });
 
+  it('answers greetings, thanks and acknowledgements as small talk, and never hands them to a person', async () => {
+    const v = await visitor();
+    const { ack, before } = await v.send('你好');
+    // The first 你好 is answered by the greeting alone (with its menu), not greeted twice.
+    const [greeting] = await v.replies(before, 1);
+    expect(greeting.text).toBe('您好，我是小流。');
+    const id = ack.data.conversation.id;
+    for (const [text, reply] of [
+      ['在吗', '您好！请直接告诉我您的问题'],
+      ['hello', '您好！请直接告诉我您的问题'],
+      ['谢谢', '不客气'],
+      ['好的', '好的。还有其他需要帮忙的吗？'],
+    ] as const) {
+      const sent = await v.send(text);
+      const [answer] = await v.replies(sent.before, 1);
+      expect(answer.text, text).toContain(reply);
+    }
+    const state = await conversation(id);
+    expect(state.state).toBe('bot');
+    expect(state.context.bot).toBeUndefined();
+    const events = await queryRows<{ type: string; reason: string }>(
+      server.database.url,
+      `SELECT type, reason FROM bot_events WHERE conversation_id = $1 ORDER BY id`,
+      [id],
+    );
+    expect(events.map((event) => event.type)).not.toContain('handoff');
+    expect(events.filter((event) => event.type === 'small_talk').map((event) => event.reason)).toEqual([
+      'greeting',
+      'greeting',
+      'greeting',
+      'thanks',
+      'ack',
+    ]);
+    // A question after the small talk is still answered from the knowledge base.
+    const asked = await v.send('退款多久能到账');
+    const [answer] = await v.replies(asked.before, 2);
+    expect(answer.text).toContain('仓库收到退货并验收后');
+  });
+
+  it('with no agent online, a hand-off says so and offers the leave-a-message form', async () => {
+    const v = await visitor();
+    const first = await v.send('快递到哪里了');
+    await v.replies(first.before, 3);
+    const { before } = await v.send('转人工');
+    const [nobody] = await v.replies(before, 1);
+    expect(nobody.text).toContain('人工客服暂时都不在线');
+    expect(nobody.payload).toEqual({ type: 'leave_message', options: [] });
+    expect((await conversation(v.conversationId())).state).toBe('queued');
+  });
+
   it('hands off on low confidence, with the question collected for the learning loop', async () => {
     const v = await visitor();
     const { ack, before } = await v.send('你们老板叫什么名字');
     const replies = await v.replies(before, 2);
-    expect(replies.at(-1).text).toContain('转接人工');
+    expect(replies.at(-1).text).toContain('人工客服暂时都不在线'); // nobody is online here: the customer is offered the form;
     const state = await conversation(ack.data.conversation.id);
     expect(state.state).toBe('queued');
     expect(state.context.bot.handoffReason).toMatch(/low_confidence|unanswered/);
@@ -163,7 +213,7 @@ describe('the bot on the widget', () => {
     await v.replies(again.before, 2);
     const downAgain = await v.send('2');
     const [transfer] = await v.replies(downAgain.before, 1);
-    expect(transfer.text).toContain('转接人工');
+    expect(transfer.text).toContain('人工客服暂时都不在线'); // nobody is online here: the customer is offered the form;
     const state = await conversation(v.conversationId());
     expect(state.state).toBe('queued');
     expect(state.context.bot).toMatchObject({ handoffReason: 'repeated_failure', intent: { category: '订单' } });
@@ -184,7 +234,7 @@ describe('the bot on the widget', () => {
     const complaint = await v.send('投诉快递员态度差');
     const [apology, transfer] = await v.replies(complaint.before, 2);
     expect(apology.text).toContain('很抱歉');
-    expect(transfer.text).toContain('转接人工');
+    expect(transfer.text).toContain('人工客服暂时都不在线'); // nobody is online here: the customer is offered the form;
     expect((await conversation(v.conversationId())).context.bot.handoffReason).toBe('keyword');
   });
 

@@ -43,7 +43,7 @@ describe('several processes starting at once on an empty database', () => {
       const workspaces = await client.query('SELECT slug FROM workspaces');
       expect(workspaces.rows).toEqual([{ slug: 'huiliu-shop' }]);
       const users = await client.query('SELECT count(*)::int AS count FROM users');
-      expect(users.rows[0].count).toBe(6);
+      expect(users.rows[0].count).toBe(7);
     } finally {
       await client.end();
     }

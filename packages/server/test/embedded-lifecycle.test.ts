@@ -43,7 +43,7 @@ describe('embedded PostgreSQL lifecycle', () => {
     expect(first.output()).toContain(DEMO_PASSWORD);
     const before = await workspacesAndTeams(first.url);
     expect(before.memberships).toHaveLength(1);
-    expect(before.teamNames.sort()).toEqual(['售前咨询', '售后服务', '技术支持'].sort());
+    expect(before.teamNames.sort()).toEqual(['售前咨询', '售后服务', '技术支持', '售后技术组'].sort());
     expect((await before.admin.post(`/api/v1/workspaces/${before.workspaceId}/teams`, { name: '大客户专线' })).status).toBe(201);
     expect(await first.stop('SIGTERM')).toBe(0);
     expect(first.output()).toContain('shutting down gracefully');

@@ -60,6 +60,42 @@ describe('help center', () => {
     expect(none.html).toContain('没有找到相关文章');
   });
 
+  it('finds the refund articles for 退款: the query is cut like the index, and an article matches by its category', async () => {
+    // As in the demo: the 退货政策 article never says 退款, but it is filed under 退货退款.
+    const category = await ws.clients.admin.post(kb('/categories'), { name: '退货退款' });
+    const policy = await ws.clients.admin.post(kb('/articles'), {
+      title: '退货政策',
+      body: '## 七天无理由退货\n\n签收后 7 天内，商品完好即可申请无理由退货。',
+      categoryId: category.body.id,
+      status: 'published',
+    });
+    const found = await get(`/help/${ws.slug}?q=${encodeURIComponent('退款')}`);
+    expect(found.html).toContain(`/help/${ws.slug}/articles/${policy.body.id}`);
+    expect(found.html).not.toContain('没有找到相关文章');
+    // …and from the widget's search too.
+    const inbox = await ws.clients.admin.get(`/api/v1/workspaces/${ws.workspaceId}/inboxes/${ws.ids.inbox}`);
+    const widget = await fetch(`${server.url}/api/v1/widget/articles?inboxKey=${inbox.body.publicKey}&q=${encodeURIComponent('怎么退款')}`);
+    expect(((await widget.json()) as { articles: { title: string }[] }).articles.map((a) => a.title)).toContain('退货政策');
+    // Not every article: one in another category without the word stays out.
+    expect(found.html).not.toContain('发货与配送说明');
+  });
+
+  it('an article links back to the help center and to its category there', async () => {
+    const category = await ws.clients.admin.post(kb('/categories'), { name: '会员积分' });
+    const article = await ws.clients.admin.post(kb('/articles'), {
+      title: '积分怎么用',
+      body: '积分可抵现。',
+      categoryId: category.body.id,
+      status: 'published',
+    });
+    const page = await get(`/help/${ws.slug}/articles/${article.body.id}`);
+    expect(page.html).toContain(`<a href="/help/${ws.slug}">帮助中心 Help center</a>`);
+    expect(page.html).toContain(`<a href="/help/${ws.slug}#category-${category.body.id}">会员积分</a>`);
+    expect(page.html).toContain('返回帮助中心');
+    const home = await get(`/help/${ws.slug}`);
+    expect(home.html).toContain(`id="category-${category.body.id}"`);
+  });
+
   it('escapes everything: titles, bodies, category names and the search query', async () => {
     const category = await ws.clients.admin.post(kb('/categories'), { name: '<img src=x onerror=alert(1)>' });
     const article = await ws.clients.admin.post(kb('/articles'), {

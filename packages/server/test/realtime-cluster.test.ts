@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisReachable } from './support/redis.js';
 import { connectAgent, emitAck, startVisitor } from './support/chat.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { createWorkspaceFixture, type WorkspaceFixture } from './support/fixtures.js';
@@ -8,21 +8,6 @@ import { HttpClient } from './support/http.js';
 import { startTestServer, type TestServer } from './support/server.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-function redisReachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect(Number(port || 6379), hostname, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-    socket.setTimeout(1000, () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
 
 const hasRedis = await redisReachable(REDIS_URL);
 if (!hasRedis) console.warn(`skipping the multi-process real-time test: no Redis at ${REDIS_URL} (CI provides one)`);

@@ -54,6 +54,8 @@ describe('wallboard', () => {
       serviceLevelTargetSeconds: 20,
       defaultCapacities: { widget: 4, email: 20, sms: 5, wechat: 5, wecom: 5, api: 5, voice: 1 },
       queueWeights: { vip: 100, urgent: 30, high: 20, normal: 10, low: 0 },
+      presenceOnLogin: 'remember',
+      presenceGraceSeconds: null,
     });
     const t2 = await ws.clients.supervisor.post(api('/teams'), { name: '技术支持' });
     expect((await ws.clients.supervisor.patch(api(`/teams/${t2.body.id}`), { serviceLevelTargetSeconds: 120 })).body).toMatchObject({

@@ -182,6 +182,10 @@ describe('visitor ⇄ agent in real time', () => {
     expect(rated.ok).toBe(true);
     const after = await ws.clients.agent.get(api(`/conversations/${conversationId}`));
     expect(after.body.csat).toEqual({ rating: 4, comment: '很快' });
+    // The agent reads the comment in the timeline, not only the stars.
+    const timeline = (await ws.clients.agent.get(api(`/conversations/${conversationId}/messages`))).body;
+    const csatEvent = (timeline.items ?? timeline).find((m: { event: { type?: string } | null }) => m.event?.type === 'csat');
+    expect(csatEvent.event).toMatchObject({ type: 'csat', rating: 4, comment: '很快' });
     expect((await emitAck(reloaded.socket, 'csat:submit', { conversationId, rating: 1 })).ok).toBe(false);
 
     // A new message after resolution starts a new conversation.
@@ -200,6 +204,8 @@ describe('offline', () => {
       const offline = await config();
       expect(offline.online).toBe(false);
       expect(offline.offlineMessage['zh-CN']).toMatch(/留言/);
+      // No bot on this inbox: nothing answers after hours, so the widget shows the form.
+      expect(offline.bot).toEqual({ enabled: false, name: '小流' });
       const visitor = await startVisitor(server.url, inboxKey);
       const left = await emitAck(visitor.socket, 'offline:submit', {
         clientMessageId: randomUUID(),

@@ -31,6 +31,8 @@ describe('workspace settings', () => {
       serviceLevelTargetSeconds: 60,
       defaultCapacities: { widget: 5, email: 20, sms: 5, wechat: 5, wecom: 5, api: 5, voice: 1 },
       queueWeights: { vip: 100, urgent: 30, high: 20, normal: 10, low: 0 },
+      presenceOnLogin: 'remember',
+      presenceGraceSeconds: null,
     });
     expect((await ws.clients.supervisor.patch(api(''), { serviceLevelTargetSeconds: 30 })).status).toBe(403);
     for (const bad of [
@@ -53,6 +55,8 @@ describe('workspace settings', () => {
       serviceLevelTargetSeconds: 30,
       defaultCapacities: { widget: 1, email: 20, sms: 5, wechat: 5, wecom: 5, api: 5, voice: 1 },
       queueWeights: { vip: 100, urgent: 30, high: 20, normal: 10, low: 0 },
+      presenceOnLogin: 'remember',
+      presenceGraceSeconds: null,
     });
   });
 

@@ -45,6 +45,7 @@ const baseConfig = {
   requireIdentity: false,
   csatEnabled: true,
   online: true,
+  emailVerification: false,
   opensAt: null,
 };
 

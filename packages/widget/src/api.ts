@@ -17,7 +17,7 @@ async function parse<T>(request: Promise<Response>): Promise<T> {
   return body as T;
 }
 
-/** The widget's three HTTP calls; everything after the session goes over the socket. */
+/** The widget's HTTP calls; the chat itself goes over the socket. */
 export function createApi(origin: string, inboxKey: string) {
   return {
     config: () => parse<Config>(fetch(`${origin}/api/v1/widget/config?inboxKey=${encodeURIComponent(inboxKey)}`)),
@@ -39,6 +39,24 @@ export function createApi(origin: string, inboxKey: string) {
     articles: (query: string) =>
       parse<{ articles: { id: string; title: string; url: string }[] }>(
         fetch(`${origin}/api/v1/widget/articles?inboxKey=${encodeURIComponent(inboxKey)}&q=${encodeURIComponent(query)}`),
+      ),
+
+    requestCode: (visitorToken: string, email: string) =>
+      parse<{ sentTo: string; expiresAt: string }>(
+        fetch(`${origin}/api/v1/widget/identity/code`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-visitor-token': visitorToken },
+          body: JSON.stringify({ kind: 'email', value: email }),
+        }),
+      ),
+
+    verifyCode: (visitorToken: string, email: string, code: string) =>
+      parse<{ customerId: string; merged: boolean }>(
+        fetch(`${origin}/api/v1/widget/identity/verify`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-visitor-token': visitorToken },
+          body: JSON.stringify({ kind: 'email', value: email, code }),
+        }),
       ),
 
     upload: (visitorToken: string, file: File) => {

@@ -47,6 +47,8 @@ export interface ChatState {
   offlineSubmitted: boolean;
   /** The conversation id the visitor rated in this page view: thank them instead of asking again. */
   ratedConversationId: string | null;
+  /** The email address this visitor proved with a one-time code (remembered with the visitor token). */
+  verifiedEmail: string | null;
 }
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -87,6 +89,7 @@ export class ChatClient {
     queue: null,
     offlineSubmitted: false,
     ratedConversationId: null,
+    verifiedEmail: null,
   });
 
   private socket: Socket | null = null;
@@ -111,6 +114,11 @@ export class ChatClient {
     private identity: Identity | undefined,
   ) {
     this.token = safeStorage.get(tokenStorageKey);
+    if (this.token) this.store.set({ verifiedEmail: safeStorage.get(this.verifiedEmailKey) || null });
+  }
+
+  private get verifiedEmailKey(): string {
+    return `${this.tokenStorageKey}:verified-email`;
   }
 
   get state(): ChatState {
@@ -186,7 +194,12 @@ export class ChatClient {
   private async startSession(): Promise<void> {
     this.store.set({ connection: 'connecting', sessionProblem: null });
     const session = await this.api.startSession(this.token, this.identity);
-    if (this.token && session.visitorToken !== this.token) this.forgetVisitor();
+    if (this.token && session.visitorToken !== this.token) {
+      this.forgetVisitor();
+      // A proof belongs to the visitor who gave it.
+      this.store.set({ verifiedEmail: null });
+      safeStorage.set(this.verifiedEmailKey, '');
+    }
     this.token = session.visitorToken;
     safeStorage.set(this.tokenStorageKey, session.visitorToken);
     this.openSocket(session.visitorToken);
@@ -321,12 +334,18 @@ export class ChatClient {
   private async syncAfter(conversation: Conversation, afterSeq: number): Promise<void> {
     let after = afterSeq;
     for (let page = 0; page < MAX_SYNC_PAGES; page++) {
-      const missed = await this.request<{ messages: Message[] }>('sync', { conversationId: conversation.id, afterSeq: after });
+      const missed = await this.request<{ messages: Message[]; nextAfterSeq?: number | null }>('sync', {
+        conversationId: conversation.id,
+        afterSeq: after,
+      });
       if (!missed.ok) return;
       this.receive(missed.data.messages);
       this.inferStateFromEvents(conversation, missed.data.messages);
-      const highest = highestSeq(this.state.entries, conversation.id);
-      if (missed.data.messages.length < SYNC_PAGE_HINT || highest <= after) return;
+      const next = missed.data.nextAfterSeq;
+      // The server's cursor when it gives one (pages it fills with hidden rows are short); else a short page is the end.
+      if (next === null || (next === undefined && missed.data.messages.length < SYNC_PAGE_HINT)) return;
+      const highest = next ?? highestSeq(this.state.entries, conversation.id);
+      if (highest <= after) return;
       after = highest;
     }
   }
@@ -337,6 +356,8 @@ export class ChatClient {
     if (!history.ok) return;
     if (history.data.conversation) this.adoptConversation(history.data.conversation);
     this.receive(history.data.messages);
+    // A long conversation comes a page at a time.
+    if (history.data.conversation && history.data.nextAfterSeq) await this.syncAfter(history.data.conversation, history.data.nextAfterSeq);
   }
 
   /**
@@ -573,6 +594,36 @@ export class ChatClient {
       return null;
     }
     return describeError(answer.error.code, answer.error.message);
+  }
+
+  // ---- proving an email address (one-time code) ----
+
+  /** Mails a code to the address; returns what to tell the visitor if that did not work. */
+  async requestEmailCode(email: string): Promise<string | null> {
+    try {
+      await this.start();
+      await this.api.requestCode(this.token!, email);
+      return null;
+    } catch (error) {
+      return describeError(error instanceof WidgetError ? error.code : 'unknown', (error as Error).message);
+    }
+  }
+
+  /**
+   * Checks the code. When the address belonged to a customer already, the visitor now is that
+   * customer: the server closes our socket, which reconnects by itself, and the history shown
+   * is theirs from then on, so what is on screen is dropped and fetched again.
+   */
+  async verifyEmailCode(email: string, code: string): Promise<string | null> {
+    try {
+      const result = await this.api.verifyCode(this.token!, email, code);
+      safeStorage.set(this.verifiedEmailKey, email);
+      this.store.set({ verifiedEmail: email });
+      if (result.merged) this.forgetVisitor();
+      return null;
+    } catch (error) {
+      return describeError(error instanceof WidgetError ? error.code : 'unknown', (error as Error).message);
+    }
   }
 
   /** The offline form; returns what to tell the visitor if it did not work. */

@@ -43,6 +43,7 @@ const KNOWN_ACTIONS = [
   'faq.create',
   'faq.import',
   'bot.configure',
+  'auth.login_throttled',
 ];
 const TARGET_TYPES = [
   'user',

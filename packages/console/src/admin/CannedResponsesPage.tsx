@@ -9,7 +9,7 @@ import { api, getAll } from '../lib/api';
 import { useTeams } from '../lib/directory';
 import { errorText } from '../lib/errors';
 import { useSession } from '../lib/session';
-import { AdminPageTitle, EditDeleteActions, LoadFailed, remove, useWorkspacePath } from './content-common';
+import { ADMIN_PAGE_STYLE, AdminPageTitle, EditDeleteActions, LoadFailed, remove, useWorkspacePath } from './content-common';
 
 interface FormValues {
   shortcut: string;
@@ -152,7 +152,7 @@ export default function CannedResponsesPage() {
   const teamName = (id: string | null) =>
     id ? (teams.data?.find((team) => team.id === id)?.name ?? t('common.unknown')) : t('content.canned.everyone');
   return (
-    <div>
+    <div style={ADMIN_PAGE_STYLE}>
       <AdminPageTitle
         title={t('content.canned.title')}
         hint={t('content.canned.hint', { example: '{{customer.name}}' })}

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../lib/api';
 import { errorText } from '../lib/errors';
-import { AdminPageTitle, LoadFailed, remove, useWorkspacePath } from './content-common';
+import { ADMIN_PAGE_STYLE, AdminPageTitle, LoadFailed, remove, useWorkspacePath } from './content-common';
 
 type Code = z.infer<typeof DispositionCode>;
 
@@ -54,7 +54,7 @@ export default function DispositionsPage() {
     onError,
   });
   return (
-    <div>
+    <div style={ADMIN_PAGE_STYLE}>
       <AdminPageTitle title={t('content.dispositions.title')} hint={t('content.dispositions.hint')} />
       <Form form={form} layout="inline" onFinish={(values) => create.mutate(values)} style={{ marginBottom: 16, rowGap: 8 }}>
         <Form.Item

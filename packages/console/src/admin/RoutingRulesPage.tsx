@@ -8,7 +8,8 @@ import { useInboxes, useTeams } from '../lib/directory';
 import { errorText } from '../lib/errors';
 import { useSession } from '../lib/session';
 import { AdminPage, LoadError, TableSkeleton, del } from './common';
-import { CHANNELS, type RoutingRuleView } from './types';
+import { useChannelKinds } from '../lib/channel-kinds';
+import type { RoutingRuleView } from './types';
 
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 type Conditions = RoutingRuleView['conditions'];
@@ -39,6 +40,7 @@ function RuleEditor({
   nextPosition: number;
 }) {
   const { t } = useTranslation();
+  const channelKinds = useChannelKinds();
   const { workspaceId } = useSession();
   const client = useQueryClient();
   const { message } = App.useApp();
@@ -110,7 +112,7 @@ function RuleEditor({
               mode="multiple"
               allowClear
               placeholder={t('admin.rules.any')}
-              options={CHANNELS.map((value) => ({ value, label: t(`channels.${value}`) }))}
+              options={(channelKinds.data ?? []).map((value) => ({ value, label: t(`channels.${value}`) }))}
             />
           </Form.Item>
           <Form.Item name={['conditions', 'inboxIds']} label={t('admin.rules.inboxes')}>

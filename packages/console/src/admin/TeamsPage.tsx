@@ -1,5 +1,5 @@
 import { DeleteOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
   App,
@@ -21,6 +21,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
+import type { Calendar } from '@huiliu/contracts';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -47,6 +48,8 @@ interface SettingsForm {
   overflowTeamId: string | null;
   overflowAfterSeconds: number | null;
   alwaysOpen: boolean;
+  /** The business calendar of the team's hours; undefined: none yet (saving the hours makes one). */
+  calendarId?: string;
   timezone: string;
   weekly: Record<Day, { from: string; to: string }[]>;
   holidays: Dayjs[];
@@ -67,25 +70,32 @@ function toForm(team: TeamView, workspaceTimezone: string): SettingsForm {
     overflowTeamId: team.overflowTeamId,
     overflowAfterSeconds: team.overflowAfterSeconds,
     alwaysOpen: !hours,
+    calendarId: team.calendarId ?? undefined,
     timezone: hours?.timezone ?? workspaceTimezone,
     weekly,
     holidays: (hours?.holidays ?? []).map((date) => dayjs(date)),
   };
 }
 
-function fromForm(values: SettingsForm) {
-  const businessHours: BusinessHours | null = values.alwaysOpen
-    ? null
-    : {
-        timezone: values.timezone,
-        weekly: Object.fromEntries(
-          DAYS.filter((day) => (values.weekly[day] ?? []).length > 0).map((day) => [
-            day,
-            values.weekly[day].map((range) => [range.from, range.to]),
-          ]),
-        ) as BusinessHours['weekly'],
-        holidays: [...new Set((values.holidays ?? []).map((date) => date.format('YYYY-MM-DD')))].sort(),
-      };
+/** Another calendar picked: the team uses it as it is; the team's own calendar: the hours edited here are written to it. */
+const pickedOtherCalendar = (values: Pick<SettingsForm, 'alwaysOpen' | 'calendarId'>, team: TeamView) =>
+  !values.alwaysOpen && !!values.calendarId && values.calendarId !== team.calendarId;
+
+function fromForm(values: SettingsForm, team: TeamView) {
+  // Only the fields on screen are in `values`: the hours are not when another calendar is picked.
+  const businessHours = (): BusinessHours | null =>
+    values.alwaysOpen
+      ? null
+      : {
+          timezone: values.timezone,
+          weekly: Object.fromEntries(
+            DAYS.filter((day) => (values.weekly[day] ?? []).length > 0).map((day) => [
+              day,
+              values.weekly[day].map((range) => [range.from, range.to]),
+            ]),
+          ) as BusinessHours['weekly'],
+          holidays: [...new Set((values.holidays ?? []).map((date) => date.format('YYYY-MM-DD')))].sort(),
+        };
   return {
     name: values.name,
     description: values.description ?? '',
@@ -94,7 +104,7 @@ function fromForm(values: SettingsForm) {
     serviceLevelTargetSeconds: values.serviceLevelTargetSeconds ?? null,
     overflowTeamId: values.overflowTeamId ?? null,
     overflowAfterSeconds: values.overflowTeamId ? (values.overflowAfterSeconds ?? 0) : null,
-    businessHours,
+    ...(pickedOtherCalendar(values, team) ? { calendarId: values.calendarId } : { businessHours: businessHours() }),
   };
 }
 
@@ -107,8 +117,16 @@ function TeamSettings({ team, teams, canManage }: { team: TeamView; teams: TeamV
   const [form] = Form.useForm<SettingsForm>();
   const alwaysOpen = Form.useWatch('alwaysOpen', form);
   const overflowTeamId = Form.useWatch('overflowTeamId', form);
+  const calendarId = Form.useWatch('calendarId', form);
+  const calendars = useQuery({
+    queryKey: ['calendars', `/workspaces/${workspaceId}`],
+    queryFn: () => api.get<{ items: Calendar[] }>(`/workspaces/${workspaceId}/calendars`),
+  });
+  const otherCalendar = pickedOtherCalendar({ alwaysOpen, calendarId }, team)
+    ? calendars.data?.items.find((calendar) => calendar.id === calendarId)
+    : undefined;
   const save = useMutation({
-    mutationFn: (values: SettingsForm) => api.patch<TeamView>(`/workspaces/${workspaceId}/teams/${team.id}`, fromForm(values)),
+    mutationFn: (values: SettingsForm) => api.patch<TeamView>(`/workspaces/${workspaceId}/teams/${team.id}`, fromForm(values, team)),
     onSuccess: () => {
       void message.success(t('admin.saved'));
       void client.invalidateQueries({ queryKey: ['teams', workspaceId] });
@@ -189,6 +207,31 @@ function TeamSettings({ team, teams, canManage }: { team: TeamView; teams: TeamV
         {alwaysOpen ? (
           <Typography.Text type="secondary">{t('admin.teams.alwaysOpenHint')}</Typography.Text>
         ) : (
+          <>
+            <Form.Item
+              name="calendarId"
+              label={t('admin.teams.calendar')}
+              extra={team.calendarId && !otherCalendar ? t('admin.teams.calendarSharedHint') : undefined}
+            >
+              <Select
+                allowClear
+                showSearch
+                optionFilterProp="label"
+                aria-label={t('admin.teams.calendar')}
+                placeholder={t('admin.teams.ownCalendar')}
+                loading={calendars.isLoading}
+                options={(calendars.data?.items ?? []).map((calendar) => ({
+                  value: calendar.id,
+                  label: `${calendar.name} (${calendar.timezone})`,
+                }))}
+              />
+            </Form.Item>
+          </>
+        )}
+        {!alwaysOpen && otherCalendar && (
+          <Alert type="info" showIcon message={t('admin.teams.calendarPicked', { name: otherCalendar.name })} />
+        )}
+        {!alwaysOpen && !otherCalendar && (
           <>
             <Form.Item name="timezone" label={t('admin.workspace.timezone')} rules={[{ required: true }]}>
               <TimezoneSelect />
@@ -515,7 +558,7 @@ export default function TeamsPage() {
             <Typography.Title level={5} style={{ marginTop: 24 }}>
               {t('admin.teams.settings')}
             </Typography.Title>
-            <TeamSettings key={open.id} team={open} teams={teams.data ?? []} canManage={canManage} />
+            <TeamSettings key={`${open.id}:${open.calendarId ?? ''}`} team={open} teams={teams.data ?? []} canManage={canManage} />
           </div>
         )}
       </Drawer>

@@ -1,12 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Radio, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../lib/api';
 import { errorText } from '../lib/errors';
 import { useSession } from '../lib/session';
 import { AdminPage, LoadError, TableSkeleton, useCan, useWorkspace } from './common';
 import { TimezoneSelect } from './TimezoneSelect';
-import { CHANNELS, type WorkspaceView } from './types';
+import { useChannelKinds } from '../lib/channel-kinds';
+import type { WorkspaceView } from './types';
 
 const WEIGHTS = ['vip', 'urgent', 'high', 'normal', 'low'] as const;
 
@@ -17,6 +18,8 @@ interface SettingsForm {
   serviceLevelTargetSeconds: number;
   defaultCapacities: WorkspaceView['settings']['defaultCapacities'];
   queueWeights: WorkspaceView['settings']['queueWeights'];
+  presenceOnLogin: WorkspaceView['settings']['presenceOnLogin'];
+  presenceGraceSeconds: number | null;
 }
 
 export default function WorkspacePage() {
@@ -26,9 +29,12 @@ export default function WorkspacePage() {
   const { message } = App.useApp();
   const canManage = useCan('workspace.manage');
   const workspace = useWorkspace();
+  const channelKinds = useChannelKinds();
   const [form] = Form.useForm<SettingsForm>();
   const save = useMutation({
-    mutationFn: (values: SettingsForm) => api.patch<WorkspaceView>(`/workspaces/${workspaceId}`, values),
+    // An emptied grace field means "the server's default" (null), not "unchanged".
+    mutationFn: (values: SettingsForm) =>
+      api.patch<WorkspaceView>(`/workspaces/${workspaceId}`, { ...values, presenceGraceSeconds: values.presenceGraceSeconds ?? null }),
     onSuccess: (saved) => {
       client.setQueryData(['workspace', workspaceId], saved);
       // The header shows the workspace's name from the session.
@@ -57,6 +63,8 @@ export default function WorkspacePage() {
             serviceLevelTargetSeconds: workspace.data.settings.serviceLevelTargetSeconds,
             defaultCapacities: workspace.data.settings.defaultCapacities,
             queueWeights: workspace.data.settings.queueWeights,
+            presenceOnLogin: workspace.data.settings.presenceOnLogin,
+            presenceGraceSeconds: workspace.data.settings.presenceGraceSeconds,
           }}
           onFinish={(values) => save.mutate(values)}
         >
@@ -105,7 +113,7 @@ export default function WorkspacePage() {
           <Card size="small" title={t('admin.workspace.capacities')} style={{ marginBottom: 16 }}>
             <Typography.Paragraph type="secondary">{t('admin.workspace.capacitiesHint')}</Typography.Paragraph>
             <Space wrap size={16}>
-              {CHANNELS.map((channel) => (
+              {(channelKinds.data ?? []).map((channel) => (
                 <Form.Item
                   key={channel}
                   name={['defaultCapacities', channel]}
@@ -116,6 +124,23 @@ export default function WorkspacePage() {
                 </Form.Item>
               ))}
             </Space>
+          </Card>
+          <Card size="small" title={t('admin.workspace.presence')} style={{ marginBottom: 16 }}>
+            <Form.Item name="presenceOnLogin" label={t('admin.workspace.presenceOnLogin')}>
+              <Radio.Group
+                options={[
+                  { value: 'remember', label: t('admin.workspace.presenceRemember') },
+                  { value: 'offline', label: t('admin.workspace.presenceOffline') },
+                ]}
+              />
+            </Form.Item>
+            <Form.Item
+              name="presenceGraceSeconds"
+              label={t('admin.workspace.presenceGrace')}
+              extra={t('admin.workspace.presenceGraceHint')}
+            >
+              <InputNumber min={5} max={86_400} precision={0} suffix={t('admin.seconds')} placeholder="60" style={{ width: 160 }} />
+            </Form.Item>
           </Card>
           <Card size="small" title={t('admin.workspace.weights')} style={{ marginBottom: 16 }}>
             <Typography.Paragraph type="secondary">{t('admin.workspace.weightsHint')}</Typography.Paragraph>

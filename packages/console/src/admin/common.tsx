@@ -37,6 +37,9 @@ export function useWorkspace() {
 }
 
 /** The frame of every admin page: a title, what the page is for, and its main action. */
+/** Every admin page's frame: the same margin from the side menu and the header, the same reading width. */
+export const ADMIN_PAGE_STYLE = { padding: 24, maxWidth: 1200 } as const;
+
 export function AdminPage({
   title,
   description,
@@ -49,7 +52,7 @@ export function AdminPage({
   children: ReactNode;
 }) {
   return (
-    <div style={{ padding: 24, maxWidth: 1200 }}>
+    <div style={ADMIN_PAGE_STYLE}>
       <Space align="start" style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
         <div>
           <Typography.Title level={3} style={{ margin: 0 }}>

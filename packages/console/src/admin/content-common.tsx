@@ -16,6 +16,8 @@ export function useWorkspacePath(): string {
 export { del as remove } from './common';
 
 /** A page's title, what it is for, and its main actions. */
+export { ADMIN_PAGE_STYLE } from './common';
+
 export function AdminPageTitle({ title, hint, extra }: { title: string; hint?: string; extra?: ReactNode }) {
   return (
     <div style={{ display: 'flex', alignItems: 'flex-start', gap: 16, marginBottom: 16, flexWrap: 'wrap' }}>

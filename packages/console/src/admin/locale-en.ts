@@ -82,6 +82,11 @@ export const adminEn: typeof adminZhCN = {
     overflowSummary: 'after {{seconds}} s → {{team}}',
     businessHours: 'Business hours',
     alwaysOpen: 'Always open',
+    calendar: 'Business calendar',
+    ownCalendar: "The team's own calendar (made when you save)",
+    calendarSharedHint: 'Editing the hours below changes this calendar, for the SLAs and other teams that use it too.',
+    calendarPicked:
+      'Once saved, the team follows the hours and holidays of the calendar “{{name}}”; edit it on the Business calendars page.',
     alwaysOpenHint: 'This team is always open. Switch this off to set weekly hours and holidays.',
     closed: 'Closed',
     from: 'From',
@@ -161,6 +166,13 @@ export const adminEn: typeof adminZhCN = {
     capacities: 'Default capacity',
     capacitiesHint: 'Conversations an agent handles at once, per channel (individual agents may have their own).',
     weights: 'Queue weights',
+    presence: 'Agent presence',
+    presenceOnLogin: 'Status at login',
+    presenceRemember: "Restore the agent's last chosen status",
+    presenceOffline: 'Always start offline',
+    presenceGrace: 'Grace after disconnecting',
+    presenceGraceHint:
+      "An agent with no console open for this long goes offline and their conversations return to the queue; empty uses the server's default.",
     weightsHint:
       "Queue order = the customer tier's weight + the priority's weight, highest first; changes apply to conversations queued from then on.",
   },
@@ -218,6 +230,7 @@ export const adminEn: typeof adminZhCN = {
     faq: 'FAQ',
   },
   auditActions: {
+    auth_login_throttled: 'Repeated failed logins (delayed)',
     member_update: 'Member changed',
     member_remove: 'Member removed',
     member_capacity: 'Capacity changed',

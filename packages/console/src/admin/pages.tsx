@@ -1,7 +1,19 @@
-import { ApartmentOutlined, AuditOutlined, BranchesOutlined, KeyOutlined, SettingOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  BranchesOutlined,
+  CalendarOutlined,
+  FormOutlined,
+  KeyOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  ThunderboltOutlined,
+} from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import type { Role } from '../lib/api';
 import { contentPages } from './content-pages';
+import './calendars/locales';
+import '../automations/locales';
 import { inboxPages } from './inbox-pages';
 
 /**
@@ -48,6 +60,14 @@ export const adminPages: AdminPageEntry[] = [
     component: lazy(() => import('./RoutingRulesPage')),
   },
   {
+    key: 'calendars',
+    path: 'calendars',
+    labelKey: 'calendars.menu',
+    icon: <CalendarOutlined />,
+    roles: ['admin', 'supervisor'],
+    component: lazy(() => import('./calendars/CalendarsPage')),
+  },
+  {
     key: 'workspace',
     path: 'workspace',
     labelKey: 'admin.menu.workspace',
@@ -70,6 +90,22 @@ export const adminPages: AdminPageEntry[] = [
     icon: <AuditOutlined />,
     roles: ['admin'],
     component: lazy(() => import('./AuditLogPage')),
+  },
+  {
+    key: 'ticket-fields',
+    path: 'ticket-fields',
+    labelKey: 'tickets.admin.menu',
+    icon: <FormOutlined />,
+    roles: ['admin'],
+    component: lazy(() => import('../tickets/admin/TicketFieldsPage')),
+  },
+  {
+    key: 'automations',
+    path: 'automations',
+    labelKey: 'automations.menu',
+    icon: <ThunderboltOutlined />,
+    roles: ['admin', 'supervisor'],
+    component: lazy(() => import('../automations/AutomationsPage')),
   },
   ...inboxPages,
   ...contentPages,

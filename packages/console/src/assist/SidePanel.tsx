@@ -5,6 +5,7 @@ import { useConversation } from '../conversation/ConversationPane';
 import { CustomerPanel } from '../customer/CustomerPanel';
 import { SuggestionsPanel } from './SuggestionsPanel';
 import { useSuggestions } from './suggestions';
+import { useIsPhone } from '../shell/responsive';
 
 type Tab = 'customer' | 'suggestions';
 
@@ -12,15 +13,16 @@ type Tab = 'customer' | 'suggestions';
 export function SidePanel({ conversationId }: { conversationId: string }) {
   const { t } = useTranslation();
   const [tab, setTab] = useState<Tab>('customer');
+  const phone = useIsPhone();
   const conversation = useConversation(conversationId);
   const suggestions = useSuggestions(conversationId);
   const count = suggestions.data?.suggestions.length ?? 0;
   return (
     <aside
       style={{
-        width: 320,
-        flex: '0 0 320px',
-        borderLeft: '1px solid #f0f0f0',
+        width: phone ? '100%' : 320,
+        flex: phone ? '1 1 auto' : '0 0 320px',
+        borderLeft: phone ? undefined : '1px solid #f0f0f0',
         background: 'white',
         display: 'flex',
         flexDirection: 'column',

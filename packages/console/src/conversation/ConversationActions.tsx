@@ -8,6 +8,7 @@ import { useMembers, useTeams } from '../lib/directory';
 import { errorText } from '../lib/errors';
 import { keys } from '../lib/live';
 import { useSession } from '../lib/session';
+import { ConversationTicketButton } from '../tickets/ConversationTicketButton';
 
 type Priority = Conversation['priority'];
 
@@ -38,6 +39,7 @@ export function ConversationActions({ conversation }: { conversation: Conversati
       client.setQueryData<Conversation>(keys.conversation(workspaceId, conversation.id), {
         ...updated,
         customerName: updated.customerName ?? conversation.customerName,
+        customerLabel: updated.customerLabel ?? conversation.customerLabel,
       });
       void client.invalidateQueries({ queryKey: keys.lists(workspaceId) });
       void client.invalidateQueries({ queryKey: keys.customerConversations(workspaceId, conversation.customerId) });
@@ -96,6 +98,7 @@ export function ConversationActions({ conversation }: { conversation: Conversati
           {t('actions.resolve')}
         </Button>
       )}
+      <ConversationTicketButton conversationId={conversation.id} />
       <Select<Priority>
         aria-label={t('actions.priority')}
         size="small"

@@ -11,7 +11,9 @@ import { useStore } from '../lib/store';
 import { ConversationActions } from './ConversationActions';
 import { MessageList } from './MessageList';
 import { WechatWindowNotice } from '../channels/wechat/WechatWindowNotice';
+import { LeftMessageNotice } from './LeftMessageNotice';
 import { ComposerUnlessReadOnly as Composer } from './ReadOnlyBar';
+import { customerTitle } from '../lib/customer-title';
 
 export function useConversation(conversationId: string) {
   const { workspaceId } = useSession();
@@ -106,7 +108,7 @@ function OpenConversation({ conversationId }: { conversationId: string }) {
         <div style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
           <ChannelIcon channel={current.channel} />
           <Typography.Title level={5} style={{ margin: 0 }} ellipsis>
-            {current.customerName ?? t('customer.anonymous')}
+            {customerTitle(current, t)}
           </Typography.Title>
           <Typography.Text type="secondary">{t('conversation.number', { number: current.number })}</Typography.Text>
           <Tag color={STATE_COLORS[current.state]} data-testid="conversation-state" data-state={current.state}>
@@ -135,6 +137,7 @@ function OpenConversation({ conversationId }: { conversationId: string }) {
       </div>
       <TypingLine conversationId={conversationId} />
       {current.state === 'resolved' && <Alert type="info" banner title={t('conversation.resolvedBanner')} />}
+      <LeftMessageNotice context={current.context} />
       <WechatWindowNotice conversation={current} messages={messages.data} />
       {/* Keyed: the text, attachments and CC line belong to this conversation, never the next one opened (drafts.ts keeps each one's text). */}
       <Composer

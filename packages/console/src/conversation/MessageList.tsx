@@ -9,6 +9,7 @@ import { useMemberName, useTeams } from '../lib/directory';
 import { dayLabel, fileSize, timeOfDay } from '../lib/format';
 import { EmailMessage, RetryDelivery } from './EmailMessage';
 import { RichText } from './RichText';
+import { customerTitle } from '../lib/customer-title';
 
 function Attachments({ items }: { items: Attachment[] }) {
   const { t } = useTranslation();
@@ -96,11 +97,16 @@ function eventText(
     case 'priority':
       return t('conversation.events.priority', { actor, priority: t(`priorities.${String(event.priority)}`, String(event.priority)) });
     case 'csat':
-      return t('conversation.events.csat', { rating: Number(event.rating) });
+      return typeof event.comment === 'string' && event.comment
+        ? t('conversation.events.csatWithComment', { rating: Number(event.rating), comment: event.comment })
+        : t('conversation.events.csat', { rating: Number(event.rating) });
     case 'requeued': {
-      const reason = String(event.reason ?? 'unknown');
-      return t('conversation.events.requeued', { reason: t(`conversation.reasons.${reason}`, reason) });
+      // Conversations requeued before the reason became a code read 'agent offline'.
+      const reason = String(event.reason ?? 'unknown').replace(/^agent offline$/, 'offline');
+      return t('conversation.events.requeued', { reason: t(`conversation.reasons.${reason}`, t('conversation.reasons.unknown')) });
     }
+    case 'recalled':
+      return t('conversation.events.recalled');
     case 'overflowed':
       return t('conversation.events.overflowed', { team: teamName(event.toTeamId ?? event.teamId) });
     case 'rule_matched':
@@ -109,8 +115,14 @@ function eventText(
       return t('conversation.events.queued');
     case 'handed_off': {
       const reason = String(event.reason ?? 'unknown');
-      return t('conversation.events.handed_off', { reason: t(`conversation.handoffReasons.${reason}`, reason) });
+      return t('conversation.events.handed_off', {
+        reason: t(`conversation.handoffReasons.${reason}`, t('conversation.reasons.unknown')),
+      });
     }
+    case 'email_thread_refused':
+      return event.reason === 'not_participant'
+        ? t('conversation.events.emailThreadNotParticipant', { number: Number(event.mentionedNumber) })
+        : t('conversation.events.emailThreadUnverified', { number: Number(event.mentionedNumber) });
     default:
       return t('conversation.events.other', { type });
   }
@@ -162,7 +174,7 @@ export function MessageList({ conversation, messages, myId }: { conversation: Co
         const note = message.kind === 'note';
         const bot = message.senderType === 'bot';
         const sender = fromCustomer
-          ? (message.senderName ?? conversation.customerName ?? t('customer.anonymous'))
+          ? (message.senderName ?? customerTitle(conversation, t))
           : bot
             ? t('conversation.bot')
             : message.senderId === myId

@@ -33,6 +33,7 @@ export function useTakeOver(conversation: Conversation) {
       client.setQueryData<Conversation>(keys.conversation(workspaceId, conversation.id), {
         ...updated,
         customerName: updated.customerName ?? conversation.customerName,
+        customerLabel: updated.customerLabel ?? conversation.customerLabel,
       });
       void client.invalidateQueries({ queryKey: keys.lists(workspaceId) });
       void message.success(t('supervisor.takenOver'));

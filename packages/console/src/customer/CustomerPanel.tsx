@@ -1,6 +1,7 @@
+import { customerLabelText } from '../lib/customer-title';
 import { CrownOutlined, DeleteOutlined, PlusOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Descriptions, Empty, Input, Select, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Descriptions, Empty, Input, Select, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -12,6 +13,7 @@ import { deviceOf, shortWhen } from '../lib/format';
 import { keys } from '../lib/live';
 import { useSession } from '../lib/session';
 import { MergeCustomer, canMerge } from './MergeCustomer';
+import { previewOf } from '../lib/customer-title';
 
 type Attributes = Record<string, string | number | boolean | null>;
 
@@ -151,10 +153,13 @@ export function CustomerPanel({ conversationId }: { conversationId: string }) {
         <Typography.Title
           level={5}
           style={{ margin: 0 }}
-          editable={{ onChange: (name) => name.trim() && name !== person.name && update.mutate({ name: name.trim() }) }}
+          // An anonymous customer's label is what the field starts with: left as it is, it is not saved as a name.
+          editable={{
+            onChange: (name) => name.trim() && name !== customerLabelText(person, t) && update.mutate({ name: name.trim() }),
+          }}
           data-testid="customer-name"
         >
-          {person.name ?? t('customer.anonymous')}
+          {customerLabelText(person, t)}
         </Typography.Title>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {t('customer.since', { date: new Date(person.createdAt).toLocaleDateString(i18n.language) })}
@@ -209,7 +214,20 @@ export function CustomerPanel({ conversationId }: { conversationId: string }) {
             <Typography.Text ellipsis copyable style={{ flex: 1 }}>
               {identity.value}
             </Typography.Text>
-            {identity.verified && <SafetyCertificateOutlined style={{ color: '#52c41a' }} aria-label={t('customer.verified')} />}
+            {identity.verified ? (
+              <SafetyCertificateOutlined
+                style={{ color: '#52c41a' }}
+                aria-label={t('customer.verified')}
+                title={t(`customer.verifiedVia.${identity.verifiedVia ?? 'channel'}`)}
+              />
+            ) : (
+              // Typed by the customer: agents must not take it as who they are, nor send anything there.
+              <Tooltip title={t('customer.unverifiedHint')}>
+                <Tag color="warning" style={{ marginInlineEnd: 0 }} data-testid="identity-unverified">
+                  {t('customer.unverified')}
+                </Tag>
+              </Tooltip>
+            )}
           </div>
         ))}
       </Section>
@@ -264,7 +282,7 @@ export function CustomerPanel({ conversationId }: { conversationId: string }) {
                 </Typography.Text>
               </div>
               <Typography.Text type="secondary" ellipsis style={{ fontSize: 12, display: 'block' }}>
-                {item.lastMessagePreview ?? t('inbox.noMessages')}
+                {previewOf(item) ?? t('inbox.noMessages')}
               </Typography.Text>
               {item.csat && <Typography.Text style={{ fontSize: 12 }}>★ {item.csat.rating}</Typography.Text>}
             </div>

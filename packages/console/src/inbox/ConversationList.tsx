@@ -1,17 +1,21 @@
-import { ClockCircleOutlined, FilterOutlined } from '@ant-design/icons';
+import { ClockCircleOutlined, DownloadOutlined, FilterOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Alert, Badge, Button, Empty, Input, Popover, Segmented, Select, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, Badge, Button, Empty, Input, Popover, Segmented, Select, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { api, type Conversation, type Page } from '../lib/api';
+import { api, apiUrl, type Conversation, type Page } from '../lib/api';
 import { CHANNELS, ChannelIcon, PRIORITY_COLORS, STATE_COLORS } from '../lib/channel';
+import { useChannelKinds } from '../lib/channel-kinds';
 import { useInboxes, useMemberName, useMembers, useNow } from '../lib/directory';
 import { errorText } from '../lib/errors';
 import { duration, shortWhen } from '../lib/format';
 import { keys, unread } from '../lib/live';
 import { useSession } from '../lib/session';
 import { useStore } from '../lib/store';
+import { canSupervise } from '../supervisor/data';
+import { customerTitle, previewOf } from '../lib/customer-title';
+import { useIsPhone } from '../shell/responsive';
 
 type View = 'mine' | 'unassigned' | 'teams' | 'all';
 
@@ -43,6 +47,7 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
   const { t, i18n } = useTranslation();
   const { workspaceId, role } = useSession();
   const navigate = useNavigate();
+  const phone = useIsPhone();
   // Agents start with their own conversations; supervisors and admins with everything.
   const [view, setView] = useState<View>(() => (localStorage.getItem('huiliu.view') as View | null) ?? (role === 'agent' ? 'mine' : 'all'));
   const [filters, setFilters] = useState<Filters>({});
@@ -101,6 +106,12 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
     return () => window.removeEventListener('keydown', onKey);
   }, [items, cursor, navigate]);
 
+  // Only the channels this server has: no filter for SMS or phone conversations that cannot exist.
+  const channelKinds = useChannelKinds();
+  const channelOptions = CHANNELS.filter((channel) => (channelKinds.data ?? []).includes(channel)).map((channel) => ({
+    value: channel,
+    label: t(`channels.${channel}`),
+  }));
   const activeFilters = Object.entries(filters).filter(([key, value]) => key !== 'q' && value).length;
   const filterForm = (
     <Space orientation="vertical" style={{ width: 260 }}>
@@ -111,7 +122,7 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
         style={{ width: '100%' }}
         value={filters.channel}
         onChange={(channel) => setFilters({ ...filters, channel })}
-        options={CHANNELS.map((channel) => ({ value: channel, label: t(`channels.${channel}`) }))}
+        options={channelOptions}
       />
       <Select
         allowClear
@@ -175,8 +186,8 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
     <aside
       aria-label={t('inbox.title')}
       style={{
-        width: 320,
-        flex: '0 0 320px',
+        width: phone ? '100%' : 320,
+        flex: phone ? '1 1 auto' : '0 0 320px',
         borderRight: '1px solid #f0f0f0',
         background: 'white',
         display: 'flex',
@@ -212,6 +223,18 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
               <Button icon={<FilterOutlined />} aria-label={t('inbox.filters')} />
             </Badge>
           </Popover>
+          {/* Exports are for supervisors and admins (conversations.export). */}
+          {canSupervise(role) && (
+            <Tooltip title={t('inbox.export')}>
+              <Button
+                icon={<DownloadOutlined />}
+                aria-label={t('inbox.export')}
+                data-testid="export-conversations"
+                href={apiUrl(`/workspaces/${workspaceId}/conversations/export.csv`, query)}
+                download
+              />
+            </Tooltip>
+          )}
         </Space.Compact>
       </div>
       <div ref={listRef} role="listbox" aria-label={t('inbox.title')} style={{ flex: 1, overflowY: 'auto' }}>
@@ -260,7 +283,7 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
                 <div style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
                   <ChannelIcon channel={item.channel} />
                   <Typography.Text strong={count > 0} ellipsis style={{ flex: 1 }}>
-                    {item.customerName ?? t('customer.anonymous')}
+                    {customerTitle(item, t)}
                   </Typography.Text>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {shortWhen(item.lastMessageAt ?? item.createdAt, i18n.language)}
@@ -268,7 +291,7 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
                 </div>
                 <div style={{ display: 'flex', alignItems: 'center', gap: 6, marginTop: 4 }}>
                   <Typography.Text type="secondary" ellipsis style={{ flex: 1, fontSize: 13 }}>
-                    {item.lastMessagePreview ?? t('inbox.noMessages')}
+                    {previewOf(item) ?? t('inbox.noMessages')}
                   </Typography.Text>
                   {count > 0 && <Badge count={count} aria-label={t('inbox.unread', { count })} data-testid="unread" />}
                 </div>

@@ -48,6 +48,9 @@ function withQuery(path: string, query?: Query): string {
   return text ? `${path}?${text}` : path;
 }
 
+/** The address of an API download (a CSV export): the browser fetches it with the session cookie. */
+export const apiUrl = (path: string, query?: Query) => withQuery(`/api/v1${path}`, query);
+
 export async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
   let response: Response;
   const init: RequestInit = { method, credentials: 'same-origin', headers: {} };

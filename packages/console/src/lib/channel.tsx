@@ -4,6 +4,7 @@ import {
   MessageOutlined,
   MobileOutlined,
   PhoneOutlined,
+  FormOutlined,
   WechatOutlined,
   WechatWorkOutlined,
 } from '@ant-design/icons';
@@ -19,11 +20,15 @@ const ICONS = {
   wecom: WechatWorkOutlined,
   api: ApiOutlined,
   voice: PhoneOutlined,
+  // Only tickets come from the help center's request form; it is not a conversation channel.
+  web_form: FormOutlined,
 } as const;
 
-export const CHANNELS = Object.keys(ICONS) as Conversation['channel'][];
+export const CHANNELS = (Object.keys(ICONS) as (keyof typeof ICONS)[]).filter(
+  (kind): kind is Conversation['channel'] => kind !== 'web_form',
+);
 
-export function ChannelIcon({ channel }: { channel: Conversation['channel'] }) {
+export function ChannelIcon({ channel }: { channel: keyof typeof ICONS }) {
   const { t } = useTranslation();
   const Icon = ICONS[channel] ?? MessageOutlined;
   return (

@@ -19,12 +19,37 @@ export function rememberLocale(locale: UiLocale): void {
   if (i18n.language !== locale) void i18n.changeLanguage(locale);
 }
 
+declare global {
+  interface Window {
+    /** With the i18n check on: every key the UI asked for that the language lacks, as "<language>:<key>". */
+    __huiliuMissingKeys?: string[];
+  }
+}
+
+/**
+ * The translation check (localStorage['huiliu.i18nCheck'] = '1'): every key a page asks for that
+ * its language does not have is collected in window.__huiliuMissingKeys, so a browser test can
+ * fail on it — including keys that would silently show a fallback text.
+ */
+function missingKeyCheck() {
+  if (localStorage.getItem('huiliu.i18nCheck') !== '1') return {};
+  const missing: string[] = (window.__huiliuMissingKeys = []);
+  return {
+    saveMissing: true,
+    missingKeyHandler: (_languages: readonly string[], _namespace: string, key: string) => {
+      const entry = `${i18n.language}:${key}`;
+      if (!missing.includes(entry)) missing.push(entry);
+    },
+  };
+}
+
 void i18n.use(initReactI18next).init({
   resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
   lng: initialLocale(),
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },
   returnNull: false,
+  ...missingKeyCheck(),
 });
 document.documentElement.lang = i18n.language;
 

@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { Conversation, Message, Page } from './api';
+import { openLiveSocket } from './live-socket';
 import { Store } from './store';
 
 export type LiveStatus = 'connecting' | 'live' | 'down';
@@ -59,7 +60,9 @@ export function withMessage(conversation: Conversation, message: Message): Conve
     ...conversation,
     lastSeq: Math.max(conversation.lastSeq, message.seq),
     ...(visible ? { lastMessagePreview: message.text || conversation.lastMessagePreview, lastMessageAt: message.createdAt } : {}),
-    ...(message.kind === 'in' ? { lastCustomerMessageAt: message.createdAt } : {}),
+    ...(message.kind === 'in'
+      ? { lastCustomerMessageAt: message.createdAt, lastCustomerMessagePreview: message.text || conversation.lastCustomerMessagePreview }
+      : {}),
   };
 }
 
@@ -72,7 +75,8 @@ type MessageStatusEvent = { conversationId: string; messageId: string; delivery:
  * reconnect everything is refetched to catch up on what was missed.
  */
 export function connectLive(client: QueryClient, workspaceId: string, userId: string, callbacks: LiveCallbacks): Socket {
-  const socket = io('/agent', { withCredentials: true, transports: ['websocket', 'polling'] });
+  // A session that is gone sends the console to the login page (RequireSession reads this).
+  const socket = openLiveSocket({ onSessionGone: () => client.setQueryData(['me'], null) });
   let connectedBefore = false;
   const announced = new Set<string>();
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -108,6 +112,8 @@ export function connectLive(client: QueryClient, workspaceId: string, userId: st
     connectedBefore = true;
   });
   socket.on('disconnect', () => liveStatus.set('down'));
+  // The server closes the socket when the agent's workspaces or role change; the new handshake joins the right rooms.
+  socket.on('access_changed', () => socket.once('disconnect', () => socket.connect()));
   socket.on('connect_error', () => liveStatus.set('down'));
 
   socket.on('message', (event: { conversationId: string; seq: number; message: Message }) => {
@@ -144,7 +150,11 @@ export function connectLive(client: QueryClient, workspaceId: string, userId: st
   socket.on('conversation', (event: { conversation: Conversation }) => {
     const incoming = event.conversation;
     const before = knownConversation(incoming.id);
-    const merged = { ...incoming, customerName: incoming.customerName ?? before?.customerName ?? null };
+    const merged = {
+      ...incoming,
+      customerName: incoming.customerName ?? before?.customerName ?? null,
+      customerLabel: incoming.customerLabel ?? before?.customerLabel ?? null,
+    };
     client.setQueryData<Conversation>(keys.conversation(workspaceId, incoming.id), (old) => (old ? merged : old));
     patchConversation(incoming.id, () => merged);
     refreshLists();

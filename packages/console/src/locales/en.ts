@@ -1,3 +1,5 @@
+import { ticketLinksEn } from '../tickets/links-locale';
+import { ticketsEn } from '../tickets/locale-en';
 import { adminEn } from '../admin/locale-en';
 import type { Messages } from './zh-CN';
 
@@ -37,7 +39,7 @@ export const en: Messages = {
     emailRequired: 'Enter your email',
     emailInvalid: 'Not a valid email address',
     passwordRequired: 'Enter your password',
-    passwordTooShort: 'At least 8 characters',
+    passwordTooShort: 'At least {{count}} characters',
     login: 'Log in',
     invalidCredentials: 'Wrong email or password.',
     locked: 'Too many failed attempts: the account is locked for a while. Try again in 15 minutes or reset your password.',
@@ -68,6 +70,8 @@ export const en: Messages = {
   },
   roles: { admin: 'Admin', supervisor: 'Supervisor', agent: 'Agent' },
   header: {
+    menu: 'Menu',
+    back: 'Back to the list',
     workspace: 'Workspace',
     presence: 'Presence',
     language: 'Language',
@@ -105,6 +109,7 @@ export const en: Messages = {
   inbox: {
     title: 'Inbox',
     views: { mine: 'Mine', unassigned: 'Unassigned', all: 'All', teams: 'My teams' },
+    export: 'Export this view as CSV',
     filters: 'Filters',
     channel: 'Channel',
     inbox: 'Inbox',
@@ -129,7 +134,16 @@ export const en: Messages = {
     unread: '{{count}} unread',
   },
   states: { bot: 'Bot', queued: 'Queued', assigned: 'Assigned', waiting: 'Waiting on customer', resolved: 'Resolved' },
-  channels: { widget: 'Web chat', email: 'Email', sms: 'SMS', wechat: 'WeChat', wecom: 'WeCom', api: 'API', voice: 'Phone' },
+  channels: {
+    widget: 'Web chat',
+    email: 'Email',
+    sms: 'SMS',
+    wechat: 'WeChat',
+    wecom: 'WeCom',
+    api: 'API',
+    voice: 'Phone',
+    web_form: 'Web form',
+  },
   priorities: { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' },
   tiers: { normal: 'Normal', vip: 'VIP' },
   conversation: {
@@ -153,6 +167,8 @@ export const en: Messages = {
     csat: 'Customer rating: {{rating}} stars',
     loadingMessages: 'Loading messages…',
     resolvedBanner: 'This conversation is resolved. Reopen it to reply.',
+    leftMessage: 'Left message: while the customer is not on the website, your replies are emailed to {{email}}',
+    leftMessageNoEmail: 'Left message (no email given): reply through the contact the customer left{{phone}}',
     events: {
       assigned: '{{actor}} assigned the conversation to {{assignee}}',
       assignedRouter: 'Assigned to {{assignee}} by routing',
@@ -166,11 +182,17 @@ export const en: Messages = {
       untagged: '{{actor}} cleared the tags',
       priority: '{{actor}} set the priority to {{priority}}',
       csat: 'The customer rated {{rating}} stars',
+      csatWithComment: 'The customer rated {{rating}} stars: “{{comment}}”',
       requeued: 'Back in the queue ({{reason}})',
       overflowed: 'Waited too long: overflowed to {{team}}',
       rule_matched: 'Routing rule “{{rule}}” matched',
       queued: 'Queued for an agent',
       handed_off: 'The bot handed over to a person ({{reason}})',
+      emailThreadNotParticipant:
+        'This mail points at conversation #{{number}}, but its sender is not part of it, so it started a new conversation (it may be someone posing as the customer): check before you act',
+      emailThreadUnverified:
+        "This mail's subject mentions conversation #{{number}}, but the number is not verified (guessed, or an old mail), so it started a new conversation: check before you act",
+      recalled: 'The customer recalled a message',
       other: 'System event: {{type}}',
     },
     handoffReasons: {
@@ -182,6 +204,7 @@ export const en: Messages = {
       attachment: 'customer sent an attachment',
       automatic_message: 'automatic mail',
       bot_error: 'bot error',
+      left_message: 'customer left a message',
     },
     reasons: { offline: 'agent went offline', deactivated: 'agent deactivated', removed: 'agent removed', unknown: 'other reason' },
   },
@@ -245,6 +268,14 @@ export const en: Messages = {
     identities: 'Identities',
     verified: 'verified',
     unverified: 'unverified',
+    unverifiedHint:
+      'Typed by the customer and not proven: it may be someone else’s. Nothing is sent there and no other contact is matched to it until the customer confirms it with a one-time code.',
+    verifiedVia: {
+      channel: 'Verified by the channel it came from',
+      hmac: 'Verified: signed by your website',
+      otp: 'Verified with a one-time code',
+      agent: 'Entered by an agent',
+    },
     source: 'Where they came from',
     history: 'Conversations',
     noHistory: 'This is the customer’s first conversation',
@@ -313,6 +344,9 @@ export const en: Messages = {
       mode: 'Message encryption',
       modeHint: 'Use the same setting as on the WeChat platform',
       modes: { plain: 'Plain', compatible: 'Compatible', safe: 'Safe (recommended)' },
+      unsignedModeTitle: 'Safe mode is recommended',
+      unsignedModeText:
+        "In plain and compatible mode WeChat's signature covers only the timestamp and nonce, not the message. Huiliu refuses a signature reused with another message, but messages travel unencrypted and anyone who can see the traffic reads them. Choose safe mode here and on the WeChat platform.",
       welcomeText: 'Welcome text',
       welcomeHint: 'Sent to new followers or when a session starts; empty: the bot greets (if it is on)',
       menuTopics: 'Custom menu',
@@ -368,6 +402,10 @@ export const en: Messages = {
   inboxesAdmin: {
     title: 'Inboxes',
     create: 'New inbox',
+    wechatHint:
+      'Find these on the WeChat Official Accounts Platform (Settings & Development → Basic configuration); after creating, paste the callback URL there as the server URL.',
+    wecomHint:
+      'Find these in the WeCom admin console (WeChat Customer Service → API); after creating, paste the callback URL there as the message URL.',
     createOk: 'Create',
     saved: 'Saved',
     kind: 'Kind',
@@ -436,6 +474,10 @@ export const en: Messages = {
     required: 'Required',
     signature: 'Signature',
     signatureHint: 'Added under every reply (plain text)',
+    createTickets: 'Tickets from email',
+    createTicketsHint: 'Every new email thread can become a ticket by itself; replies in the thread join that ticket',
+    createTicketsNever: 'Never (agents create tickets by hand)',
+    createTicketsEveryThread: 'Every new thread becomes a ticket',
     test: 'Test {{server}} connection',
     testHint: 'Uses the saved settings: save first',
     testOk: 'Connected',
@@ -455,7 +497,19 @@ export const en: Messages = {
     raw: 'Raw .eml',
   },
   admin: adminEn,
-  nav: { label: 'Pages', inbox: 'Inbox', wallboard: 'Wallboard' },
+  tickets: ticketsEn,
+  ticketLinks: ticketLinksEn,
+  nav: { label: 'Pages', customers: 'Customers', inbox: 'Inbox', tickets: 'Tickets', wallboard: 'Wallboard' },
+  directory: {
+    title: 'Customers',
+    export: 'Export CSV',
+    search: 'Search',
+    empty: 'No customers match',
+    more: 'Load more',
+    since: 'First contact',
+    noConversations: 'No conversations yet',
+    fields: { name: 'Name', email: 'Email', phone: 'Phone', externalId: 'External user ID', tag: 'Tag', tier: 'Tier' },
+  },
   wallboard: {
     overall: 'All teams',
     waiting: 'Waiting',

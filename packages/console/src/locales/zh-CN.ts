@@ -1,3 +1,5 @@
+import { ticketLinksZhCN } from '../tickets/links-locale';
+import { ticketsZhCN } from '../tickets/locale-zh-CN';
 import { adminZhCN } from '../admin/locale-zh-CN';
 /** 简体中文: the console's default language. Every key here exists in en.ts too (type-checked). */
 export const zhCN = {
@@ -36,7 +38,7 @@ export const zhCN = {
     emailRequired: '请输入邮箱',
     emailInvalid: '邮箱格式不正确',
     passwordRequired: '请输入密码',
-    passwordTooShort: '密码至少 8 位',
+    passwordTooShort: '密码至少 {{count}} 位',
     login: '登录',
     invalidCredentials: '邮箱或密码错误。',
     locked: '失败次数过多，账号已暂时锁定，请 15 分钟后再试或重置密码。',
@@ -66,6 +68,8 @@ export const zhCN = {
   },
   roles: { admin: '管理员', supervisor: '主管', agent: '坐席' },
   header: {
+    menu: '菜单',
+    back: '返回列表',
     workspace: '工作区',
     presence: '在线状态',
     language: '语言',
@@ -103,6 +107,7 @@ export const zhCN = {
   inbox: {
     title: '收件箱',
     views: { mine: '我的', unassigned: '未分配', all: '全部', teams: '我的团队' },
+    export: '导出当前视图为 CSV',
     filters: '筛选',
     channel: '渠道',
     inbox: '接入点',
@@ -127,7 +132,16 @@ export const zhCN = {
     unread: '{{count}} 条未读',
   },
   states: { bot: '机器人', queued: '排队中', assigned: '已分配', waiting: '待客户回复', resolved: '已解决' },
-  channels: { widget: '网页聊天', email: '邮件', sms: '短信', wechat: '微信公众号', wecom: '企业微信', api: 'API', voice: '电话' },
+  channels: {
+    widget: '网页聊天',
+    email: '邮件',
+    sms: '短信',
+    wechat: '微信公众号',
+    wecom: '企业微信',
+    api: 'API',
+    voice: '电话',
+    web_form: '网页表单',
+  },
   priorities: { low: '低', normal: '普通', high: '高', urgent: '紧急' },
   tiers: { normal: '普通', vip: 'VIP' },
   conversation: {
@@ -151,6 +165,8 @@ export const zhCN = {
     csat: '客户评价：{{rating}} 星',
     loadingMessages: '正在加载消息…',
     resolvedBanner: '该会话已解决。重新打开后才能回复客户。',
+    leftMessage: '客户留言：客户不在网页上时，您的回复会通过邮件发送到 {{email}}',
+    leftMessageNoEmail: '客户留言（未留邮箱）：请按客户留下的联系方式回复{{phone}}',
     events: {
       assigned: '{{actor}} 将会话分配给 {{assignee}}',
       assignedRouter: '系统将会话分配给 {{assignee}}',
@@ -164,11 +180,15 @@ export const zhCN = {
       untagged: '{{actor}} 清除了标签',
       priority: '{{actor}} 将优先级设为「{{priority}}」',
       csat: '客户评价 {{rating}} 星',
+      csatWithComment: '客户评价 {{rating}} 星：“{{comment}}”',
       requeued: '会话回到排队（{{reason}}）',
       overflowed: '等待超时，会话溢出到「{{team}}」',
       rule_matched: '路由规则「{{rule}}」已匹配',
       queued: '会话进入排队',
       handed_off: '机器人转人工（{{reason}}）',
+      emailThreadNotParticipant: '这封邮件指向会话 #{{number}}，但发件人不是该会话的参与者，为防冒充已另开新会话，请核实后再处理',
+      emailThreadUnverified: '这封邮件的主题提到会话 #{{number}}，但编号未经验证（可能是猜的或旧邮件），已另开新会话，请核实后再处理',
+      recalled: '客户撤回了一条消息',
       other: '系统事件：{{type}}',
     },
     handoffReasons: {
@@ -180,6 +200,7 @@ export const zhCN = {
       attachment: '客户发送了附件',
       automatic_message: '自动回复邮件',
       bot_error: '机器人出错',
+      left_message: '客户留言',
     },
     reasons: { offline: '坐席离线', deactivated: '坐席被停用', removed: '坐席被移除', unknown: '其他原因' },
   },
@@ -243,6 +264,14 @@ export const zhCN = {
     identities: '渠道身份',
     verified: '已验证',
     unverified: '未验证',
+    unverifiedHint:
+      '客户自己填写、尚未证实，可能属于别人。客户用验证码确认之前，不会向它发送任何内容，也不会把其他渠道的联系归到这位客户。',
+    verifiedVia: {
+      channel: '已由来源渠道验证',
+      hmac: '已验证：由您的网站签名',
+      otp: '已通过验证码验证',
+      agent: '由坐席填写',
+    },
     source: '来源',
     history: '历史会话',
     noHistory: '这是该客户的第一个会话',
@@ -310,6 +339,9 @@ export const zhCN = {
       mode: '消息加解密方式',
       modeHint: '与微信公众平台上的设置保持一致',
       modes: { plain: '明文模式', compatible: '兼容模式', safe: '安全模式（推荐）' },
+      unsignedModeTitle: '建议使用安全模式',
+      unsignedModeText:
+        '明文和兼容模式下，微信的签名只覆盖时间戳和随机数，不覆盖消息内容。汇流会拒绝携带其他消息的重放签名，但消息以明文传输，能看到流量的人都能读取。请在此处和微信公众平台上同时改为安全模式。',
       welcomeText: '欢迎语',
       welcomeHint: '新关注或进入会话时自动发送；留空时由机器人问候（若已开启）',
       menuTopics: '自定义菜单',
@@ -365,6 +397,8 @@ export const zhCN = {
   inboxesAdmin: {
     title: '接入渠道',
     create: '新建接入渠道',
+    wechatHint: '在微信公众平台「设置与开发 → 基本配置」中找到这些值；创建后把回调地址填到「服务器地址 (URL)」。',
+    wecomHint: '在企业微信管理后台「微信客服 → API」中找到这些值；创建后把回调地址填到接收消息的 URL。',
     createOk: '创建',
     saved: '已保存',
     kind: '类型',
@@ -433,6 +467,10 @@ export const zhCN = {
     required: '必填',
     signature: '签名',
     signatureHint: '附在每封回复的末尾（纯文本）',
+    createTickets: '邮件转工单',
+    createTicketsHint: '每个新邮件会话可自动生成工单；同一会话中的回复会进入该工单',
+    createTicketsNever: '从不（由客服手动创建工单）',
+    createTicketsEveryThread: '每个新邮件会话都生成工单',
     test: '测试 {{server}} 连接',
     testHint: '使用已保存的设置，请先保存',
     testOk: '连接成功',
@@ -452,7 +490,19 @@ export const zhCN = {
     raw: '原始邮件',
   },
   admin: adminZhCN,
-  nav: { label: '页面', inbox: '收件箱', wallboard: '监控大屏' },
+  tickets: ticketsZhCN,
+  ticketLinks: ticketLinksZhCN,
+  nav: { label: '页面', customers: '客户', inbox: '收件箱', tickets: '工单', wallboard: '监控大屏' },
+  directory: {
+    title: '客户',
+    export: '导出 CSV',
+    search: '查找',
+    empty: '没有符合条件的客户',
+    more: '加载更多',
+    since: '首次联系',
+    noConversations: '还没有会话',
+    fields: { name: '姓名', email: '邮箱', phone: '手机', externalId: '外部用户 ID', tag: '标签', tier: '等级' },
+  },
   wallboard: {
     overall: '全部团队',
     waiting: '排队中',

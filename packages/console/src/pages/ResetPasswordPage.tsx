@@ -1,3 +1,4 @@
+import { PASSWORD_MIN_LENGTH } from '@huiliu/contracts';
 import { Alert, Button, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -51,7 +52,7 @@ export default function ResetPasswordPage() {
   );
 }
 
-/** A new password typed twice: the two must agree, at least 8 characters (the server's policy). */
+/** A new password typed twice: the two must agree, at least PASSWORD_MIN_LENGTH characters (the server's policy). */
 export function NewPasswordFields({ name = 'newPassword', label }: { name?: string; label?: string }) {
   const { t } = useTranslation();
   return (
@@ -61,7 +62,7 @@ export function NewPasswordFields({ name = 'newPassword', label }: { name?: stri
         name={name}
         rules={[
           { required: true, message: t('auth.passwordRequired') },
-          { min: 8, message: t('auth.passwordTooShort') },
+          { min: PASSWORD_MIN_LENGTH, message: t('auth.passwordTooShort', { count: PASSWORD_MIN_LENGTH }) },
         ]}
       >
         <Input.Password autoComplete="new-password" />

@@ -1,20 +1,21 @@
-import { DashboardOutlined, InboxOutlined } from '@ant-design/icons';
+import { DashboardOutlined, FileTextOutlined, InboxOutlined, TeamOutlined } from '@ant-design/icons';
 import { Button } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { useSession } from '../lib/session';
 import { canSupervise } from '../supervisor/data';
 
-/** The header's page links: the wallboard is for supervisors and admins only (agents see no menu). */
+/** The header's page links: everyone has the inbox, tickets and the customer directory; the wallboard is for supervisors and admins. */
 export function ConsoleNav() {
   const { t } = useTranslation();
   const { role } = useSession();
   const navigate = useNavigate();
   const { pathname } = useLocation();
-  if (!canSupervise(role)) return null;
   const links = [
     { path: '/inbox', label: t('nav.inbox'), icon: <InboxOutlined /> },
-    { path: '/supervisor', label: t('nav.wallboard'), icon: <DashboardOutlined /> },
+    { path: '/tickets', label: t('nav.tickets'), icon: <FileTextOutlined /> },
+    { path: '/customers', label: t('nav.customers'), icon: <TeamOutlined /> },
+    ...(canSupervise(role) ? [{ path: '/supervisor', label: t('nav.wallboard'), icon: <DashboardOutlined /> }] : []),
   ];
   return (
     <nav aria-label={t('nav.label')} style={{ display: 'flex', gap: 4, marginInlineStart: 8 }}>
@@ -23,6 +24,7 @@ export function ConsoleNav() {
         return (
           <Button
             key={link.path}
+            data-testid={`nav${link.path.replace('/', '-')}`}
             type="text"
             icon={link.icon}
             aria-current={current ? 'page' : undefined}

@@ -7,6 +7,8 @@ import { Link, useNavigate } from 'react-router';
 import { pagesFor } from '../admin/pages';
 import { LanguageSwitch } from '../pages/AuthLayout';
 import { ConsoleNav } from './ConsoleNav';
+import { HeaderMenu } from './HeaderMenu';
+import { useIsPhone } from './responsive';
 import { api, type PresenceStatus, type PresenceView, type SessionResponse } from '../lib/api';
 import { errorText } from '../lib/errors';
 import { liveStatus } from '../lib/live';
@@ -14,6 +16,7 @@ import { usePreferences } from '../lib/preferences';
 import { useSession } from '../lib/session';
 import { useStore } from '../lib/store';
 import { PreferencesPopover } from '../settings/PreferencesPopover';
+import { NotificationBell } from '../tickets/NotificationBell';
 
 const PRESENCE_COLORS: Record<PresenceStatus, string> = { online: '#52c41a', busy: '#fa541c', away: '#faad14', offline: '#bfbfbf' };
 
@@ -103,6 +106,7 @@ export function Header({ area = 'inbox' }: { area?: 'inbox' | 'admin' }) {
   const { message } = App.useApp();
   const live = useStore(liveStatus);
   const [help, setHelp] = useState(false);
+  const phone = useIsPhone();
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
@@ -122,68 +126,83 @@ export function Header({ area = 'inbox' }: { area?: 'inbox' | 'admin' }) {
 
   return (
     <Layout.Header
-      style={{ display: 'flex', alignItems: 'center', gap: 12, padding: '0 16px', height: 52, lineHeight: '52px', background: '#001529' }}
+      style={{
+        display: 'flex',
+        alignItems: 'center',
+        gap: phone ? 8 : 12,
+        padding: phone ? '0 8px' : '0 16px',
+        height: 52,
+        lineHeight: '52px',
+        background: '#001529',
+      }}
     >
       <Typography.Text strong style={{ color: 'white', fontSize: 18 }}>
         {t('app.name')}
       </Typography.Text>
-      <Typography.Text style={{ color: 'rgba(255,255,255,0.85)' }} data-testid="workspace-name">
-        {session.workspaceName}
-      </Typography.Text>
+      {!phone && (
+        <Typography.Text style={{ color: 'rgba(255,255,255,0.85)' }} data-testid="workspace-name">
+          {session.workspaceName}
+        </Typography.Text>
+      )}
       {area === 'inbox' && (
         <Tag color={live === 'live' ? 'green' : 'orange'} style={{ marginInlineStart: 4 }}>
           {live === 'live' ? t('inbox.live') : t('inbox.offline')}
         </Tag>
       )}
-      <ConsoleNav />
+      {!phone && <ConsoleNav />}
       <div style={{ flex: 1 }} />
-      {area === 'admin' ? (
-        <Link to="/inbox">
-          <Button type="text" icon={<InboxOutlined />} style={{ color: 'white' }} data-testid="nav-inbox">
-            {t('admin.toInbox')}
-          </Button>
-        </Link>
-      ) : (
-        pagesFor(session.role).length > 0 && (
-          <Link to="/admin">
-            <Button type="text" icon={<SettingOutlined />} style={{ color: 'white' }} data-testid="nav-admin">
-              {t('admin.title')}
+      {phone && <PresenceSwitch />}
+      <HeaderMenu>
+        {phone && <ConsoleNav />}
+        {area === 'admin' ? (
+          <Link to="/inbox">
+            <Button type="text" icon={<InboxOutlined />} style={{ color: 'white' }} data-testid="nav-inbox">
+              {t('admin.toInbox')}
             </Button>
           </Link>
-        )
-      )}
-      <PresenceSwitch />
-      <LanguageSwitch
-        onChange={(locale) => {
-          api
-            .patch<SessionResponse>('/auth/me', { locale })
-            .then((answer) => client.setQueryData(['me'], answer.user))
-            .catch((error: unknown) => void message.error(errorText(t, error)));
-        }}
-      />
-      <PreferencesPopover />
-      <Tooltip title={t('header.shortcuts')}>
-        <Button
-          type="text"
-          aria-label={t('header.shortcuts')}
-          icon={<QuestionCircleOutlined />}
-          style={{ color: 'white' }}
-          onClick={() => setHelp(true)}
+        ) : (
+          pagesFor(session.role).length > 0 && (
+            <Link to="/admin">
+              <Button type="text" icon={<SettingOutlined />} style={{ color: 'white' }} data-testid="nav-admin">
+                {t('admin.title')}
+              </Button>
+            </Link>
+          )
+        )}
+        {!phone && <PresenceSwitch />}
+        <LanguageSwitch
+          onChange={(locale) => {
+            api
+              .patch<SessionResponse>('/auth/me', { locale })
+              .then((answer) => client.setQueryData(['me'], answer.user))
+              .catch((error: unknown) => void message.error(errorText(t, error)));
+          }}
         />
-      </Tooltip>
-      <Dropdown
-        menu={{
-          items: [
-            { key: 'role', label: `${session.user.email} · ${t(`roles.${session.role}`)}`, disabled: true },
-            { type: 'divider' },
-            { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout'), onClick: () => void logout() },
-          ],
-        }}
-      >
-        <Button type="text" icon={<UserOutlined />} style={{ color: 'white' }} data-testid="user-menu">
-          {session.user.name}
-        </Button>
-      </Dropdown>
+        <NotificationBell />
+        <PreferencesPopover />
+        <Tooltip title={t('header.shortcuts')}>
+          <Button
+            type="text"
+            aria-label={t('header.shortcuts')}
+            icon={<QuestionCircleOutlined />}
+            style={{ color: 'white' }}
+            onClick={() => setHelp(true)}
+          />
+        </Tooltip>
+        <Dropdown
+          menu={{
+            items: [
+              { key: 'role', label: `${session.user.email} · ${t(`roles.${session.role}`)}`, disabled: true },
+              { type: 'divider' },
+              { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout'), onClick: () => void logout() },
+            ],
+          }}
+        >
+          <Button type="text" icon={<UserOutlined />} style={{ color: 'white' }} data-testid="user-menu">
+            {session.user.name}
+          </Button>
+        </Dropdown>
+      </HeaderMenu>
       <ShortcutsHelp open={help} onClose={() => setHelp(false)} />
     </Layout.Header>
   );

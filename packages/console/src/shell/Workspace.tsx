@@ -10,6 +10,9 @@ import { connectLive, openConversation } from '../lib/live';
 import { notify } from '../lib/notify';
 import { useSession } from '../lib/session';
 import { Header } from './Header';
+import { customerTitle } from '../lib/customer-title';
+import { PhoneConversationBar } from './PhoneConversationBar';
+import { useIsPhone } from './responsive';
 
 /** The logged-in console: header, conversation list, the open conversation and the customer beside it. */
 export default function Workspace() {
@@ -18,6 +21,7 @@ export default function Workspace() {
   const client = useQueryClient();
   const navigate = useNavigate();
   const { conversationId } = useParams();
+  const phone = useIsPhone();
   const tRef = useRef(t);
   tRef.current = t;
 
@@ -31,7 +35,7 @@ export default function Workspace() {
     const socket = connectLive(client, session.workspaceId, session.user.id, {
       onAssignedToMe: (conversation) => {
         const translate = tRef.current;
-        const customer = conversation.customerName ?? translate('customer.anonymous');
+        const customer = customerTitle(conversation, translate);
         notify(
           translate('notify.assignedTitle'),
           translate('notify.assignedBody', { customer, preview: conversation.lastMessagePreview ?? '' }),
@@ -47,7 +51,7 @@ export default function Workspace() {
         if (openConversation.get() === incoming.conversationId && document.visibilityState === 'visible' && document.hasFocus()) return;
         const translate = tRef.current;
         notify(
-          translate('notify.messageTitle', { customer: conversation?.customerName ?? translate('customer.anonymous') }),
+          translate('notify.messageTitle', { customer: customerTitle(conversation, translate) }),
           incoming.text || translate('conversation.attachment'),
           `message-${incoming.conversationId}`,
           () => void navigate(`/inbox/${incoming.conversationId}`),
@@ -60,6 +64,23 @@ export default function Workspace() {
     };
   }, [client, navigate, session.workspaceId, session.user.id, session.workspaceName]);
 
+  if (phone)
+    // One column at a time: the list, or the open conversation with its composer.
+    return (
+      <Layout style={{ height: '100%' }}>
+        <Header />
+        {conversationId ? (
+          <Layout style={{ minHeight: 0, flex: 1 }}>
+            <PhoneConversationBar conversationId={conversationId} />
+            <ConversationPane key={conversationId} conversationId={conversationId} />
+          </Layout>
+        ) : (
+          <Layout style={{ flexDirection: 'row', minHeight: 0, flex: 1 }}>
+            <ConversationList selectedId={undefined} />
+          </Layout>
+        )}
+      </Layout>
+    );
   return (
     <Layout style={{ height: '100%', minHeight: 600 }}>
       <Header />

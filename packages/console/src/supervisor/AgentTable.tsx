@@ -33,6 +33,7 @@ export function AgentTable({
       loading={loading}
       dataSource={agents}
       pagination={{ pageSize: 8, hideOnSinglePage: true, size: 'small' }}
+      scroll={{ x: 'max-content' }}
       onRow={(row) => ({ 'data-testid': 'agent-row', 'data-user-id': row.userId, 'data-status': row.status }) as object}
       columns={[
         {

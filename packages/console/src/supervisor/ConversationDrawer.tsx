@@ -11,6 +11,7 @@ import { ChannelIcon, STATE_COLORS } from '../lib/channel';
 import { errorText } from '../lib/errors';
 import { keys } from '../lib/live';
 import { useSession } from '../lib/session';
+import { customerTitle } from '../lib/customer-title';
 
 /** A read-only look at any conversation, from the wallboard: messages live, no composer; take it over to answer. */
 export function ConversationDrawer({ conversationId, onClose }: { conversationId: string | null; onClose: () => void }) {
@@ -51,7 +52,7 @@ function Body({ conversationId }: { conversationId: string }) {
       <div style={{ padding: '10px 16px', borderBottom: '1px solid #f0f0f0', display: 'flex', alignItems: 'center', gap: 8 }}>
         <ChannelIcon channel={current.channel} />
         <Typography.Text strong ellipsis>
-          {current.customerName ?? t('customer.anonymous')}
+          {customerTitle(current, t)}
         </Typography.Text>
         <Typography.Text type="secondary">{t('conversation.number', { number: current.number })}</Typography.Text>
         <Tag color={STATE_COLORS[current.state]} data-testid="conversation-state" data-state={current.state}>

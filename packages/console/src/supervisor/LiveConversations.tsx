@@ -11,6 +11,7 @@ import { keys } from '../lib/live';
 import { useSession } from '../lib/session';
 import type { AgentStateView } from './data';
 import { PRESENCE_COLORS } from './presence';
+import { customerTitle, previewOf } from '../lib/customer-title';
 
 const LIVE_STATES = ['queued', 'assigned', 'waiting'] as const;
 
@@ -56,7 +57,13 @@ export function LiveConversations({
       void client.invalidateQueries({ queryKey: liveConversationsKey(workspaceId) });
       void client.invalidateQueries({ queryKey: keys.lists(workspaceId) });
       client.setQueryData<Conversation>(keys.conversation(workspaceId, updated.id), (old) =>
-        old ? { ...updated, customerName: updated.customerName ?? old.customerName } : old,
+        old
+          ? {
+              ...updated,
+              customerName: updated.customerName ?? old.customerName,
+              customerLabel: updated.customerLabel ?? old.customerLabel,
+            }
+          : old,
       );
       const name = members.data?.find((member) => member.userId === updated.assigneeId)?.name;
       void message.success(name ? t('actions.assigned', { name }) : t('actions.done'));
@@ -104,6 +111,7 @@ export function LiveConversations({
       loading={list.isPending}
       dataSource={list.data ?? []}
       pagination={{ pageSize: 8, hideOnSinglePage: true, size: 'small' }}
+      scroll={{ x: 'max-content' }}
       locale={{ emptyText: t('supervisor.noLive') }}
       onRow={(row) => ({ 'data-testid': 'live-conversation', 'data-conversation-id': row.id, 'data-state': row.state }) as object}
       columns={[
@@ -113,7 +121,7 @@ export function LiveConversations({
           render: (_, row) => (
             <span style={{ display: 'inline-flex', alignItems: 'center', gap: 6, maxWidth: 220 }}>
               <ChannelIcon channel={row.channel} />
-              <Typography.Text ellipsis>{row.customerName ?? t('customer.anonymous')}</Typography.Text>
+              <Typography.Text ellipsis>{customerTitle(row, t)}</Typography.Text>
               <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
                 #{row.number}
               </Typography.Text>
@@ -145,7 +153,7 @@ export function LiveConversations({
           title: t('supervisor.lastMessage'),
           key: 'preview',
           ellipsis: true,
-          render: (_, row) => <Typography.Text type="secondary">{row.lastMessagePreview ?? t('inbox.noMessages')}</Typography.Text>,
+          render: (_, row) => <Typography.Text type="secondary">{previewOf(row) ?? t('inbox.noMessages')}</Typography.Text>,
         },
         {
           title: t('inbox.assignee'),

@@ -13,11 +13,13 @@ import { connectLive, withMessage } from '../lib/live';
 import { notify } from '../lib/notify';
 import { useSession } from '../lib/session';
 import { Header } from '../shell/Header';
+import { useIsPhone, withOneLineHeaders } from '../shell/responsive';
 import { AgentTable } from './AgentTable';
 import { ConversationDrawer } from './ConversationDrawer';
 import { canSupervise, supervisorKeys, useAgentStates, useWallboard, type WallboardStatsView, type WallboardView } from './data';
 import { LiveConversations, liveConversationsKey } from './LiveConversations';
 import { PRESENCE_COLORS, PRESENCES } from './presence';
+import { customerTitle } from '../lib/customer-title';
 
 // ECharts comes in its own chunk after the numbers are on screen.
 const ServiceLevelGauge = lazy(() => import('./WallboardCharts').then((module) => ({ default: module.ServiceLevelGauge })));
@@ -63,6 +65,7 @@ function Figure({
 /** The supervisor's live view: the queue, agents, today's service level, per team and overall; updated on `wallboard:changed`. */
 export default function SupervisorPage() {
   const { t, i18n } = useTranslation();
+  const phone = useIsPhone();
   const session = useSession();
   const client = useQueryClient();
   const navigate = useNavigate();
@@ -84,7 +87,7 @@ export default function SupervisorPage() {
         notify(
           tRef.current('notify.assignedTitle'),
           tRef.current('notify.assignedBody', {
-            customer: conversation.customerName ?? tRef.current('customer.anonymous'),
+            customer: customerTitle(conversation, tRef.current),
             preview: conversation.lastMessagePreview ?? '',
           }),
           `assigned-${conversation.id}`,
@@ -144,50 +147,53 @@ export default function SupervisorPage() {
       </Layout>
     );
 
-  const teamColumns = [
+  // Headers stay on one line (English ones broke mid-word in narrow fixed columns); the table scrolls sideways instead.
+  const teamColumns = withOneLineHeaders([
     { title: t('supervisor.team'), dataIndex: 'name', key: 'name', ellipsis: true },
-    { title: t('wallboard.waiting'), dataIndex: 'waiting', key: 'waiting', width: 64, align: 'right' as const },
+    { title: t('wallboard.waiting'), dataIndex: 'waiting', key: 'waiting', align: 'right' as const },
     {
       title: t('wallboard.longestWait'),
       key: 'longest',
-      width: 92,
+
       align: 'right' as const,
       render: (_: unknown, row: TeamRow) => (row.waiting > 0 ? duration(t, longest(row) * 1000) : '—'),
     },
     {
       title: t('presence.online'),
       key: 'online',
-      width: 64,
+
       align: 'right' as const,
       render: (_: unknown, row: TeamRow) => `${row.agents.online}/${PRESENCES.reduce((sum, status) => sum + row.agents[status], 0)}`,
     },
-    { title: t('wallboard.inProgress'), dataIndex: 'inProgress', key: 'inProgress', width: 72, align: 'right' as const },
+    { title: t('wallboard.inProgress'), dataIndex: 'inProgress', key: 'inProgress', align: 'right' as const },
     {
       title: t('wallboard.serviceLevel'),
       key: 'sl',
-      width: 88,
+
       align: 'right' as const,
       render: (_: unknown, row: TeamRow) => percent(row.serviceLevel),
     },
-  ];
+  ]);
 
   return (
     <Layout style={{ height: '100%', minHeight: 600 }}>
       <Header />
-      <Layout.Content style={{ overflowY: 'auto', padding: 16 }} data-testid="wallboard">
+      <Layout.Content style={{ overflowY: 'auto', padding: phone ? 8 : 16 }} data-testid="wallboard">
         <div style={{ display: 'flex', alignItems: 'center', gap: 12, flexWrap: 'wrap', marginBottom: 12 }}>
           <Typography.Title level={4} style={{ margin: 0 }}>
             {t('supervisor.title')}
           </Typography.Title>
-          <Segmented<string>
-            value={teamId ?? 'all'}
-            onChange={(value) => setTeamId(value === 'all' ? null : value)}
-            options={[
-              { value: 'all', label: t('wallboard.overall') },
-              ...(board?.teams ?? []).map((row) => ({ value: row.teamId, label: row.name })),
-            ]}
-            data-testid="wallboard-scope"
-          />
+          <div style={{ maxWidth: '100%', overflowX: 'auto' }}>
+            <Segmented<string>
+              value={teamId ?? 'all'}
+              onChange={(value) => setTeamId(value === 'all' ? null : value)}
+              options={[
+                { value: 'all', label: t('wallboard.overall') },
+                ...(board?.teams ?? []).map((row) => ({ value: row.teamId, label: row.name })),
+              ]}
+              data-testid="wallboard-scope"
+            />
+          </div>
           <div style={{ flex: 1 }} />
           {board && (
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -221,7 +227,7 @@ export default function SupervisorPage() {
         ) : (
           <>
             <Row gutter={[12, 12]}>
-              <Col flex="1 1 0">
+              <Col xs={12} sm={8} xl={{ flex: '1 1 0' }}>
                 <Figure
                   id="waiting"
                   title={t('wallboard.waiting')}
@@ -230,7 +236,7 @@ export default function SupervisorPage() {
                   hint={t('wallboard.waitingHint')}
                 />
               </Col>
-              <Col flex="1 1 0">
+              <Col xs={12} sm={8} xl={{ flex: '1 1 0' }}>
                 <Figure
                   id="longest"
                   title={t('wallboard.longestWait')}
@@ -240,10 +246,10 @@ export default function SupervisorPage() {
                   hint={t('wallboard.target', { time: duration(t, target * 1000) })}
                 />
               </Col>
-              <Col flex="1 1 0">
+              <Col xs={12} sm={8} xl={{ flex: '1 1 0' }}>
                 <Figure id="in-progress" title={t('wallboard.inProgress')} value={stats.inProgress} hint={t('wallboard.inProgressHint')} />
               </Col>
-              <Col flex="1 1 0">
+              <Col xs={12} sm={8} xl={{ flex: '1 1 0' }}>
                 <Figure
                   id="offered"
                   title={t('wallboard.offered')}
@@ -262,7 +268,7 @@ export default function SupervisorPage() {
                   }
                 />
               </Col>
-              <Col flex="1 1 0">
+              <Col xs={12} sm={8} xl={{ flex: '1 1 0' }}>
                 <Figure
                   id="service-level"
                   title={t('wallboard.serviceLevel')}
@@ -278,14 +284,14 @@ export default function SupervisorPage() {
             </Row>
 
             <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
-              <Col span={6}>
+              <Col xs={24} md={12} xl={6}>
                 <Card size="small" title={t('wallboard.serviceLevelToday')} style={{ height: '100%' }}>
                   <Suspense fallback={<Skeleton.Node active style={{ width: '100%', height: 190 }} />}>
                     <ServiceLevelGauge stats={stats} />
                   </Suspense>
                 </Card>
               </Col>
-              <Col span={6}>
+              <Col xs={24} md={12} xl={6}>
                 <Card size="small" title={t('wallboard.agentsByPresence')} style={{ height: '100%' }}>
                   <Suspense fallback={<Skeleton.Node active style={{ width: '100%', height: 190 }} />}>
                     <PresenceBar stats={stats} />
@@ -302,7 +308,7 @@ export default function SupervisorPage() {
                   </Space>
                 </Card>
               </Col>
-              <Col span={12}>
+              <Col xs={24} xl={12}>
                 <Card size="small" title={t('wallboard.byTeam')} style={{ height: '100%' }} styles={{ body: { padding: 0 } }}>
                   <Table<TeamRow>
                     size="small"
@@ -310,7 +316,7 @@ export default function SupervisorPage() {
                     pagination={false}
                     dataSource={board?.teams ?? []}
                     columns={teamColumns}
-                    scroll={{ y: 200 }}
+                    scroll={{ x: 'max-content', y: 200 }}
                     locale={{ emptyText: t('wallboard.noTeams') }}
                     onRow={(row) => ({
                       onClick: () => setTeamId(row.teamId === teamId ? null : row.teamId),

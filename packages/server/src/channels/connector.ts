@@ -1,4 +1,5 @@
-import type { Attachment, ChannelKind, IdentityKind } from '@huiliu/contracts';
+import { ChannelKind as ChannelKindSchema, type Attachment, type ChannelKind, type IdentityKind } from '@huiliu/contracts';
+import type { VerifiedVia } from '../modules/customers/schema.js';
 import type { ConversationRow, MessageRow } from '../modules/conversations/views.js';
 import type { inboxes } from '../modules/inboxes/schema.js';
 import type { Appended } from '../modules/conversations/write-path.js';
@@ -9,8 +10,12 @@ export type InboxRow = typeof inboxes.$inferSelect;
 /** What every connector turns its wire format into: the one shape the core accepts. */
 export interface InboundMessage {
   inbox: InboxRow;
-  /** Who sent it, as the channel knows them. Finds or creates the customer. */
-  identity: { kind: IdentityKind; value: string; verified?: boolean };
+  /**
+   * Who sent it, as the channel itself proves it (the mail's sender, the OpenID; `verifiedVia`
+   * defaults to `channel`). Finds or creates the customer, so it must never be something the
+   * sender merely typed: that is a claim (`addClaim`).
+   */
+  identity: { kind: IdentityKind; value: string; verifiedVia?: VerifiedVia };
   /** Channel-specific dedupe key (client message id, WeChat MsgId, Message-ID…). */
   idempotencyKey: string;
   clientMessageId?: string;
@@ -29,8 +34,13 @@ export interface InboundMessage {
    * starts with `context.previousConversationId` pointing at it.
    */
   thread?: { conversationId: string | null; reopenWithinMs: number };
+  /**
+   * For a person, not the bot (a left message): a new conversation starts in the human queue and
+   * no inbound hook takes a turn on it.
+   */
+  humanOnly?: boolean;
   /** Runs inside the write transaction once the message is stored: the connector's own bookkeeping. */
-  afterAppend?: (tx: Executor, appended: Appended) => Promise<void>;
+  afterAppend?: (tx: Executor, appended: Appended) => Promise<ConversationRow | void>;
 }
 
 export type DeliveryOutcome = { delivery: 'sent' | 'delivered' } | { delivery: 'failed'; reason: string };
@@ -58,6 +68,11 @@ export class ConnectorRegistry {
 
   get(kind: ChannelKind): ChannelConnector | undefined {
     return this.byKind.get(kind);
+  }
+
+  /** The channel kinds this server can carry, in the contracts' order (what the console offers). */
+  kinds(): ChannelKind[] {
+    return ChannelKindSchema.options.filter((kind) => this.byKind.has(kind));
   }
 
   async close(): Promise<void> {

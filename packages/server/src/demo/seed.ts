@@ -10,6 +10,8 @@ import { createArticle, createCategory, createFaq } from '../modules/knowledge/s
 import { routingRules } from '../modules/routing/schema.js';
 import type { Executor } from '../modules/users/service.js';
 import { DEMO_ARTICLES, DEMO_FAQS } from './knowledge.js';
+import { seedDemoHistory } from './history.js';
+import { seedDemoTickets } from './tickets.js';
 import { addTeamMember, createTeam } from '../modules/teams/service.js';
 import { addMembership, createUser } from '../modules/users/service.js';
 import { countWorkspaces, createWorkspace } from '../modules/workspaces/service.js';
@@ -31,13 +33,18 @@ export const DEMO_PEOPLE: DemoPerson[] = [
   { email: 'agent2@huiliu.demo', name: '刘洋', role: 'agent', teams: ['售前咨询', '售后服务'] },
   { email: 'agent3@huiliu.demo', name: '陈静', role: 'agent', teams: ['售后服务'] },
   { email: 'agent4@huiliu.demo', name: '赵敏', role: 'agent', teams: ['售后服务', '技术支持'] },
+  { email: 'tier2@huiliu.demo', name: '孙强', role: 'agent', teams: ['售后技术组'] },
 ];
 
 const DEMO_TEAMS = [
   { name: '售前咨询', description: '商品咨询、优惠活动、下单指导' },
   { name: '售后服务', description: '退换货、退款、物流查询、投诉' },
   { name: '技术支持', description: '智能设备的安装、连接与故障排查' },
+  { name: '售后技术组', description: '二线：一线升级来的疑难故障、返修检测与退换货判定' },
 ];
+
+/** The tier-2 (二线) team tickets are escalated to. */
+export const DEMO_TIER2_TEAM = '售后技术组';
 
 /** 快捷回复: what agents of a shop type most often, with variables filled in per conversation. */
 const DEMO_CANNED: { shortcut: string; title: string; text: string; team?: string }[] = [
@@ -88,7 +95,7 @@ export const DEMO_SLUG = 'huiliu-shop';
  * advisory lock, so two processes starting together on a fresh database seed it once.
  * Returns true when it seeded.
  */
-export async function seedDemoIfEmpty(db: Database): Promise<boolean> {
+export async function seedDemoIfEmpty(db: Database, options: { history?: boolean } = {}): Promise<boolean> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
     if ((await countWorkspaces(tx)) > 0) return false;
@@ -96,10 +103,13 @@ export async function seedDemoIfEmpty(db: Database): Promise<boolean> {
     const teamIds = new Map<string, string>();
     for (const team of DEMO_TEAMS) teamIds.set(team.name, (await createTeam(tx, workspace.id, team)).id);
     const passwordHash = await hashPassword(DEMO_PASSWORD);
+    const agentsByTeam = new Map<string, { id: string; name: string }[]>();
     for (const person of DEMO_PEOPLE) {
       const user = await createUser(tx, { email: person.email, name: person.name, passwordHash, locale: 'zh-CN' });
       await addMembership(tx, { workspaceId: workspace.id, userId: user.id, role: person.role });
       for (const team of person.teams) await addTeamMember(tx, workspace.id, teamIds.get(team)!, user.id);
+      if (person.role === 'agent')
+        for (const team of person.teams) agentsByTeam.set(team, [...(agentsByTeam.get(team) ?? []), { id: user.id, name: person.name }]);
     }
     for (const item of DEMO_CANNED)
       await createCanned(
@@ -119,6 +129,21 @@ export async function seedDemoIfEmpty(db: Database): Promise<boolean> {
       },
     });
     await seedDemoKnowledge(tx, workspace.id, inbox.id, teamIds.get('售后服务')!);
+    // In the same transaction as the workspace: a database has the demo with its history or nothing.
+    if (options.history !== false) await seedDemoHistory(tx, { workspaceId: workspace.id, widgetInboxId: inbox.id, teamIds, agentsByTeam });
+    // The returns form always; its sample tickets with the rest of the sample history.
+    await seedDemoTickets(
+      tx,
+      {
+        workspaceId: workspace.id,
+        widgetInboxId: inbox.id,
+        tier1TeamId: teamIds.get('售后服务')!,
+        tier2TeamId: teamIds.get(DEMO_TIER2_TEAM)!,
+        tier1Agents: agentsByTeam.get('售后服务')!,
+        tier2Agents: agentsByTeam.get(DEMO_TIER2_TEAM)!,
+      },
+      options.history !== false,
+    );
     return true;
   });
 }

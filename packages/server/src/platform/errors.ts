@@ -1,3 +1,4 @@
+import { NUL_MESSAGE } from '@huiliu/contracts';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 
@@ -21,6 +22,10 @@ export const conflict = (message: string, details?: unknown) => new AppError(409
 export const badRequest = (message: string, details?: unknown) => new AppError(400, 'bad_request', message, details);
 export const unprocessable = (message: string, details?: unknown) => new AppError(422, 'unprocessable', message, details);
 
+/** The 400 for a value with a NUL in it (see `findNul`), shaped like every other validation failure. */
+export const nulRefused = (path: string) =>
+  new AppError(400, 'validation_failed', `invalid request: ${path}: ${NUL_MESSAGE}`, [{ path, message: NUL_MESSAGE }]);
+
 /** PostgreSQL error codes that mean the client sent something impossible, not that we broke. */
 const PG_CLIENT_ERRORS: Record<string, [number, string, string]> = {
   '23505': [409, 'conflict', 'this already exists'],
@@ -28,7 +33,13 @@ const PG_CLIENT_ERRORS: Record<string, [number, string, string]> = {
   '22P02': [400, 'bad_request', 'a value has the wrong format'],
   '22001': [400, 'bad_request', 'a value is too long'],
   '54000': [400, 'bad_request', 'a value is too large'],
+  // NUL in text (22021) or in jsonb (22P05): refused at the edge already; this is the backstop.
+  '22021': [400, 'bad_request', 'a value contains a character that cannot be stored (NUL)'],
+  '22P05': [400, 'bad_request', 'a value contains a character that cannot be stored (NUL)'],
 };
+
+/** Foreign keys that refuse a delete because something still uses the row: a conflict, not a missing row. */
+const IN_USE_CONSTRAINTS = new Set(['sla_policies_calendar_id_calendars_id_fk', 'teams_calendar_id_calendars_id_fk']);
 
 /** What a unique or foreign-key constraint means to the person who hit it. */
 export const CONSTRAINT_MESSAGES: Record<string, string> = {
@@ -37,6 +48,10 @@ export const CONSTRAINT_MESSAGES: Record<string, string> = {
   teams_workspace_name_unique: 'a team with this name already exists',
   canned_responses_workspace_shortcut_unique: 'a canned response with this shortcut already exists',
   disposition_codes_workspace_code_unique: 'a disposition code with this code already exists',
+  calendars_workspace_name_unique: 'a calendar with this name already exists',
+  sla_policies_workspace_name_unique: 'an SLA policy with this name already exists',
+  sla_policies_calendar_id_calendars_id_fk: 'the calendar is used by an SLA policy; choose another calendar there first',
+  teams_calendar_id_calendars_id_fk: "the calendar is used by a team's business hours; choose another calendar for the team first",
 };
 
 const FASTIFY_CLIENT_ERRORS: Record<string, [string, string]> = {
@@ -46,6 +61,21 @@ const FASTIFY_CLIENT_ERRORS: Record<string, [string, string]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'send the body as application/json'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['bad_request', 'the Content-Length header does not match the body'],
 };
+
+/**
+ * What the multipart parser (busboy) throws on a body that breaks the format: a missing
+ * boundary, a part or the whole form cut off before its closing boundary, a bad part header.
+ * They are plain errors with no status, so they are recognised by message.
+ */
+const MULTIPART_FAILURE =
+  /^(Multipart: |Unexpected end of (multipart data|form|file)|\w+ terminated early due to unexpected end|Malformed part header)/;
+
+export function isMultipartFailure(error: unknown): boolean {
+  return error instanceof Error && !(error instanceof AppError) && MULTIPART_FAILURE.test(error.message);
+}
+
+export const malformedMultipart = (reason: string) =>
+  new AppError(400, 'malformed_multipart', `the multipart/form-data body is malformed (${reason}); send the whole form again`);
 
 /** Every error leaves as `{"error": {"code", "message", "details"}}`; only our own bugs are 500. */
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -69,6 +99,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
         },
       });
     }
+    if (isMultipartFailure(error)) {
+      request.log.info({ reason: error.message }, 'malformed multipart body');
+      const mapped = malformedMultipart(error.message);
+      return reply.code(400).send({ error: { code: mapped.code, message: mapped.message } });
+    }
     const fastifyMapping = error.code ? FASTIFY_CLIENT_ERRORS[error.code] : undefined;
     if (fastifyMapping) {
       request.log.info({ code: error.code }, error.message);
@@ -80,9 +115,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (pgMapping && !isResponseSerializationError(error)) {
       request.log.info({ pgCode: pgError.code, constraint: pgError.constraint }, 'database refused the request');
       const message = (pgError.constraint && CONSTRAINT_MESSAGES[pgError.constraint]) || pgMapping[2];
+      const [status, code] = pgError.constraint && IN_USE_CONSTRAINTS.has(pgError.constraint) ? [409, 'in_use'] : pgMapping;
       return reply
-        .code(pgMapping[0])
-        .send({ error: { code: pgMapping[1], message, details: pgError.constraint ? { constraint: pgError.constraint } : undefined } });
+        .code(status)
+        .send({ error: { code, message, details: pgError.constraint ? { constraint: pgError.constraint } : undefined } });
     }
     if (error.statusCode === 429) {
       return reply.code(429).send({ error: { code: 'rate_limited', message: error.message } });

@@ -4,7 +4,7 @@ import { DEMO_PASSWORD } from '../../src/demo/seed.js';
 import { hasChromium, launchBrowser } from '../support/browser.js';
 import { HttpClient } from '../support/http.js';
 import { startTestServer, type TestServer } from '../support/server.js';
-import { closeDrawer, recordFailure, saveScreenshot } from '../support/e2e.js';
+import { closeDrawer, recordFailure, saveScreenshot, throttleCpu, whenOpened } from '../support/e2e.js';
 
 /** Waits for the browser (45 s unless told): pages on a busy, shared 2-core machine take their time. */
 const poll = <T>(read: () => T | Promise<T>, options: { timeout: number } = { timeout: 45_000 }) => expect.poll(read, options);
@@ -40,7 +40,12 @@ describe.skipIf(!hasChromium)('the admin area, in Chromium', () => {
   async function newPage(): Promise<{ page: Page; errors: string[] }> {
     const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 800 } });
     contexts.push(context);
+    // Playwright's actions wait forever by default: an action that cannot happen (a click on a
+    // covered button) then shows as the whole test timing out. With a limit, it fails naming
+    // the locator, and the failure screenshot shows what was in the way.
+    context.setDefaultTimeout(60_000);
     const page = await context.newPage();
+    await throttleCpu(page);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     return { page, errors };
@@ -75,9 +80,8 @@ describe.skipIf(!hasChromium)('the admin area, in Chromium', () => {
 
     // Invite by email: the one-time link is shown (no SMTP here, so it is the only way to hand it over).
     await admin.getByRole('button', { name: '邀请成员' }).click();
-    const inviteDialog = admin.getByRole('dialog');
     // The dialog is still opening (animated) for a moment: a click then can miss the form.
-    await poll(() => inviteDialog.getByLabel('邮箱').isVisible()).toBe(true);
+    const inviteDialog = await whenOpened(admin.getByRole('dialog'));
     await inviteDialog.getByRole('button', { name: '创建邀请' }).click();
     await poll(() => inviteDialog.getByText('请输入邮箱').count()).toBe(1);
     await inviteDialog.getByLabel('邮箱').fill('sun.li@example.com');
@@ -94,8 +98,8 @@ describe.skipIf(!hasChromium)('the admin area, in Chromium', () => {
     const { page: invitee, errors: inviteeErrors } = await newPage();
     await invitee.goto(`${server.url}${url.pathname}`);
     await invitee.getByLabel('您的姓名').fill('孙丽');
-    await invitee.getByLabel('密码', { exact: true }).fill('sun-li-password');
-    await invitee.getByLabel('确认新密码').fill('sun-li-password');
+    await invitee.getByLabel('密码', { exact: true }).fill('lantern-river-42');
+    await invitee.getByLabel('确认新密码').fill('lantern-river-42');
     await invitee.getByRole('button', { name: '接受邀请' }).click();
     await invitee.waitForURL(/\/inbox/);
 
@@ -108,11 +112,13 @@ describe.skipIf(!hasChromium)('the admin area, in Chromium', () => {
     await admin.getByTestId('admin-menu-teams').click();
     await admin.waitForURL(/\/admin\/teams/);
     await admin.getByRole('button', { name: '新建技能组' }).click();
-    await admin.getByRole('dialog').getByLabel('名称').fill('售后组');
-    await admin.getByRole('dialog').getByRole('button', { name: '新建技能组' }).click();
+    const teamDialog = await whenOpened(admin.getByRole('dialog'));
+    await teamDialog.getByLabel('名称').fill('售后组');
+    await teamDialog.getByRole('button', { name: '新建技能组' }).click();
     // Created, the team opens for its members and settings.
     await poll(() => admin.locator('.ant-drawer-title', { hasText: '售后组' }).count()).toBe(1);
-    const drawer = admin.getByTestId('team-drawer');
+    // The drawer slides in: an option chosen while it moves can land on the wrong spot.
+    const drawer = await whenOpened(admin.getByTestId('team-drawer'));
     await choose(admin, drawer.getByLabel('选择成员'), '孙丽');
     await drawer.locator('.ant-rate').first().locator('.ant-rate-star').nth(3).click();
     await drawer.getByRole('button', { name: '添加' }).click();
@@ -160,7 +166,7 @@ describe.skipIf(!hasChromium)('the admin area, in Chromium', () => {
     await admin.getByTestId('admin-menu-routing-rules').click();
     await admin.waitForURL(/\/admin\/routing-rules/);
     await admin.getByRole('button', { name: '添加规则' }).click();
-    const ruleDialog = admin.getByRole('dialog');
+    const ruleDialog = await whenOpened(admin.getByRole('dialog'));
     await ruleDialog.getByLabel('规则名称').fill('VIP 转售后');
     // A rule without a team or a priority is refused before it reaches the server.
     await ruleDialog.getByRole('button', { name: '保存' }).click();
@@ -179,8 +185,9 @@ describe.skipIf(!hasChromium)('the admin area, in Chromium', () => {
     await admin.getByTestId('admin-menu-api-tokens').click();
     await admin.waitForURL(/\/admin\/api-tokens/);
     await admin.getByRole('button', { name: '创建令牌' }).click();
-    await admin.getByRole('dialog').getByLabel('名称').fill('订单系统');
-    await admin.getByRole('dialog').getByRole('button', { name: '创建令牌' }).click();
+    const tokenDialog = await whenOpened(admin.getByRole('dialog'));
+    await tokenDialog.getByLabel('名称').fill('订单系统');
+    await tokenDialog.getByRole('button', { name: '创建令牌' }).click();
     const secret = admin.getByTestId('one-time-token');
     await poll(() => secret.count()).toBe(1);
     const token = (await secret.innerText()).trim();
@@ -243,7 +250,9 @@ describe.skipIf(!hasChromium)('the admin area, in Chromium', () => {
     await login(page, 'supervisor@huiliu.demo');
     await page.getByTestId('nav-admin').click();
     await page.waitForURL(/\/admin\/users/);
-    for (const key of ['users', 'teams', 'routing-rules', 'workspace']) expect(await page.getByTestId(`admin-menu-${key}`).count()).toBe(1);
+    // The menu arrives with the lazily loaded admin area: read it once it is there, not at one instant.
+    for (const key of ['users', 'teams', 'routing-rules', 'workspace'])
+      await poll(() => page.getByTestId(`admin-menu-${key}`).count()).toBe(1);
     for (const key of ['api-tokens', 'audit-log']) expect(await page.getByTestId(`admin-menu-${key}`).count()).toBe(0);
     // Members are listed, but there is nothing to invite or deactivate with.
     await poll(() => page.getByTestId('members-table').getByText('agent1@huiliu.demo').count()).toBe(1);

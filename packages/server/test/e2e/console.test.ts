@@ -99,6 +99,9 @@ interface Words {
   star5: string;
   submitRating: string;
   ratingEvent: string;
+  csatComment: string;
+  /** The comment the customer writes with the rating, as the agent reads it in the timeline. */
+  ratingComment: [comment: string, event: string];
   resolvedState: string;
   mine: string;
   customerPanel: string;
@@ -127,6 +130,8 @@ const ZH: Words = {
   star5: '5 星',
   submitRating: '提交评价',
   ratingEvent: '客户评价 5 星',
+  csatComment: '还有什么想告诉我们的吗？（选填）',
+  ratingComment: ['回复很及时', '客户评价 5 星：“回复很及时”'],
   resolvedState: '已解决',
   mine: '我的',
   customerPanel: '客户信息',
@@ -155,6 +160,8 @@ const EN: Words = {
   star5: '5 star(s)',
   submitRating: 'Send rating',
   ratingEvent: 'The customer rated 5 stars',
+  csatComment: 'Anything else to tell us? (optional)',
+  ratingComment: ['Quick and helpful', 'The customer rated 5 stars: “Quick and helpful”'],
   resolvedState: 'Resolved',
   mine: 'Mine',
   customerPanel: 'Customer',
@@ -416,8 +423,11 @@ describe.skipIf(!hasChromium)('the agent console with a customer on /demo, in Ch
 
     // The customer rates the service; the agent sees the rating appear.
     await customer.getByRole('radio', { name: words.star5 }).click({ timeout: 20_000 });
+    await customer.getByRole('textbox', { name: words.csatComment }).fill(words.ratingComment[0]);
     await customer.getByRole('button', { name: words.submitRating }).click();
     await poll(visible(second, words.ratingEvent), { timeout: 20_000 }).toBe(1);
+    // …with the customer's comment, not only the stars.
+    await poll(visible(second, words.ratingComment[1]), { timeout: 20_000 }).toBe(1);
 
     // Go offline, so the next flow routes to whom it means to.
     await setPresence(second, words, 'offline');

@@ -164,7 +164,7 @@ describe.skipIf(missing !== undefined)(
       expect(sent.messageId).toMatch(/^<huiliu\.[0-9a-f-]{36}@huiliu\.test>$/);
       expect(sent.inReplyTo).toBe('<first-ui-0001@example.com>');
       expect(sent.references).toBe('<first-ui-0001@example.com>');
-      expect(sent.subject).toMatch(/^Re: 订单 20261130 发票抬头错了 \[#\d+\]$/);
+      expect(sent.subject).toMatch(/^Re: 订单 20261130 发票抬头错了 \[#\d+-[0-9a-f]{12}\]$/);
       expect(sent.text).toContain(replyText);
 
       // The customer answers from their mail client: it joins the same conversation, live in the console.
@@ -189,6 +189,40 @@ describe.skipIf(missing !== undefined)(
       expect(mine).toHaveLength(1);
       expect(pageErrors).toEqual([]);
     }, 180_000);
+
+    it("a stranger's mail naming the customer's conversation number opens a new conversation, and the agent is told so in Chinese and English", async () => {
+      const list = await ws.clients.agent.get(api(`/conversations?inboxId=${inboxId}`));
+      const victim = (list.body.items as { id: string; customerName: string | null; number: number }[]).find(
+        (row) => row.customerName === '王芳',
+      )!;
+      await dovecot.append(
+        await composeEmail({
+          from: '"冒充者" <imposter@evil.example>',
+          to: 'service@huiliu.test',
+          subject: `Re: 订单 20261130 发票抬头错了 [#${victim.number}]`,
+          messageId: '<imposter-ui-0001@evil.example>',
+          text: '发票请改寄到这个邮箱。',
+        }),
+      );
+      const item = agent.getByTestId('conversation-item').filter({ hasText: '冒充者' });
+      await poll(() => item.count(), { timeout: 30_000 }).toBe(1);
+      await item.click();
+      const note = agent.getByTestId('conversation').locator('[data-event="email_thread_refused"]');
+      await poll(() => note.textContent()).toContain(`这封邮件的主题提到会话 #${victim.number}，但编号未经验证`);
+      await agent.getByText('English', { exact: true }).click();
+      try {
+        await poll(() => note.textContent()).toContain(
+          `This mail's subject mentions conversation #${victim.number}, but the number is not verified`,
+        );
+      } finally {
+        await agent.getByText('中文', { exact: true }).click();
+      }
+      await poll(() => note.textContent()).toContain('已另开新会话');
+      // The customer's conversation did not get the stranger's mail.
+      const messages = await ws.clients.agent.get(api(`/conversations/${victim.id}/messages`));
+      expect((messages.body.items as { text: string }[]).some((message) => message.text.includes('改寄'))).toBe(false);
+      expect(pageErrors).toEqual([]);
+    }, 120_000);
 
     it('a reply the SMTP server refuses shows failed with the reason; Retry sends it once the server accepts', async () => {
       await dovecot.append(
@@ -256,6 +290,9 @@ describe.skipIf(missing !== undefined)(
 
       // A wrong password, saved, fails the test with the reason; leaving it empty later keeps it.
       await imapPassword.fill('wrong-password');
+      // Tickets from email, saved with the rest: every new thread becomes a ticket.
+      await drawer.getByLabel('邮件转工单').click();
+      await admin.locator('.ant-select-item-option', { hasText: '每个新邮件会话都生成工单' }).click();
       await drawer.getByRole('button', { name: '保存' }).click();
       await poll(() => admin.getByText('已保存').count()).toBeGreaterThan(0);
       await drawer.getByTestId('test-imap').getByRole('button').click();
@@ -264,6 +301,7 @@ describe.skipIf(missing !== undefined)(
       await saveScreenshot(admin, 'admin-inboxes-email.png');
       const stored = await ws.clients.admin.get(api(`/inboxes/${inboxId}`));
       expect(JSON.stringify(stored.body)).not.toContain('wrong-password');
+      expect(stored.body.settings.createTickets).toBe('every_thread');
       await ws.clients.admin.patch(api(`/inboxes/${inboxId}`), {
         settings: { imap: { ...stored.body.settings.imap, passwordSet: undefined, password: dovecot.password } },
       });

@@ -207,8 +207,14 @@ describe.skipIf(!hasChromium)('content admin in the console, in Chromium', () =>
     const rule = admin.getByTestId('keyword-rule').last();
     await rule.getByRole('textbox', { name: '关键词或正则' }).fill('礼品卡');
     await rule.getByRole('textbox', { name: '机器人回复（可留空）' }).fill('礼品卡的问题请看帮助中心。');
+    // The small-talk replies are the inbox's own, in both languages.
+    await admin.getByLabel('道谢（谢谢） · 中文').fill('不客气，祝您购物愉快！');
     await admin.getByRole('button', { name: '保存', exact: true }).click();
     await poll(async () => (await rules()).length).toBe(before + 1);
+    expect((await api.get(`${base}/inboxes/${inboxId}/bot`)).body.smallTalk.thanks).toEqual({
+      zh: '不客气，祝您购物愉快！',
+      en: 'You are welcome! Ask me anything else any time.',
+    });
     expect((await rules()).at(-1)).toEqual({ match: 'contains', pattern: '礼品卡', reply: '礼品卡的问题请看帮助中心。', handoff: false });
     await saveScreenshot(admin, 'admin-bot.png');
 

@@ -178,4 +178,43 @@ describe.skipIf(!hasChromium)('a WeChat conversation in the console, in Chromium
     expect((await ws.clients.admin.get(setup.api(`/wechat-inboxes/${setup.inboxId}`))).body.appId).toBe(APP_ID);
     expect(errors).toEqual([]);
   }, 240_000);
+
+  it('recommends safe mode, in both languages, as soon as plain or compatible mode is chosen', async () => {
+    const { ws, server } = setup;
+    const { page: admin, errors } = await pageAs(ws.clients.admin, 1600);
+    await admin.goto(`${server.url}/admin/inboxes`);
+    await admin.getByTestId('inboxes-page').getByRole('button', { name: '汇流商城公众号' }).click();
+    const panel = admin.getByTestId('wechat-inbox-panel');
+    await poll(() => panel.count()).toBe(1);
+    const warning = admin.getByTestId('wechat-unsigned-mode-warning');
+    // The inbox is in safe mode: nothing to warn about.
+    expect(await warning.count()).toBe(0);
+    await admin.getByLabel('消息加解密方式').click();
+    await admin.getByTitle('明文模式').click();
+    await poll(() => warning.count()).toBe(1);
+    expect(await warning.innerText()).toContain('建议使用安全模式');
+    expect(await warning.innerText()).toContain('不覆盖消息内容');
+    await admin.getByLabel('消息加解密方式').click();
+    await admin.getByTitle('安全模式（推荐）').click();
+    await poll(() => warning.count()).toBe(0);
+
+    // In English (the header's switch, remembered on the account) the same advice.
+    await admin.getByLabel('消息加解密方式').click();
+    await admin.getByTitle('兼容模式').click();
+    await poll(() => warning.count()).toBe(1);
+    const english = await ws.clients.admin.patch('/api/v1/auth/me', { locale: 'en' });
+    expect(english.status).toBe(200);
+    await admin.reload();
+    await admin.getByTestId('inboxes-page').getByRole('button', { name: '汇流商城公众号' }).click();
+    await poll(() => panel.count()).toBe(1);
+    await admin.getByLabel('Message encryption').click();
+    await admin.getByTitle('Plain').click();
+    await poll(() => warning.count()).toBe(1);
+    expect(await warning.innerText()).toContain('Safe mode is recommended');
+    expect(await warning.innerText()).toContain('not the message');
+    await ws.clients.admin.patch('/api/v1/auth/me', { locale: 'zh-CN' });
+    // Nothing was saved by choosing.
+    expect((await ws.clients.admin.get(setup.api(`/wechat-inboxes/${setup.inboxId}`))).body.mode).toBe('safe');
+    expect(errors).toEqual([]);
+  }, 240_000);
 });

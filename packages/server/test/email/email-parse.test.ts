@@ -1,9 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { parseEmail, sanitiseEmailHtml, UnusableEmail } from '../../src/channels/email/parse.js';
 import { splitQuoted } from '../../src/channels/email/quotes.js';
-import { clientReply, emailFixture, htmlWithInlineImage } from '../support/email.js';
+import { clientReply, composeEmail, emailFixture, htmlWithInlineImage } from '../support/email.js';
 
 describe('parsing inbound email', () => {
+  it('makes an overlong Message-ID storable, the same digest wherever it is referenced, and keeps short ones as they are', async () => {
+    const longId = `${'订'.repeat(300)}@example.com`;
+    const original = await parseEmail(
+      await composeEmail({ from: 'a@example.com', to: 'b@example.com', subject: 'x', text: 'x', messageId: `<${longId}>` }),
+    );
+    expect(original.messageId).toMatch(/^sha256\.[0-9a-f]{64}@huiliu\.invalid$/);
+    const reply = await parseEmail(await clientReply(longId, { from: 'a@example.com', messageId: '<short@example.com>' }));
+    expect(reply.inReplyTo).toBe(original.messageId);
+    expect(reply.references).toEqual([original.messageId]);
+    expect(reply.messageId).toBe('short@example.com');
+  });
+
   it('decodes a GBK message: subject, body, GB2312 sender name, CC', async () => {
     const mail = await parseEmail(emailFixture('gbk.eml'));
     expect(mail.subject).toBe('羽绒服换货申请');

@@ -65,9 +65,9 @@ export const CUSTOMER_SERVICE_FAQ: readonly FaqEntry[] = [
   },
   {
     id: 'band-battery',
-    question: '小米手环9充一次电能用多久？',
-    similarQuestions: ['小米手环9续航怎么样', '小米手环9电池不耐用', '小米手环9充电要多久'],
-    terms: ['小米手环9'],
+    question: '汇流手环9充一次电能用多久？',
+    similarQuestions: ['汇流手环9续航怎么样', '汇流手环9电池不耐用', '汇流手环9充电要多久'],
+    terms: ['汇流手环9'],
   },
   {
     id: 'mall-membership',

@@ -16,7 +16,7 @@ describe('FaqIndex on a Chinese customer-service knowledge base', () => {
     ['需要开个发票报销', 'invoice'],
     ['收货地址写错了', 'change-address'],
     ['能用支付宝吗', 'payment'],
-    ['小米手环9能用几天', 'band-battery'],
+    ['汇流手环9能用几天', 'band-battery'],
     ['汇流商城的会员怎么办理', 'mall-membership'],
   ])('finds the right FAQ for the Chinese query %s', (query, id) => {
     expect(index.search(query, 3)[0]?.id).toBe(id);
@@ -123,15 +123,15 @@ describe('FaqIndex edits', () => {
   it('replaces an FAQ whose terms changed without bringing its old questions back', () => {
     const index = FaqIndex.build([
       ...CUSTOMER_SERVICE_FAQ,
-      { id: 'device', question: '小米手环8充电器在哪买', similarQuestions: ['小米手环8原装充电线'], terms: ['小米手环8'] },
+      { id: 'device', question: '汇流手环8充电器在哪买', similarQuestions: ['汇流手环8原装充电线'], terms: ['汇流手环8'] },
     ]);
-    expect(index.search('小米手环8充电线', 1)[0]?.id).toBe('device');
-    // 小米手环8 leaves the dictionary (its only holder changes) and 华为平板 enters it; the new
+    expect(index.search('汇流手环8充电线', 1)[0]?.id).toBe('device');
+    // 汇流手环8 leaves the dictionary (its only holder changes) and 华为平板 enters it; the new
     // text shares no character with the old one, so only stale questions could still match.
     index.upsert({ id: 'device', question: '华为平板蓝牙连不上', similarQuestions: ['华为平板配对失败'], terms: ['华为平板'] });
     expect(index.search('华为平板连不上蓝牙', 1)[0]?.id).toBe('device');
-    expect(index.search('小米手环8充电线', 5).map((hit) => hit.id)).not.toContain('device');
-    expect(index.segment('小米手环8充电线')).not.toContain('小米手环8');
+    expect(index.search('汇流手环8充电线', 5).map((hit) => hit.id)).not.toContain('device');
+    expect(index.segment('汇流手环8充电线')).not.toContain('汇流手环8');
   });
 
   it('retrains in full and clears pending edits', () => {

@@ -70,3 +70,21 @@ export async function queryRows<T extends pg.QueryResultRow = pg.QueryResultRow>
     await client.end();
   }
 }
+
+/**
+ * Waits until the outbox relay has handled every event that is due: a test that compares
+ * fingerprints must not start while handlers of earlier changes (routing, delivery, SLA clocks)
+ * are still writing.
+ */
+export async function outboxSettled(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await queryRows<{ pending: number }>(
+      url,
+      `SELECT count(*)::int AS pending FROM outbox WHERE processed_at IS NULL AND available_at <= now()`,
+    );
+    if (row!.pending === 0) return;
+    if (Date.now() > deadline) throw new Error(`the outbox still has ${row!.pending} events to handle`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -2,8 +2,8 @@ import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
-import type { TestContext } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { expect, type TestContext } from 'vitest';
 import type { TestServer } from './server.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -61,4 +61,34 @@ export async function recordFailure(test: TestContext, name: string, pages: Page
   const problems = server?.recentProblems() ?? [];
   const first = result.errors?.[0];
   if (first && problems.length > 0) first.message += `\n\nThe server's latest warnings and errors:\n${problems.join('\n')}`;
+}
+
+/**
+ * With E2E_CPU_THROTTLE=4 the page runs four times slower (Chromium's CPU throttling over CDP),
+ * as on a loaded CI machine: a test that waits on time instead of on what the page shows fails
+ * here, reproducibly, instead of once in a while in a full run.
+ */
+export async function throttleCpu(page: Page): Promise<void> {
+  const rate = Number(process.env.E2E_CPU_THROTTLE ?? 1);
+  if (!(rate > 1)) return;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+}
+
+/**
+ * Waits until a dialog (or drawer) has finished opening: visible, with no animation running in
+ * it. Typed into during Ant Design's zoom-in, a field can be re-focused or re-rendered under the
+ * keyboard, and a button can move from under the mouse; on a loaded machine the animation lasts
+ * long enough for that to happen.
+ */
+export async function whenOpened(target: Locator): Promise<Locator> {
+  await target.waitFor({ state: 'visible' });
+  // (The tests compile without the DOM's types: Element.getAnimations is described here.)
+  type Animated = { getAnimations(options: { subtree: boolean }): { playState: string }[] };
+  const running = () =>
+    target.evaluate(
+      (element) => (element as unknown as Animated).getAnimations({ subtree: true }).filter((a) => a.playState === 'running').length,
+    );
+  await expect.poll(running, { timeout: 45_000 }).toBe(0);
+  return target;
 }

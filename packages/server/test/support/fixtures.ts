@@ -22,7 +22,7 @@ export interface WorkspaceFixture {
   clients: Record<Role, HttpClient>;
   /** API-token clients, one per role. */
   tokenClients: Record<Role, HttpClient>;
-  /** Every id this workspace owns, by kind (workspace, team, users, tokens, invite, inbox, customer, conversation, message, file): for isolation tests. */
+  /** Every id this workspace owns, by kind (workspace, team, users, tokens, invite, inbox, customer, conversation, message, file, ticket…): for isolation tests. */
   ids: Record<string, string>;
 }
 
@@ -117,6 +117,19 @@ export async function createWorkspaceFixture(
   const disposition = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/disposition-codes`, { code: '已解答', label: '已解答' });
   if (disposition.status !== 201) throw new Error(`disposition code failed: ${JSON.stringify(disposition.body)}`);
   ids.dispositionCode = disposition.body.id;
+  const calendar = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/calendars`, {
+    name: `工作日 ${label}`,
+    timezone: 'Asia/Shanghai',
+    weekly: {
+      mon: [['09:00', '18:00']],
+      tue: [['09:00', '18:00']],
+      wed: [['09:00', '18:00']],
+      thu: [['09:00', '18:00']],
+      fri: [['09:00', '18:00']],
+    },
+  });
+  if (calendar.status !== 201) throw new Error(`calendar failed: ${JSON.stringify(calendar.body)}`);
+  ids.calendar = calendar.body.id;
   const kb = `/api/v1/workspaces/${workspace.id}/knowledge`;
   const category = await clients.admin.post(`${kb}/categories`, { name: `售后 ${label}` });
   if (category.status !== 201) throw new Error(`category failed: ${JSON.stringify(category.body)}`);
@@ -179,5 +192,51 @@ export async function createWorkspaceFixture(
   });
   if (wechat.status !== 201) throw new Error(`wechat inbox failed: ${JSON.stringify(wechat.body)}`);
   ids.wechatInbox = wechat.body.inbox.id;
+  // A ticket (no conversation: the fixture conversation's timeline stays as other tests expect it).
+  const ticket = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/tickets`, {
+    subject: `发票抬头开错了 ${label}`,
+    requesterId: ids.customer,
+    teamId: team.id,
+  });
+  if (ticket.status !== 201) throw new Error(`ticket failed: ${JSON.stringify(ticket.body)}`);
+  ids.ticket = ticket.body.id;
+  const field = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/ticket-fields`, {
+    key: 'order_no',
+    type: 'text',
+    label: { 'zh-CN': '订单号', en: 'Order number' },
+  });
+  if (field.status !== 201) throw new Error(`ticket field failed: ${JSON.stringify(field.body)}`);
+  ids.ticketField = field.body.id;
+  const ticketForm = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/ticket-forms`, {
+    name: '退换货',
+    fields: [{ fieldId: field.body.id, required: true }],
+  });
+  if (ticketForm.status !== 201) throw new Error(`ticket form failed: ${JSON.stringify(ticketForm.body)}`);
+  ids.ticketForm = ticketForm.body.id;
+  const automation = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/automations`, {
+    name: `VIP 加急 ${label}`,
+    enabled: false,
+    trigger: { type: 'ticket.created' },
+    actions: [{ kind: 'set_priority', priority: 'high' }],
+  });
+  if (automation.status !== 201) throw new Error(`automation failed: ${JSON.stringify(automation.body)}`);
+  ids.automation = automation.body.id;
+  const view = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/views`, {
+    name: '未分配的紧急工单',
+    shared: true,
+    filter: { assignee: ['none'], priority: ['urgent'] },
+  });
+  if (view.status !== 201) throw new Error(`ticket view failed: ${JSON.stringify(view.body)}`);
+  ids.ticketView = view.body.id;
+  const macro = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/macros`, {
+    name: '转售后技术组',
+    shared: true,
+    actions: [
+      { type: 'team', teamId: team.id },
+      { type: 'tags_add', tags: ['售后'] },
+    ],
+  });
+  if (macro.status !== 201) throw new Error(`macro failed: ${JSON.stringify(macro.body)}`);
+  ids.macro = macro.body.id;
   return { workspaceId: workspace.id, slug: workspace.slug, users, teamId: team.id, clients, tokenClients, ids };
 }

@@ -104,6 +104,14 @@ export function wrongTypes(value: unknown): unknown {
   }
 }
 
+/** Every string of a value with a NUL character (U+0000) appended (keys kept, so the body stays valid otherwise). */
+export function withNul(value: unknown): unknown {
+  if (typeof value === 'string') return `${value}\u0000`;
+  if (Array.isArray(value)) return value.map(withNul);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, withNul(inner)]));
+  return value;
+}
+
 /** True when the schema (body) contains a uuid field anywhere. */
 export function mentionsUuid(schema: JsonSchema | undefined): boolean {
   if (!schema) return false;

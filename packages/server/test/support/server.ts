@@ -41,6 +41,8 @@ export async function startTestServer(env: Record<string, string> = {}, shared?:
     PORT: '0',
     HOST: '127.0.0.1',
     HUILIU_DEMO: 'false',
+    // Tests that use the demo workspace count on its conversations starting empty; the history tests turn it on.
+    HUILIU_DEMO_HISTORY: 'false',
     LOG_LEVEL: 'silent',
     DATABASE_POOL_SIZE: '5',
     ...env,

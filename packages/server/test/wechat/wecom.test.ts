@@ -128,6 +128,21 @@ describe('WeCom customer service inbox', () => {
     });
   });
 
+  it('stores a pulled message with a NUL in it (without the NUL), and the pull goes on', async () => {
+    double.queueKf(KFID, [textFrom('wmUserNul', '订单\u0000号 123'), textFrom('wmUserNul', '后面这条')]);
+    await driver.wecomNotice(KFID);
+    const stored = await until(async () => {
+      const rows = await server.ctx.db
+        .select({ text: messages.text })
+        .from(messages)
+        .where(and(like(messages.idempotencyKey, `wecom:${inboxId}:%`), eq(messages.text, '后面这条')));
+      return rows.length ? rows : undefined;
+    }, 'the message after the one with a NUL');
+    expect(stored).toHaveLength(1);
+    const cleaned = await server.ctx.db.select({ text: messages.text }).from(messages).where(eq(messages.text, '订单号 123'));
+    expect(cleaned).toHaveLength(1);
+  });
+
   it('handles msg_send_fail, recalls and session changes from the pull', async () => {
     double.queueKf(KFID, [textFrom('wmUserB', '这条我要撤回')]);
     await driver.wecomNotice(KFID);
@@ -223,7 +238,7 @@ describe('WeCom customer service inbox', () => {
     expect(new Set(texts).size).toBe(2500);
     expect(double.syncCalls - syncsBefore).toBeGreaterThanOrEqual(3);
     const [account] = await server.ctx.db.select().from(wechatAccounts).where(eq(wechatAccounts.inboxId, inboxId));
-    const queued = 1 + 1 + 1 + 3 + 2500;
+    const queued = 1 + 1 + 2 + 1 + 3 + 2500;
     expect(account!.syncCursor).toBe(`C${queued}`);
   }, 600_000);
 });

@@ -8,6 +8,7 @@ import { CloseIcon } from './icons.js';
 import { MessageList } from './MessageList.js';
 import { OfflineForm } from './OfflineForm.js';
 import { PreChatForm } from './PreChatForm.js';
+import { VerifyEmail } from './VerifyEmail.js';
 
 interface PanelProps {
   client: ChatClient;
@@ -26,11 +27,24 @@ function queueText(queue: NonNullable<ChatState['queue']>): string {
   return t('queued', { ahead }) + (wait !== null ? t('queuedWait', { minutes: Math.max(1, Math.round(wait / 60)) }) : '');
 }
 
+/** The bot said nobody can take the chat now, and the customer has not written since: offer the form. */
+function leaveMessageOffered(entries: ChatState['entries']): boolean {
+  for (let index = entries.length - 1; index >= 0; index--) {
+    const entry = entries[index]!;
+    if (entry.type === 'pending') return false;
+    if (entry.message.senderType === 'customer') return false;
+    if (entry.message.payload?.type === 'leave_message') return true;
+  }
+  return false;
+}
+
 /** The chat window: which of conversation, pre-chat form, offline form or rating to show is decided here. */
 export function Panel({ client, state, config, hidden, onClose, panelRef, inputRef }: PanelProps) {
   const { conversation, entries } = state;
   const hasOpenConversation = Boolean(conversation && conversation.state !== 'resolved');
-  const showOffline = !config.online && !hasOpenConversation && !state.offlineSubmitted;
+  // With the bot on, the chat opens at any hour: the bot answers, and offers the form when a person is wanted.
+  const showOffline = !config.online && !config.bot.enabled && !hasOpenConversation && !state.offlineSubmitted;
+  const offerLeaveMessage = hasOpenConversation && !state.offlineSubmitted && leaveMessageOffered(entries);
   const showPreChat =
     !showOffline && config.preChatForm.enabled && config.preChatForm.fields.length > 0 && !conversation && entries.length === 0;
   const rated = Boolean(conversation && state.ratedConversationId === conversation.id);
@@ -58,8 +72,8 @@ export function Panel({ client, state, config, hidden, onClose, panelRef, inputR
         <div class="title">
           <h2>{config.name}</h2>
           <span class="status">
-            <i class={`dot${config.online ? ' on' : ''}`} aria-hidden="true" />
-            {config.online ? t('online') : t('offline')}
+            <i class={`dot${config.online || config.bot.enabled ? ' on' : ''}`} aria-hidden="true" />
+            {config.online ? t('online') : config.bot.enabled ? t('botOnline') : t('offline')}
           </span>
         </div>
         <button type="button" class="icon-button" aria-label={t('close')} title={t('close')} onClick={onClose}>
@@ -81,7 +95,7 @@ export function Panel({ client, state, config, hidden, onClose, panelRef, inputR
       <MessageList client={client} entries={entries} greeting={config.greeting[lang]} typing={typing}>
         {!conversation && entries.length === 0 && !showOffline && <ArticleSearch client={client} />}
         {showPreChat && <PreChatForm client={client} fields={config.preChatForm.fields} />}
-        {showOffline && <OfflineForm client={client} note={config.offlineMessage[lang]} opensAt={config.opensAt} />}
+        {(showOffline || offerLeaveMessage) && <OfflineForm client={client} note={config.offlineMessage[lang]} opensAt={config.opensAt} />}
         {state.offlineSubmitted && (
           <div class="thanks" role="status">
             {t('offlineThanks')}
@@ -92,6 +106,9 @@ export function Panel({ client, state, config, hidden, onClose, panelRef, inputR
           <div class="thanks" role="status">
             {t('csatThanks')}
           </div>
+        )}
+        {config.emailVerification && !showPreChat && !showOffline && !state.sessionProblem && (
+          <VerifyEmail client={client} verifiedEmail={state.verifiedEmail} />
         )}
       </MessageList>
 

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../../lib/api';
-import { AdminPageTitle, LoadFailed, useWorkspacePath } from '../content-common';
+import { ADMIN_PAGE_STYLE, AdminPageTitle, LoadFailed, useWorkspacePath } from '../content-common';
 
 type Metrics = z.infer<typeof BotMetrics>;
 const PERIODS = [1, 7, 30, 90] as const;
@@ -25,7 +25,7 @@ export default function BotMetricsPage() {
   const votes = data ? data.votes.up + data.votes.down : 0;
   const reasons = data ? Object.entries(data.handoffsByReason).sort((a, b) => b[1] - a[1]) : [];
   return (
-    <div>
+    <div style={ADMIN_PAGE_STYLE}>
       <AdminPageTitle
         title={t('content.metrics.title')}
         hint={data ? t('content.metrics.since', { date: dayjs(data.since).format('YYYY-MM-DD HH:mm') }) : t('content.metrics.hint')}

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api';
 import { useInboxes } from '../../lib/directory';
 import { errorText } from '../../lib/errors';
-import { AdminPageTitle, LoadFailed, useWorkspacePath } from '../content-common';
+import { ADMIN_PAGE_STYLE, AdminPageTitle, LoadFailed, useWorkspacePath } from '../content-common';
 
 type Rule = BotSettings['keywordRules'][number];
 
@@ -70,6 +70,24 @@ function BotForm({ inboxId }: { inboxId: string }) {
         <Form.Item name="menu" label={t('content.bot.menu')} extra={t('content.bot.menuHint')}>
           <Select mode="tags" open={false} maxCount={10} aria-label={t('content.bot.menu')} />
         </Form.Item>
+      </Card>
+
+      <Card size="small" title={t('content.bot.smallTalk')} style={{ marginBottom: 16 }}>
+        <Typography.Paragraph type="secondary">{t('content.bot.smallTalkHint')}</Typography.Paragraph>
+        {(['greeting', 'thanks', 'ack'] as const).map((kind) => (
+          <Space key={kind} wrap align="start" style={{ display: 'flex' }}>
+            {(['zh', 'en'] as const).map((language) => (
+              <Form.Item
+                key={language}
+                name={['smallTalk', kind, language]}
+                label={`${t(`content.bot.smallTalkKinds.${kind}`)} · ${t(language === 'zh' ? 'content.bot.smallTalkZh' : 'content.bot.smallTalkEn')}`}
+                rules={[{ required: true, whitespace: true, message: t('content.required') }, { max: 500 }]}
+              >
+                <Input maxLength={500} style={{ width: 380, maxWidth: '100%' }} />
+              </Form.Item>
+            ))}
+          </Space>
+        ))}
       </Card>
 
       <Card size="small" title={t('content.bot.rules')} style={{ marginBottom: 16 }}>
@@ -206,7 +224,7 @@ export default function BotSettingsPage() {
   const [inboxId, setInboxId] = useState<string | undefined>();
   const chosen = inboxId ?? inboxes.data?.[0]?.id;
   return (
-    <div>
+    <div style={ADMIN_PAGE_STYLE}>
       <AdminPageTitle
         title={t('content.bot.title')}
         hint={t('content.bot.hint')}

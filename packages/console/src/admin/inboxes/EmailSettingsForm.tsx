@@ -27,6 +27,7 @@ interface Values {
     replyTo?: string;
   };
   signature: string;
+  createTickets: EmailSettings['createTickets'];
 }
 
 function toValues(settings: EmailSettings): Values {
@@ -51,6 +52,7 @@ function toValues(settings: EmailSettings): Values {
       replyTo: settings.smtp?.replyTo ?? '',
     },
     signature: settings.signature,
+    createTickets: settings.createTickets ?? 'never',
   };
 }
 
@@ -69,6 +71,7 @@ function toSettings(values: Values) {
         }
       : null,
     signature: values.signature,
+    createTickets: values.createTickets,
   };
 }
 
@@ -266,6 +269,15 @@ export function EmailSettingsForm({ inbox }: { inbox: InboxView }) {
       </Card>
       <Form.Item name="signature" label={t('inboxesAdmin.signature')} extra={t('inboxesAdmin.signatureHint')}>
         <Input.TextArea autoSize={{ minRows: 3 }} maxLength={5000} />
+      </Form.Item>
+      <Form.Item name="createTickets" label={t('inboxesAdmin.createTickets')} extra={t('inboxesAdmin.createTicketsHint')}>
+        <Select
+          data-testid="email-create-tickets"
+          options={[
+            { value: 'never', label: t('inboxesAdmin.createTicketsNever') },
+            { value: 'every_thread', label: t('inboxesAdmin.createTicketsEveryThread') },
+          ]}
+        />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={update.isPending}>
         {t('common.save')}

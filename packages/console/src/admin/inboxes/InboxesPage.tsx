@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Drawer, Form, Input, Modal, Radio, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Drawer, Form, Input, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, getAll, type InboxView } from '../../lib/api';
@@ -8,58 +8,12 @@ import { ChannelIcon } from '../../lib/channel';
 import { useTeams } from '../../lib/directory';
 import { errorText } from '../../lib/errors';
 import { ChannelPanel } from './ChannelPanel';
+import { CreateInbox } from './CreateInbox';
 import { EmailSettingsForm } from './EmailSettingsForm';
 import { FailedImports } from './FailedImports';
 import { WidgetSettingsForm } from './WidgetSettingsForm';
 import { useSession } from '../../lib/session';
 import { inboxKeys, useUpdateInbox } from './hooks';
-
-function CreateInbox({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (inbox: InboxView) => void }) {
-  const { t } = useTranslation();
-  const { workspaceId } = useSession();
-  const client = useQueryClient();
-  const [form] = Form.useForm<{ kind: 'widget' | 'email'; name: string }>();
-  const create = useMutation({
-    mutationFn: (values: { kind: 'widget' | 'email'; name: string }) =>
-      api.post<InboxView>(`/workspaces/${workspaceId}/inboxes`, { kind: values.kind, name: values.name, settings: {} }),
-    onSuccess: (inbox) => {
-      void client.invalidateQueries({ queryKey: inboxKeys.list(workspaceId) });
-      form.resetFields();
-      onCreated(inbox);
-    },
-  });
-  return (
-    <Modal
-      open={open}
-      title={t('inboxesAdmin.create')}
-      okText={t('inboxesAdmin.createOk')}
-      confirmLoading={create.isPending}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      destroyOnHidden
-    >
-      <Form form={form} layout="vertical" initialValues={{ kind: 'widget', name: '' }} onFinish={(values) => create.mutate(values)}>
-        <Form.Item name="kind" label={t('inboxesAdmin.kind')}>
-          <Radio.Group
-            optionType="button"
-            options={[
-              { value: 'widget', label: t('channels.widget') },
-              { value: 'email', label: t('channels.email') },
-            ]}
-          />
-        </Form.Item>
-        <Form.Item
-          name="name"
-          label={t('inboxesAdmin.name')}
-          rules={[{ required: true, whitespace: true, message: t('inboxesAdmin.nameRequired') }]}
-        >
-          <Input maxLength={100} placeholder={t('inboxesAdmin.namePlaceholder')} />
-        </Form.Item>
-        {create.isError && <Alert type="error" showIcon title={errorText(t, create.error)} />}
-      </Form>
-    </Modal>
-  );
-}
 
 /** Name, team and on/off: what every kind of inbox has. */
 function GeneralForm({ inbox }: { inbox: InboxView }) {

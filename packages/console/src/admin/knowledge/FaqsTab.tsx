@@ -1,6 +1,6 @@
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, DatePicker, Drawer, Empty, Form, Input, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Button, DatePicker, Drawer, Empty, Form, Input, Popconfirm, Select, Space, Switch, Table, Tabs, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -187,7 +187,32 @@ export function FaqsTab() {
   const onError = (error: unknown) => void message.error(errorText(t, error));
   const toggle = useMutation({
     mutationFn: ({ id, enabled }: { id: string; enabled: boolean }) => api.patch<Faq>(`${base}/knowledge/faqs/${id}`, { enabled }),
-    onSuccess: () => void client.invalidateQueries({ queryKey: ['kb-faqs'] }),
+    onSuccess: (saved, { id, enabled }) => {
+      void client.invalidateQueries({ queryKey: ['kb-faqs'] });
+      // The bot stops using a disabled answer at once: say so, and let a slip be taken back.
+      if (!enabled)
+        void message.open({
+          key: `faq-disabled-${id}`,
+          type: 'success',
+          duration: 8,
+          content: (
+            <span data-testid="faq-disabled-notice">
+              {t('content.kb.disabledNotice', { question: saved.question })}{' '}
+              <Button
+                type="link"
+                size="small"
+                data-testid="faq-undo"
+                onClick={() => {
+                  message.destroy(`faq-disabled-${id}`);
+                  toggle.mutate({ id, enabled: true });
+                }}
+              >
+                {t('content.kb.undo')}
+              </Button>
+            </span>
+          ),
+        });
+    },
     onError,
   });
   const del = useMutation({
@@ -250,14 +275,26 @@ export function FaqsTab() {
             title: t('content.kb.enabled'),
             dataIndex: 'enabled',
             width: 90,
-            render: (value: boolean, row) => (
-              <Switch
-                size="small"
-                checked={value}
-                aria-label={t('content.kb.enabled')}
-                onChange={(enabled) => toggle.mutate({ id: row.id, enabled })}
-              />
-            ),
+            render: (value: boolean, row) =>
+              value ? (
+                // Turning an answer off changes what customers are told: it asks first.
+                <Popconfirm
+                  title={t('content.kb.disableConfirm')}
+                  description={t('content.kb.disableConfirmHint')}
+                  okText={t('content.kb.disableOk')}
+                  cancelText={t('common.cancel')}
+                  onConfirm={() => toggle.mutate({ id: row.id, enabled: false })}
+                >
+                  <Switch size="small" checked aria-label={t('content.kb.enabled')} />
+                </Popconfirm>
+              ) : (
+                <Switch
+                  size="small"
+                  checked={false}
+                  aria-label={t('content.kb.enabled')}
+                  onChange={() => toggle.mutate({ id: row.id, enabled: true })}
+                />
+              ),
           },
           {
             title: t('content.actions'),

@@ -1,6 +1,6 @@
 import { Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { AdminPageTitle } from '../content-common';
+import { ADMIN_PAGE_STYLE, AdminPageTitle } from '../content-common';
 import { ArticlesTab } from './ArticlesTab';
 import { CategoriesTab } from './CategoriesTab';
 import { FaqsTab } from './FaqsTab';
@@ -9,7 +9,7 @@ import { FaqsTab } from './FaqsTab';
 export default function KnowledgePage() {
   const { t } = useTranslation();
   return (
-    <div>
+    <div style={ADMIN_PAGE_STYLE}>
       <AdminPageTitle title={t('content.kb.title')} hint={t('content.kb.hint')} />
       <Tabs
         destroyOnHidden

@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api } from '../../lib/api';
 import { errorText } from '../../lib/errors';
-import { AdminPageTitle, LoadFailed, useWorkspacePath } from '../content-common';
+import { ADMIN_PAGE_STYLE, AdminPageTitle, LoadFailed, useWorkspacePath } from '../content-common';
 import { CategorySelect, FaqPicker } from './shared';
 
 type Question = z.infer<typeof UnansweredQuestion>;
@@ -114,7 +114,7 @@ export default function LearningPage() {
     queryFn: () => api.get<Question[]>(`${base}/knowledge/unanswered`, { status, limit: 200 }),
   });
   return (
-    <div>
+    <div style={ADMIN_PAGE_STYLE}>
       <AdminPageTitle
         title={t('content.learning.title')}
         hint={t('content.learning.hint')}

@@ -95,6 +95,7 @@ function SettingsCard({ view, base, queryKey }: { view: InboxView; base: string;
   const client = useQueryClient();
   const [form] = Form.useForm<FormValues>();
   const wecom = view.inbox.kind === 'wecom';
+  const mode = Form.useWatch('mode', form);
 
   const initial = (): FormValues => ({
     appId: view.appId,
@@ -181,6 +182,17 @@ function SettingsCard({ view, base, queryKey }: { view: InboxView; base: string;
               options={(['plain', 'compatible', 'safe'] as const).map((mode) => ({ value: mode, label: t(`wechat.panel.modes.${mode}`) }))}
             />
           </Form.Item>
+        )}
+        {!wecom && (mode === 'plain' || mode === 'compatible') && (
+          // WeChat signs no message body in these modes: say what that costs, before it is saved.
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="wechat-unsigned-mode-warning"
+            title={t('wechat.panel.unsignedModeTitle')}
+            description={t('wechat.panel.unsignedModeText')}
+            style={{ marginBottom: 16 }}
+          />
         )}
         <Form.Item name="welcomeText" label={t('wechat.panel.welcomeText')} extra={t('wechat.panel.welcomeHint')}>
           <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={600} showCount />

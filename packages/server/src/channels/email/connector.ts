@@ -9,14 +9,14 @@ import { outboundMessageId } from './ingest.js';
 import { recipientsOf } from './recipients.js';
 import { emailMessages } from './schema.js';
 import { SmtpTransports } from './smtp-pool.js';
+import { ANY_TOKEN, threadToken } from './thread-token.js';
 
 const REPLY_PREFIX = /^\s*((re|fw|fwd|aw|sv|答复|回复|转发)\s*[:：]\s*)+/i;
-const TOKEN = /\s*\[#\d+\]\s*/g;
 
-/** `Re: <subject> [#number]`: the customer's client threads it, and the token threads their answer even without headers. */
-export function replySubject(subject: string, number: number): string {
-  const base = subject.replace(REPLY_PREFIX, '').replace(TOKEN, ' ').trim() || '您的咨询 Your enquiry';
-  return `Re: ${base} [#${number}]`;
+/** `Re: <subject> [#number-mac]`: the customer's client threads it, and the signed token threads their answer even without headers. */
+export function replySubject(subject: string, token: string): string {
+  const base = subject.replace(REPLY_PREFIX, '').replace(ANY_TOKEN, ' ').trim() || '您的咨询 Your enquiry';
+  return `Re: ${base} ${token}`;
 }
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -64,7 +64,7 @@ export function emailConnector(ctx: Pick<AppContext, 'db' | 'storage' | 'secrets
         .orderBy(asc(emailMessages.createdAt));
       const references = thread.map((row) => row.headerMessageId).slice(-20);
       const inReplyTo = lastIn?.headerMessageId ?? references.at(-1);
-      const subject = replySubject(lastIn?.subject ?? String(conversation.context.subject ?? ''), conversation.number);
+      const subject = replySubject(lastIn?.subject ?? String(conversation.context.subject ?? ''), threadToken(ctx.secrets, conversation));
       const headerMessageId = outboundMessageId(message.id, settings.smtp.fromAddress);
       const attachments = await readAttachments(
         ctx.db,

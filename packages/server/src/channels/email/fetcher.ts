@@ -1,4 +1,4 @@
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { and, eq, sql } from 'drizzle-orm';
 import type { ImapFlow } from 'imapflow';
 import type pg from 'pg';
@@ -7,6 +7,7 @@ import { storedEmailSettings, type StoredEmailSettings } from '../../modules/inb
 import { inboxes } from '../../modules/inboxes/schema.js';
 import type { InboxRow } from '../connector.js';
 import { ingestEmail, recordFailedImport } from './ingest.js';
+import { inboundSmtpServer } from './smtp-listener.js';
 import { emailMailboxState } from './schema.js';
 import { classifyConnectionError, imapClient } from './transport.js';
 
@@ -35,6 +36,7 @@ export class EmailChannel {
   constructor(
     private readonly ctx: FetcherContext,
     private readonly pollMs: number,
+    private readonly options: { smtpHost: string },
   ) {
     this.log = ctx.logger.child({ component: 'email' });
   }
@@ -82,8 +84,9 @@ export class EmailChannel {
   private async refreshListeners(rows: InboxRow[]): Promise<void> {
     const wanted = new Map<string, { inbox: InboxRow; key: string }>();
     for (const inbox of rows) {
-      const smtp = storedEmailSettings(inbox.settings).inboundSmtp;
-      if (smtp?.enabled) wanted.set(inbox.id, { inbox, key: `${smtp.port}` });
+      const settings = storedEmailSettings(inbox.settings);
+      const smtp = settings.inboundSmtp;
+      if (smtp?.enabled) wanted.set(inbox.id, { inbox, key: `${smtp.port}/${settings.maxMessageBytes}` });
     }
     for (const [inboxId, running] of this.listeners) {
       if (wanted.get(inboxId)?.key === running.key) continue;
@@ -92,40 +95,27 @@ export class EmailChannel {
     }
     for (const [inboxId, { inbox, key }] of wanted) {
       if (this.listeners.has(inboxId)) continue;
-      const server = this.smtpListener(inboxId);
+      const settings = storedEmailSettings(inbox.settings);
+      const server = this.smtpListener(inboxId, settings.maxMessageBytes);
       server.on('error', (error) => this.log.error({ err: error, inboxId }, 'inbound SMTP listener error'));
       this.listeners.set(inboxId, { key, server });
-      const port = storedEmailSettings(inbox.settings).inboundSmtp!.port;
-      server.listen(port, () => this.log.info({ inboxId, port }, 'inbound SMTP listener started'));
+      const port = settings.inboundSmtp!.port;
+      // On the configured interface only (HOST, or INBOUND_SMTP_HOST): never all of them by default.
+      server.listen(port, this.options.smtpHost, () =>
+        this.log.info({ inboxId, host: this.options.smtpHost, port }, 'inbound SMTP listener started'),
+      );
     }
   }
 
   /** Mail forwarded to Huiliu by SMTP: accepted once it is stored (or kept as a failed import). */
-  private smtpListener(inboxId: string): SMTPServer {
-    return new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      banner: 'Huiliu inbound mail',
-      onData: (stream, _session, callback) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('error', callback);
-        stream.on('end', () => {
-          void (async () => {
-            const inbox = await this.loadInbox(inboxId);
-            if (!inbox) throw new Error('this inbox no longer accepts mail');
-            const raw = Buffer.concat(chunks);
-            if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded)
-              await recordFailedImport(this.ctx, inbox, raw, 'smtp', 'the message is over the size limit; only its start is kept');
-            else await ingestEmail(this.ctx, inbox, raw, 'smtp');
-          })().then(
-            () => callback(),
-            (error: unknown) => {
-              this.log.error({ err: error, inboxId }, 'inbound SMTP message not stored');
-              callback(Object.assign(new Error('temporary failure, try again later'), { responseCode: 451 }));
-            },
-          );
-        });
+  private smtpListener(inboxId: string, maxMessageBytes: number): SMTPServer {
+    return inboundSmtpServer({
+      maxMessageBytes,
+      log: this.log.child({ inboxId }),
+      deliver: async (raw) => {
+        const inbox = await this.loadInbox(inboxId);
+        if (!inbox) throw new Error('this inbox no longer accepts mail');
+        await ingestEmail(this.ctx, inbox, raw, 'smtp');
       },
     });
   }

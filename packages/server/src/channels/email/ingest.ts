@@ -1,21 +1,25 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Attachment } from '@huiliu/contracts';
-import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import { mergeConversationContext } from '../../modules/conversations/commands.js';
 import { markDeliveryFailed } from '../../modules/conversations/delivery.js';
 import { publishMessage } from '../../modules/conversations/events.js';
+import type { ConversationRow, MessageRow } from '../../modules/conversations/views.js';
+import type { Executor } from '../../modules/users/service.js';
+import { appendMessage, findByIdempotencyKey } from '../../modules/conversations/write-path.js';
 import { receiveInbound } from '../../modules/conversations/inbound.js';
-import { conversations, messages } from '../../modules/conversations/schema.js';
-import { findByIdempotencyKey } from '../../modules/conversations/write-path.js';
 import { storeReceivedFile } from '../../modules/files/service.js';
-import { storedEmailSettings } from '../../modules/inboxes/email-settings.js';
+import { storedEmailSettings, type StoredEmailSettings } from '../../modules/inboxes/email-settings.js';
 import type { InboxRow } from '../connector.js';
-import { parseEmail, sanitiseEmailHtml, UnusableEmail, type ParsedEmail } from './parse.js';
+import { parseEmail, sanitiseEmailHtml, UnusableEmail, withoutNul, type ParsedEmail } from './parse.js';
+import { permanentFailure } from './failures.js';
+import { ownAddresses } from './recipients.js';
 import { emailFailedImports, emailMessages } from './schema.js';
+import { findThread, ownMessageId, type RefusedThread } from './threading.js';
 
-export type EmailContext = Pick<AppContext, 'db' | 'storage' | 'realtime' | 'logger'>;
+export type EmailContext = Pick<AppContext, 'db' | 'storage' | 'realtime' | 'logger' | 'secrets'>;
 
 export type IngestOutcome =
   | { status: 'imported'; conversationId: string; messageId: string; created: boolean }
@@ -27,8 +31,6 @@ export type IngestOutcome =
 export function outboundMessageId(messageId: string, fromAddress: string): string {
   return `huiliu.${messageId}@${fromAddress.split('@')[1] ?? 'huiliu.local'}`;
 }
-const OWN_MESSAGE_ID = /^huiliu\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})@/i;
-const SUBJECT_TOKEN = /\[#(\d{1,15})\]/;
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -64,9 +66,9 @@ export async function recordFailedImport(
       workspaceId: inbox.workspaceId,
       inboxId: inbox.id,
       source,
-      reason: reason.slice(0, 1000),
-      subject: hints.subject?.slice(0, 500) ?? null,
-      fromAddress: hints.from?.slice(0, 320) ?? null,
+      reason: withoutNul(reason).slice(0, 1000),
+      subject: hints.subject ? withoutNul(hints.subject).slice(0, 500) : null,
+      fromAddress: hints.from ? withoutNul(hints.from).slice(0, 320) : null,
       size: raw.length,
       rawHash,
       rawStorageKey,
@@ -77,51 +79,6 @@ export async function recordFailedImport(
   // The reason only: never the content or addresses beyond the inbox, which may be personal data.
   ctx.logger.warn({ inboxId: inbox.id, source, reason }, 'email not imported');
   return { status: 'failed', reason, failedImportId: row?.id ?? (await existing())!.id };
-}
-
-/** The conversation a reply belongs to: by In-Reply-To / References, else by the `[#123]` subject token. */
-async function findThread(ctx: EmailContext, inbox: InboxRow, mail: ParsedEmail): Promise<string | null> {
-  const candidates = [...new Set([mail.inReplyTo, ...[...mail.references].reverse()].filter((id): id is string => Boolean(id)))].slice(
-    0,
-    50,
-  );
-  if (candidates.length > 0) {
-    const [known] = await ctx.db
-      .select({ conversationId: emailMessages.conversationId })
-      .from(emailMessages)
-      .where(
-        and(
-          eq(emailMessages.workspaceId, inbox.workspaceId),
-          eq(emailMessages.inboxId, inbox.id),
-          inArray(emailMessages.headerMessageId, candidates),
-        ),
-      )
-      .orderBy(desc(emailMessages.createdAt))
-      .limit(1);
-    if (known) return known.conversationId;
-    // One of ours whose record was not written (a crash right after sending): the id says which message.
-    const ownIds = candidates.flatMap((id) => id.match(OWN_MESSAGE_ID)?.[1] ?? []);
-    if (ownIds.length > 0) {
-      const [own] = await ctx.db
-        .select({ conversationId: messages.conversationId })
-        .from(messages)
-        .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-        .where(and(eq(messages.workspaceId, inbox.workspaceId), eq(conversations.inboxId, inbox.id), inArray(messages.id, ownIds)))
-        .limit(1);
-      if (own) return own.conversationId;
-    }
-  }
-  const token = mail.subject.match(SUBJECT_TOKEN)?.[1];
-  if (token) {
-    const [byNumber] = await ctx.db
-      .select({ id: conversations.id })
-      .from(conversations)
-      .where(
-        and(eq(conversations.workspaceId, inbox.workspaceId), eq(conversations.inboxId, inbox.id), eq(conversations.number, Number(token))),
-      );
-    if (byNumber) return byNumber.id;
-  }
-  return null;
 }
 
 async function handleBounce(ctx: EmailContext, inbox: InboxRow, raw: Buffer, source: string, mail: ParsedEmail): Promise<IngestOutcome> {
@@ -138,7 +95,7 @@ async function handleBounce(ctx: EmailContext, inbox: InboxRow, raw: Buffer, sou
           ),
         )
     : [];
-  const ownId = bounce.originalMessageId?.match(OWN_MESSAGE_ID)?.[1];
+  const ownId = ownMessageId(bounce.originalMessageId);
   const failedMessageId = original?.messageId ?? ownId ?? null;
   if (!failedMessageId)
     return recordFailedImport(ctx, inbox, raw, source, `a delivery report for a message Huiliu did not send: ${bounce.reason}`, {
@@ -148,6 +105,30 @@ async function handleBounce(ctx: EmailContext, inbox: InboxRow, raw: Buffer, sou
   if (bounce.permanent) await markDeliveryFailed(ctx, inbox.workspaceId, failedMessageId, `bounced: ${bounce.reason}`);
   ctx.logger.info({ inboxId: inbox.id, messageId: failedMessageId, permanent: bounce.permanent }, 'email bounce received');
   return { status: 'bounce', failedMessageId };
+}
+
+/**
+ * Tells the agent, in the new conversation, that the mail pointed at another one it was not
+ * let into (a hijack attempt, or a customer writing from a new address): they can compare.
+ */
+async function noteRefusedThread(tx: Executor, conversation: ConversationRow, refused: RefusedThread): Promise<MessageRow> {
+  const { message } = await appendMessage(
+    tx,
+    conversation.workspaceId,
+    conversation.id,
+    {
+      kind: 'event',
+      senderType: 'system',
+      event: {
+        type: 'email_thread_refused',
+        mentionedConversationId: refused.conversationId,
+        mentionedNumber: refused.number,
+        reason: refused.reason,
+      },
+    },
+    conversation,
+  );
+  return message;
 }
 
 /**
@@ -172,8 +153,23 @@ export async function ingestEmail(ctx: EmailContext, inbox: InboxRow, raw: Buffe
     const reason = error instanceof UnusableEmail ? error.message : `malformed message: ${(error as Error).message}`;
     return recordFailedImport(ctx, inbox, raw, source, reason);
   }
-  if (mail.bounce) return handleBounce(ctx, inbox, raw, source, mail);
+  try {
+    return mail.bounce ? await handleBounce(ctx, inbox, raw, source, mail) : await importMail(ctx, inbox, settings, raw, mail);
+  } catch (error) {
+    const reason = permanentFailure(error);
+    if (!reason) throw error; // the caller tries again later (IMAP: next round; SMTP: 451)
+    ctx.logger.error({ err: error, inboxId: inbox.id, source }, 'email could not be stored; kept as a failed import');
+    return recordFailedImport(ctx, inbox, raw, source, `the message ${reason}`, { subject: mail.subject, from: mail.from?.address });
+  }
+}
 
+async function importMail(
+  ctx: EmailContext,
+  inbox: InboxRow,
+  settings: StoredEmailSettings,
+  raw: Buffer,
+  mail: ParsedEmail,
+): Promise<IngestOutcome> {
   const workspaceId = inbox.workspaceId;
   const headerMessageId = (mail.messageId ?? `sha256.${sha256(raw)}@huiliu.invalid`).slice(0, 900);
   const idempotencyKey = `email:${inbox.id}:${headerMessageId}`;
@@ -193,7 +189,7 @@ export async function ingestEmail(ctx: EmailContext, inbox: InboxRow, raw: Buffe
   if (ours) return { status: 'duplicate', conversationId: ours.conversationId, messageId: ours.messageId };
 
   const from = mail.from!;
-  const threadId = await findThread(ctx, inbox, mail);
+  const thread = await findThread(ctx.db, ctx.secrets, inbox, ownAddresses(settings), mail);
   const [recent] = await ctx.db
     .select({ count: sql<number>`count(*)::int` })
     .from(emailMessages)
@@ -228,15 +224,16 @@ export async function ingestEmail(ctx: EmailContext, inbox: InboxRow, raw: Buffe
   const rawStorageKey = await storeRaw(ctx, workspaceId, raw);
   const text = mail.body || (attachments.length ? '' : mail.subject);
 
-  const appended = await receiveInbound(ctx.db, {
+  let refusedNote: MessageRow | undefined;
+  const write = receiveInbound(ctx.db, {
     inbox,
-    identity: { kind: 'email', value: from.address },
+    identity: { kind: 'email', value: from.address, verifiedVia: 'channel' },
     idempotencyKey,
     text,
     attachments,
     senderName: from.name ?? from.address,
     context: { subject: mail.subject, email: from.address, autoReply },
-    thread: { conversationId: threadId, reopenWithinMs: settings.reopenWindowHours * 3_600_000 },
+    thread: { conversationId: thread.conversationId, reopenWithinMs: settings.reopenWindowHours * 3_600_000 },
     afterAppend: async (tx, stored) => {
       await tx.insert(emailMessages).values({
         workspaceId,
@@ -258,12 +255,19 @@ export async function ingestEmail(ctx: EmailContext, inbox: InboxRow, raw: Buffe
       });
       if (stored.conversation.context.autoReply !== autoReply)
         await mergeConversationContext(tx, workspaceId, stored.conversation.id, { autoReply });
+      if (thread.refused) refusedNote = await noteRefusedThread(tx, stored.conversation, thread.refused);
     },
+  });
+  // Not stored: the copy of the original would be nobody's (a failed import keeps its own).
+  const appended = await write.catch(async (error: unknown) => {
+    await ctx.storage.delete(rawStorageKey).catch(() => undefined);
+    throw error;
   });
   if (appended.duplicate) {
     await ctx.storage.delete(rawStorageKey);
     return { status: 'duplicate', conversationId: appended.conversation.id, messageId: appended.message.id };
   }
   publishMessage(ctx.realtime, appended.conversation, appended.message);
+  if (refusedNote) publishMessage(ctx.realtime, appended.conversation, refusedNote);
   return { status: 'imported', conversationId: appended.conversation.id, messageId: appended.message.id, created: appended.created };
 }

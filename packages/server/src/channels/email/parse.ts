@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { simpleParser, type AddressObject, type HeaderValue, type ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
 import { splitQuoted } from './quotes.js';
@@ -40,9 +41,24 @@ export interface ParsedEmail {
   bounce: Bounce | null;
 }
 
+/** PostgreSQL refuses U+0000 in text and jsonb, and mail can carry it; the raw .eml keeps the original bytes. */
+export const withoutNul = (value: string) => value.replaceAll('\u0000', '');
+
+/**
+ * A Message-ID as stored and compared. One longer than any real client makes would not fit the
+ * unique indexes it is looked up by (PostgreSQL refuses an index row over ~2.7 kB, every time:
+ * the mailbox would be stuck on it), so it is replaced by its digest — the same on each
+ * reference to it, which keeps threading.
+ */
+const MAX_MESSAGE_ID_BYTES = 250;
+function storableMessageId(value: string): string {
+  if (Buffer.byteLength(value) <= MAX_MESSAGE_ID_BYTES) return value;
+  return `sha256.${createHash('sha256').update(value).digest('hex')}@huiliu.invalid`;
+}
+
 /** `<a@b>` → `a@b`. */
 export function bareMessageId(value: string): string {
-  return value.trim().replace(/^<|>$/g, '').trim();
+  return storableMessageId(withoutNul(value).trim().replace(/^<|>$/g, '').trim());
 }
 
 function messageIdList(value: string | string[] | undefined): string[] {
@@ -56,7 +72,10 @@ function messageIdList(value: string | string[] | undefined): string[] {
 
 function addresses(value: AddressObject | AddressObject[] | undefined): string[] {
   const all = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  return all.flatMap((group) => group.value).flatMap((entry) => (entry.address ? [entry.address.toLowerCase()] : []));
+  return all
+    .flatMap((group) => group.value)
+    .flatMap((entry) => (entry.address ? [withoutNul(entry.address).toLowerCase()] : []))
+    .filter(Boolean);
 }
 
 function headerText(value: HeaderValue | undefined): string {
@@ -109,7 +128,7 @@ async function readBounce(mail: ParsedMail): Promise<Bounce | null> {
   const reason = [code, recipient ? `<${recipient}>` : '', diagnostic ?? mail.text?.trim().split('\n')[0] ?? ''].filter(Boolean).join(' ');
   return {
     originalMessageId: originalMessageId ? bareMessageId(originalMessageId) : null,
-    reason: reason.slice(0, 1000) || 'the message bounced',
+    reason: withoutNul(reason).slice(0, 1000) || 'the message bounced',
     permanent: action !== 'delayed' && !code.startsWith('4'),
   };
 }
@@ -130,30 +149,33 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   }
   if (mail.headers.size === 0) throw new UnusableEmail('malformed message: no headers');
   const sender = mail.from?.value[0];
-  const fromAddress = sender?.address?.trim().toLowerCase() ?? null;
+  const fromAddress = sender?.address ? withoutNul(sender.address).trim().toLowerCase() : null;
   const bounce = await readBounce(mail);
   if (!bounce && (!fromAddress || !VALID_ADDRESS.test(fromAddress))) throw new UnusableEmail('missing or invalid From address');
-  const text = (mail.text ?? (typeof mail.html === 'string' ? htmlToPlain(mail.html) : '')).replace(/\r\n/g, '\n').trim();
+  const html = typeof mail.html === 'string' ? withoutNul(mail.html) : null;
+  const text = withoutNul(mail.text ?? (html !== null ? htmlToPlain(html) : ''))
+    .replace(/\r\n/g, '\n')
+    .trim();
   const split = splitQuoted(text);
   return {
     messageId: mail.messageId ? bareMessageId(mail.messageId) : null,
     inReplyTo: messageIdList(mail.inReplyTo)[0] ?? null,
     references: messageIdList(mail.references),
-    subject: (mail.subject ?? '').trim(),
-    from: fromAddress ? { address: fromAddress, name: sender?.name?.trim() || null } : null,
+    subject: withoutNul(mail.subject ?? '').trim(),
+    from: fromAddress ? { address: fromAddress, name: withoutNul(sender?.name ?? '').trim() || null } : null,
     to: addresses(mail.to),
     cc: addresses(mail.cc),
     text,
     body: split.body,
     quoted: split.quoted,
-    html: typeof mail.html === 'string' ? mail.html : null,
+    html,
     attachments: mail.attachments
       .filter((part) => !['message/delivery-status', 'text/rfc822-headers'].includes(part.contentType.toLowerCase()))
       .map((part) => ({
-        fileName: part.filename,
-        contentType: part.contentType,
+        fileName: part.filename === undefined ? undefined : withoutNul(part.filename),
+        contentType: withoutNul(part.contentType),
         content: part.content,
-        contentId: part.contentId ? bareMessageId(part.contentId) : null,
+        contentId: part.contentId ? withoutNul(part.contentId).trim().replace(/^<|>$/g, '').trim() : null,
         inline: part.contentDisposition === 'inline' || Boolean(part.related),
       })),
     automatic: bounce !== null || isAutomatic(mail, fromAddress),

@@ -13,8 +13,8 @@ interface LastInbound {
   ccAddresses: string[];
 }
 
-/** The addresses that are this inbox itself: a reply never copies them back to us. */
-function ownAddresses(settings: StoredEmailSettings): string[] {
+/** The addresses that are this inbox itself: a reply never copies them back to us, and they are no conversation's participant. */
+export function ownAddresses(settings: StoredEmailSettings): string[] {
   return [settings.smtp?.fromAddress, settings.smtp?.replyTo, settings.imap?.user].filter(
     (value): value is string => typeof value === 'string' && value.includes('@'),
   );

@@ -8,10 +8,11 @@ import { wechatFollowers } from './schema.js';
 export type FollowerRow = typeof wechatFollowers.$inferSelect;
 
 /** The customer identity a WeChat user id stands for (OpenID per Official Account; WeCom external_userid per corp). */
-export function identityOf(account: WechatAccount, userId: string): { kind: IdentityKind; value: string } {
+export function identityOf(account: WechatAccount, userId: string): { kind: IdentityKind; value: string; verifiedVia: 'channel' } {
+  // Both come from WeChat's signed callback (or its API), never from what the user typed.
   return account.row.kind === 'wecom'
-    ? { kind: 'external', value: `wecom:${account.row.appId}:${userId}` }
-    : { kind: 'wechat_openid', value: userId };
+    ? { kind: 'external', value: `wecom:${account.row.appId}:${userId}`, verifiedVia: 'channel' }
+    : { kind: 'wechat_openid', value: userId, verifiedVia: 'channel' };
 }
 
 /**
@@ -26,7 +27,8 @@ export async function touchFollower(
 ): Promise<FollowerRow> {
   const workspaceId = account.inbox.workspaceId;
   const customerId = await findOrCreateCustomer(db, workspaceId, identityOf(account, userId));
-  if (options.unionId) await addIdentity(db, workspaceId, customerId, { kind: 'wechat_unionid', value: options.unionId });
+  if (options.unionId)
+    await addIdentity(db, workspaceId, customerId, { kind: 'wechat_unionid', value: options.unionId, verifiedVia: 'channel' });
   const interaction = options.interaction ?? true;
   const [row] = await db
     .insert(wechatFollowers)

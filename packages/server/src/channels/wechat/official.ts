@@ -13,6 +13,7 @@ import type { WechatApi } from './api.js';
 import { assertSignature, decryptMessage, encryptMessage, msgSignature, WechatCryptoError } from './crypto.js';
 import { touchFollower } from './followers.js';
 import { logCall } from './log.js';
+import { assertNotReplayed } from './nonces.js';
 import { fetchInboundMedia } from './media.js';
 import { awaitPassiveReply, passiveReplyFor } from './passive.js';
 import { wechatSeenEvents } from './schema.js';
@@ -132,6 +133,8 @@ export async function handleOfficialCallback(
 ): Promise<string> {
   const { ctx } = deps;
   const { xml, encrypted } = openOfficialEnvelope(account, query, body);
+  const signed = { timestamp: query.timestamp ?? '', nonce: query.nonce ?? '' };
+  await assertNotReplayed(ctx.db, account, signed, body, ctx.config.WECHAT_REPLAY_WINDOW_SECONDS);
   const fields = parseXml(xml);
   const message = toWechatMessage(fields);
   const unionId = field(fields, 'UnionId') ?? field(fields, 'UnionID');
@@ -188,7 +191,7 @@ export async function handleOfficialCallback(
     const follower = await touchFollower(ctx.db, account, message.fromUserName, { unionId });
     return receiveInbound(ctx.db, {
       inbox: account.inbox,
-      identity: { kind: 'wechat_openid', value: message.fromUserName },
+      identity: { kind: 'wechat_openid', value: message.fromUserName, verifiedVia: 'channel' },
       customerId: follower.customerId,
       idempotencyKey,
       text,

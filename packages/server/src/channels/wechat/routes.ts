@@ -32,6 +32,7 @@ import { listCallLog, logCall } from './log.js';
 import { handleOfficialCallback, protocolError, verifyOfficialUrl, type OfficialDeps } from './official.js';
 import { wechatTokens } from './schema.js';
 import { openWecomNotice, verifyWecomUrl, type WecomPuller } from './wecom.js';
+import { assertNotReplayed } from './nonces.js';
 import { assertFreshTimestamp } from './replay.js';
 
 const errors = { '4xx': ErrorBody };
@@ -140,6 +141,8 @@ export const wechatRoutes = (deps: WechatChannelDeps): FastifyPluginAsyncZod =>
               return sendText(reply, answer, answer.startsWith('<xml>') ? 'application/xml; charset=utf-8' : 'text/plain; charset=utf-8');
             }
             const notice = openWecomNotice(account, request.query, request.body);
+            const signed = { timestamp: request.query.timestamp ?? '', nonce: request.query.nonce ?? '' };
+            await assertNotReplayed(ctx.db, account, signed, request.body, ctx.config.WECHAT_REPLAY_WINDOW_SECONDS);
             await logCall(ctx.db, account.inbox.workspaceId, account.inbox.id, { direction: 'in', operation: 'kf.notice', ok: true });
             await deps.puller.request(account, notice.syncToken);
             return sendText(reply, 'success');

@@ -131,3 +131,27 @@ export const wechatCallLog = pgTable(
   },
   (table) => [index('wechat_call_log_inbox_idx').on(table.inboxId, table.id)],
 );
+
+/**
+ * Signed callbacks already accepted, by the signed `timestamp` and `nonce`, with a digest of
+ * the body: plain mode signs no body, so a captured query must not carry another body. Kept
+ * until the timestamp leaves the replay window (then the timestamp check refuses it anyway).
+ */
+export const wechatCallbackNonces = pgTable(
+  'wechat_callback_nonces',
+  {
+    workspaceId: workspaceIdColumn(),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    timestamp: text('timestamp').notNull(),
+    nonce: text('nonce').notNull(),
+    bodyDigest: text('body_digest').notNull(),
+    expiresAt: timestampMs('expires_at').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.inboxId, table.timestamp, table.nonce] }),
+    index('wechat_callback_nonces_expires_idx').on(table.expiresAt),
+  ],
+);

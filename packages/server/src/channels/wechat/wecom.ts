@@ -1,5 +1,6 @@
 import type { Attachment } from '@huiliu/contracts';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { stripNul } from '@huiliu/contracts';
 import type { AppContext } from '../../platform/context.js';
 import { markFailed } from '../../modules/conversations/delivery.js';
 import { publishMessage, publishStatus } from '../../modules/conversations/events.js';
@@ -247,7 +248,8 @@ export class WecomPuller {
       identity: identityOf(account, message.external_userid),
       customerId: follower.customerId,
       idempotencyKey,
-      text,
+      // A pulled message cannot be refused back to anyone: a NUL is dropped so it is stored, not retried forever.
+      text: stripNul(text),
       attachments,
       context: { wecom: { externalUserId: message.external_userid, openKfid: message.open_kfid } },
     });

@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { xmlDepthExceeds } from './xml-depth.js';
 
 /**
  * The WeChat callback XML: one flat `<xml>` element of named fields (CDATA for text, bare
@@ -26,13 +27,25 @@ const parser = new XMLParser({
 
 export type XmlFields = { [name: string]: string | XmlFields | XmlFields[] };
 
+/** WeChat's deepest document (news articles: xml › Articles › item › Title) is 4 levels. */
+export const MAX_XML_DEPTH = 16;
+
 /** Parses a WeChat XML document into its top-level fields (text values untrimmed). Throws WechatXmlError. */
 export function parseXml(xml: string): XmlFields {
   // No document type declarations: nothing WeChat sends has one, and entities are a known attack.
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new WechatXmlError('document type declarations are not accepted');
+  // NUL is not a character XML 1.0 allows, raw or as a reference, and PostgreSQL cannot store it.
+  if (xml.includes('\u0000') || /&#(0*|x0*)0;/i.test(xml)) throw new WechatXmlError('the document contains a NUL character');
+  // Before any parser runs: their recursion is what a deeply nested document attacks.
+  if (xmlDepthExceeds(xml, MAX_XML_DEPTH)) throw new WechatXmlError(`elements are nested deeper than ${MAX_XML_DEPTH} levels`);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new WechatXmlError(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`);
-  const parsed = parser.parse(xml) as Record<string, unknown>;
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = parser.parse(xml) as Record<string, unknown>;
+  } catch (error) {
+    throw new WechatXmlError(`malformed XML: ${(error as Error).message}`);
+  }
   const root = parsed.xml;
   if (!root || typeof root !== 'object' || Array.isArray(root)) throw new WechatXmlError('the document has no <xml> root element');
   const fields: XmlFields = {};

@@ -1,6 +1,8 @@
 import {
   WidgetCsat,
+  WIDGET_PAGE_SIZE,
   WidgetEndConversation,
+  WidgetHistoryRequest,
   WidgetOfflineMessage,
   WidgetRead,
   WidgetSend,
@@ -14,14 +16,21 @@ import { z } from 'zod';
 import { ArrivalOrder } from '../../platform/arrival-order.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { TokenBuckets } from '../../platform/event-budget.js';
 import { rooms } from '../../platform/realtime.js';
+import { SOCKET_EVENT_COSTS, connectionBudget, credentialKey, widgetEventBudget } from '../../platform/socket-budgets.js';
+import { guardSocket, refuseNulPackets, socketAddress } from '../../platform/socket-guard.js';
 import { endConversationByCustomer, findOpenConversation, markRead, rateConversation } from '../../modules/conversations/commands.js';
 import { publishMessage, publishStatus, publishTyping } from '../../modules/conversations/events.js';
 import { receiveInbound } from '../../modules/conversations/inbound.js';
+import { receiveLeftMessage } from '../../modules/conversations/left-message.js';
+import { createTicketFromConversation } from '../../modules/tickets/commands/create-from-conversation.js';
+import { publishTicketChanged } from '../../modules/tickets/history.js';
+import type { TicketRow } from '../../modules/tickets/views.js';
 import { conversations } from '../../modules/conversations/schema.js';
 import { customerMessageView, visibleToCustomer, widgetConversationView } from '../../modules/conversations/views.js';
 import { messagesAfter } from '../../modules/conversations/write-path.js';
-import { addIdentity, updateCustomer } from '../../modules/customers/service.js';
+import { addClaim, updateCustomer } from '../../modules/customers/service.js';
 import { claimAttachments } from '../../modules/files/service.js';
 import { getInbox } from '../../modules/inboxes/service.js';
 import { findVisitorByToken, touchVisitor, type VisitorRow } from './visitors.js';
@@ -32,35 +41,18 @@ interface VisitorSocketData {
 
 type Ack<T> = (response: WidgetAck<T>) => void;
 
-/** Messages a visitor may send in a burst before being told to slow down. */
-const BURST = 10;
-/** …and how fast that allowance refills, per second. */
-const REFILL_PER_SECOND = 1;
-const HISTORY_LIMIT = 500;
+/**
+ * Messages a visitor may send: a burst of 10, then one a second. Stricter than the budget every
+ * event pays, because each message is stored, routed and shown to an agent.
+ */
+const MESSAGE_RULE = { burst: 10, perSecond: 1 };
 const INBOX_CACHE_MS = 30_000;
 
-/**
- * A token bucket per visitor, in this process: a visitor's sockets are on one node in practice,
- * and the limit only has to stop floods, not count exactly.
- */
-class FloodGuard {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-
-  take(key: string): boolean {
-    const now = Date.now();
-    const bucket = this.buckets.get(key) ?? { tokens: BURST, at: now };
-    bucket.tokens = Math.min(BURST, bucket.tokens + ((now - bucket.at) / 1000) * REFILL_PER_SECOND);
-    bucket.at = now;
-    this.buckets.set(key, bucket);
-    if (this.buckets.size > 100_000) this.buckets.clear();
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
-  }
-}
-
 function failure(error: unknown): WidgetAck<never> {
-  if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message } };
+  if (error instanceof AppError) {
+    const retryAfterMs = (error.details as { retryAfterMs?: number } | undefined)?.retryAfterMs;
+    return { ok: false, error: { code: error.code, message: error.message, ...(retryAfterMs ? { retryAfterMs } : {}) } };
+  }
   if (error instanceof z.ZodError) {
     const message = error.issues.map((issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`).join('; ');
     const tooLong = error.issues.some((issue) => issue.code === 'too_big' && issue.path[0] === 'text');
@@ -72,11 +64,23 @@ function failure(error: unknown): WidgetAck<never> {
 /** The visitor side of the real-time gateway: namespace `/widget`, authenticated by visitor token. */
 export function registerWidgetGateway(ctx: AppContext): void {
   const arrivalOrder = new ArrivalOrder();
-  const guard = new FloodGuard();
+  const messageBuckets = new TokenBuckets();
+  const connections = connectionBudget(ctx.config);
+  const budget = widgetEventBudget(ctx.config);
   const namespace = ctx.realtime.visitors;
 
   namespace.use(async (socket, next) => {
     try {
+      // Before the token is looked up: a reconnecting flood is refused without a query.
+      const refusal = connections.spend({
+        principal: credentialKey(
+          typeof (socket.handshake.auth as { visitorToken?: unknown }).visitorToken === 'string'
+            ? (socket.handshake.auth as { visitorToken: string }).visitorToken
+            : undefined,
+        ),
+        ip: socketAddress(socket, ctx.config.TRUST_PROXY),
+      });
+      if (refusal) return next(Object.assign(new Error('rate_limited'), { data: refusal }));
       const token = (socket.handshake.auth as { visitorToken?: unknown }).visitorToken;
       const visitor = typeof token === 'string' && token.length < 200 ? await findVisitorByToken(ctx.db, token) : undefined;
       if (!visitor) return next(new Error('unknown visitor token; start a session first'));
@@ -90,6 +94,13 @@ export function registerWidgetGateway(ctx: AppContext): void {
 
   namespace.on('connection', (socket: Socket) => {
     const { visitor } = socket.data as VisitorSocketData;
+    guardSocket(socket, {
+      budget,
+      scopes: { principal: visitor.id, workspace: visitor.workspaceId },
+      costs: SOCKET_EVENT_COSTS,
+      trustProxy: ctx.config.TRUST_PROXY,
+    });
+    refuseNulPackets(socket);
     void socket.join(rooms.customer(visitor.customerId));
     // When the customer was last here: a queued conversation whose customer stays gone is abandoned.
     const touch = () =>
@@ -106,7 +117,9 @@ export function registerWidgetGateway(ctx: AppContext): void {
       socket.on(event, async (...args: unknown[]) => {
         const ack = (typeof args.at(-1) === 'function' ? args.at(-1) : () => undefined) as Ack<Result>;
         try {
-          const input = schema ? schema.parse(args[0]) : undefined;
+          // An event sent with only its ack (`history`) has no payload.
+          const payload = typeof args[0] === 'function' ? undefined : args[0];
+          const input = schema ? schema.parse(payload) : undefined;
           ack({ ok: true, data: await run(input as z.infer<Schema>) });
         } catch (error) {
           if (!(error instanceof AppError) && !(error instanceof z.ZodError))
@@ -158,20 +171,24 @@ export function registerWidgetGateway(ctx: AppContext): void {
       return latest;
     };
 
-    const visibleAfter = async (conversationId: string, afterSeq: number) =>
-      (await messagesAfter(ctx.db, visitor.workspaceId, conversationId, afterSeq, HISTORY_LIMIT, false))
-        .filter(visibleToCustomer)
-        .map(customerMessageView);
+    /** One page; the cursor is the last row read, so hidden rows (notes) never end the paging early. */
+    const visibleAfter = async (conversationId: string, afterSeq: number) => {
+      const rows = await messagesAfter(ctx.db, visitor.workspaceId, conversationId, afterSeq, WIDGET_PAGE_SIZE, false);
+      return {
+        messages: rows.filter(visibleToCustomer).map(customerMessageView),
+        nextAfterSeq: rows.length === WIDGET_PAGE_SIZE ? rows.at(-1)!.seq : null,
+      };
+    };
 
-    handle('history', null, async () => {
+    handle('history', WidgetHistoryRequest, async (input) => {
       const conversation = await currentConversation();
-      if (!conversation) return { conversation: null, messages: [] };
-      return { conversation: widgetConversationView(conversation), messages: await visibleAfter(conversation.id, 0) };
+      if (!conversation) return { conversation: null, messages: [], nextAfterSeq: null };
+      return { conversation: widgetConversationView(conversation), ...(await visibleAfter(conversation.id, input?.afterSeq ?? 0)) };
     });
 
     handle('sync', WidgetSync, async (input) => {
       const conversation = await ownConversation(input.conversationId);
-      return { messages: await visibleAfter(conversation.id, input.afterSeq) };
+      return visibleAfter(conversation.id, input.afterSeq);
     });
 
     const send = (input: {
@@ -180,9 +197,12 @@ export function registerWidgetGateway(ctx: AppContext): void {
       attachmentIds?: string[];
       preChat?: Record<string, string>;
       name?: string;
+      /** The leave-a-message form's contact details: the message is for a person, never the bot. */
+      leftMessage?: { email?: string; phone?: string; name?: string };
     }) => {
       // Refused at once: a flood does not queue up behind the messages being stored.
-      if (!guard.take(visitor.id)) throw new AppError(429, 'rate_limited', 'you are sending messages too fast; wait a moment');
+      const retryAfterMs = messageBuckets.take([{ key: visitor.id, rule: MESSAGE_RULE }]);
+      if (retryAfterMs > 0) throw new AppError(429, 'rate_limited', 'you are sending messages too fast; wait a moment', { retryAfterMs });
       // The widget sends without waiting for the previous answer: one customer's messages (any
       // tab) are stored in the order they came.
       return arrivalOrder.run(visitor.customerId, async () => {
@@ -194,9 +214,9 @@ export function registerWidgetGateway(ctx: AppContext): void {
           `customer:${visitor.customerId}`,
         );
         if (!input.text.trim() && attachments.length === 0) throw new AppError(400, 'empty_message', 'write a message or attach a file');
-        const appended = await receiveInbound(ctx.db, {
+        const inbound = {
           inbox,
-          identity: { kind: 'visitor', value: visitor.visitorId },
+          identity: { kind: 'visitor' as const, value: visitor.visitorId, verifiedVia: 'channel' as const },
           customerId: visitor.customerId,
           idempotencyKey: `widget:${visitor.customerId}:${input.clientMessageId}`,
           clientMessageId: input.clientMessageId,
@@ -205,7 +225,27 @@ export function registerWidgetGateway(ctx: AppContext): void {
           senderName: input.name ?? null,
           context: visitor.context,
           preChat: input.preChat,
-        });
+        };
+        if (input.leftMessage) {
+          let ticketCreated: TicketRow | undefined;
+          // A left message is a case to follow up: it becomes a ticket (the same one for every message left on the conversation).
+          const { received, handedOff, also } = await receiveLeftMessage(ctx.db, inbound, input.leftMessage, async (tx, conversation) => {
+            const { ticket, created, notice } = await createTicketFromConversation(tx, {
+              workspaceId: conversation.workspaceId,
+              conversationId: conversation.id,
+              actor: { type: 'system', id: null, name: null },
+              notifyCustomer: true,
+            });
+            if (created) ticketCreated = ticket;
+            return notice;
+          });
+          if (handedOff) publishMessage(ctx.realtime, handedOff.conversation, handedOff.message);
+          if (also) publishMessage(ctx.realtime, also.conversation, also.message);
+          if (ticketCreated) publishTicketChanged(ctx.realtime, [ticketCreated]);
+          if (!received.duplicate) publishMessage(ctx.realtime, received.conversation, received.message);
+          return received;
+        }
+        const appended = await receiveInbound(ctx.db, inbound);
         if (!appended.duplicate) publishMessage(ctx.realtime, appended.conversation, appended.message);
         return appended;
       });
@@ -217,21 +257,32 @@ export function registerWidgetGateway(ctx: AppContext): void {
       return { message: customerMessageView(appended.message), conversation: widgetConversationView(appended.conversation) };
     });
 
-    /** Pre-chat answers name the customer and add their contact identities. */
-    const applyPreChat = async (preChat: Record<string, string>) => {
+    /**
+     * Pre-chat answers name the customer; an email or phone typed here is only a claim (shown as
+     * unverified, never used to find, merge or reach anyone) until the visitor proves it.
+     */
+    const applyPreChat = async (preChat: Record<string, string>, source: 'pre_chat' | 'offline_form' = 'pre_chat') => {
       if (preChat.name)
         await updateCustomer(ctx.db, visitor.workspaceId, visitor.customerId, { name: preChat.name.slice(0, 200) }).catch(() => undefined);
-      if (preChat.email) await addIdentity(ctx.db, visitor.workspaceId, visitor.customerId, { kind: 'email', value: preChat.email });
-      if (preChat.phone) await addIdentity(ctx.db, visitor.workspaceId, visitor.customerId, { kind: 'phone', value: preChat.phone });
+      if (preChat.email) await addClaim(ctx.db, visitor.workspaceId, visitor.customerId, { kind: 'email', value: preChat.email, source });
+      if (preChat.phone) await addClaim(ctx.db, visitor.workspaceId, visitor.customerId, { kind: 'phone', value: preChat.phone, source });
     };
 
     handle('offline:submit', WidgetOfflineMessage, async (input) => {
-      const appended = await send({ clientMessageId: input.clientMessageId, text: input.text, name: input.name });
-      await applyPreChat({
-        ...(input.name ? { name: input.name } : {}),
-        ...(input.email ? { email: input.email } : {}),
-        ...(input.phone ? { phone: input.phone } : {}),
+      const appended = await send({
+        clientMessageId: input.clientMessageId,
+        text: input.text,
+        name: input.name,
+        leftMessage: { email: input.email, phone: input.phone, name: input.name },
       });
+      await applyPreChat(
+        {
+          ...(input.name ? { name: input.name } : {}),
+          ...(input.email ? { email: input.email } : {}),
+          ...(input.phone ? { phone: input.phone } : {}),
+        },
+        'offline_form',
+      );
       return { conversationId: appended.conversation.id };
     });
 

@@ -2,17 +2,35 @@ import { Attachment, ErrorBody, StartVisitorSessionRequest, VisitorSession, Widg
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, notFound, unauthorized } from '../../platform/errors.js';
+import { getBotSettings } from '../../modules/bot/settings.js';
 import { findOpenConversation } from '../../modules/conversations/commands.js';
 import { singleFilePart } from '../../modules/files/routes.js';
 import { storeUpload } from '../../modules/files/service.js';
 import { findEnabledInboxByKey, getInbox, widgetSettingsOf } from '../../modules/inboxes/service.js';
-import { isOpen, nextOpening } from '../../modules/routing/business-hours.js';
-import { teamBusinessHours } from '../../modules/teams/service.js';
+import { calendarNextOpening, isCalendarOpen } from '../../modules/routing/business-hours.js';
+import { teamCalendar } from '../../modules/teams/service.js';
 import { agentsOnline } from './presence.js';
 import { verifyIdentity } from './identity.js';
 import { findVisitorByToken, startVisitorSession } from './visitors.js';
 
 const errors = { '4xx': ErrorBody };
+
+/**
+ * The visitor's city from the reverse proxy's geo-IP header, when one is configured and the proxy
+ * is trusted (anyone can send the header straight to the server). Proxies send it URL-encoded.
+ */
+function geoCity(headers: Record<string, string | string[] | undefined>, config: AppContext['config']): { city?: string } {
+  if (!config.GEO_CITY_HEADER || !config.TRUST_PROXY) return {};
+  const raw = headers[config.GEO_CITY_HEADER];
+  if (typeof raw !== 'string' || !raw.trim()) return {};
+  let city = raw;
+  try {
+    city = decodeURIComponent(raw);
+  } catch {
+    // Not URL-encoded after all: kept as sent.
+  }
+  return { city: city.trim().slice(0, 60) };
+}
 
 /** The widget's public HTTP entry points; everything after the session goes over the socket. */
 export const widgetRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
@@ -37,8 +55,9 @@ export const widgetRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       async (request) => {
         const inbox = await inboxByKey(request.query.inboxKey);
         const settings = widgetSettingsOf(inbox);
-        const hours = inbox.defaultTeamId ? await teamBusinessHours(ctx.db, inbox.workspaceId, inbox.defaultTeamId) : null;
-        const open = isOpen(hours);
+        const calendar = await teamCalendar(ctx.db, inbox.defaultTeamId);
+        const open = isCalendarOpen(calendar);
+        const bot = await getBotSettings(ctx.db, inbox.workspaceId, inbox.id);
         return {
           inboxId: inbox.id,
           name: inbox.name,
@@ -50,7 +69,9 @@ export const widgetRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           requireIdentity: settings.requireIdentity,
           csatEnabled: settings.csatEnabled,
           online: open && (await agentsOnline(ctx.realtime, inbox.workspaceId)),
-          opensAt: open ? null : (nextOpening(hours)?.toISOString() ?? null),
+          opensAt: open ? null : (calendarNextOpening(calendar)?.toISOString() ?? null),
+          bot: { enabled: bot.enabled, name: bot.name },
+          emailVerification: ctx.mailer.configured,
         };
       },
     );
@@ -75,7 +96,12 @@ export const widgetRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         const { token, visitor } = await startVisitorSession(ctx.db, inbox, {
           token: visitorToken,
           verified: identity ? { userId: identity.userId, name: identity.name, email: identity.email, phone: identity.phone } : undefined,
-          context: { ...context, ip: request.ip, userAgent: context.userAgent ?? request.headers['user-agent'] },
+          context: {
+            ...context,
+            ip: request.ip,
+            userAgent: context.userAgent ?? request.headers['user-agent'],
+            ...geoCity(request.headers, ctx.config),
+          },
         });
         const open = await findOpenConversation(ctx.db, inbox.workspaceId, inbox.id, visitor.customerId);
         return {

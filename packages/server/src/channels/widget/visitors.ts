@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/db/pool.js';
 import { hashToken, newToken } from '../../platform/secrets.js';
-import { addIdentity, findOrCreateCustomer } from '../../modules/customers/service.js';
+import { addClaim, findOrCreateCustomer } from '../../modules/customers/service.js';
 import { mergeCustomers } from '../../modules/customers/merge.js';
 import type { Executor } from '../../modules/users/service.js';
 import type { InboxRow } from '../connector.js';
@@ -40,10 +40,15 @@ export async function startVisitorSession(
     let identifiedCustomerId: string | undefined;
     if (input.verified) {
       const { userId, name, email, phone } = input.verified;
-      identifiedCustomerId = await findOrCreateCustomer(tx, workspaceId, { kind: 'external', value: userId, verified: true }, { name });
-      // Profile details the host site sent along: kept, but not trusted as verified.
-      if (email) await addIdentity(tx, workspaceId, identifiedCustomerId, { kind: 'email', value: email });
-      if (phone) await addIdentity(tx, workspaceId, identifiedCustomerId, { kind: 'phone', value: phone });
+      identifiedCustomerId = await findOrCreateCustomer(
+        tx,
+        workspaceId,
+        { kind: 'external', value: userId, verifiedVia: 'hmac' },
+        { name },
+      );
+      // Profile details the host site sent along are outside the signature: claims, not identities.
+      if (email) await addClaim(tx, workspaceId, identifiedCustomerId, { kind: 'email', value: email, source: 'host_profile' });
+      if (phone) await addClaim(tx, workspaceId, identifiedCustomerId, { kind: 'phone', value: phone, source: 'host_profile' });
     }
 
     const existing = input.token ? await findVisitorByToken(tx, input.token) : undefined;
@@ -65,7 +70,7 @@ export async function startVisitorSession(
 
     if (identifiedCustomerId) return createVisitor(tx, inbox, identifiedCustomerId, input.context);
     const visitorId = `v_${randomBytes(9).toString('base64url')}`;
-    const customerId = await findOrCreateCustomer(tx, workspaceId, { kind: 'visitor', value: visitorId });
+    const customerId = await findOrCreateCustomer(tx, workspaceId, { kind: 'visitor', value: visitorId, verifiedVia: 'channel' });
     return createVisitor(tx, inbox, customerId, input.context, visitorId);
   });
 }
@@ -87,7 +92,8 @@ async function createVisitor(
 
 async function hasVerifiedIdentity(db: Executor, workspaceId: string, customerId: string): Promise<boolean> {
   const result = await db.execute(
-    sql`select 1 from customer_identities where workspace_id = ${workspaceId} and customer_id = ${customerId} and verified limit 1`,
+    // The visitor id is the widget's own (proven by the token) but says nothing about who the person is.
+    sql`select 1 from customer_identities where workspace_id = ${workspaceId} and customer_id = ${customerId} and verified and kind <> 'visitor' limit 1`,
   );
   return (result.rowCount ?? 0) > 0;
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
 import { AppError, forbidden, notFound, unauthorized } from '../../platform/errors.js';
 import { activeRole } from '../users/service.js';
-import { findApiToken, findSession, SESSION_COOKIE } from './sessions.js';
+import { findApiToken, findSession, SESSION_COOKIE, sessionLimits } from './sessions.js';
 
 export type Principal =
   | { kind: 'session'; userId: string; sessionId: string }
@@ -89,10 +89,10 @@ async function authenticate(request: FastifyRequest, ctx: AppContext): Promise<P
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (!cookie) return null;
-  const session = await findSession(ctx.db, cookie, ctx.config.SESSION_IDLE_MINUTES);
+  const session = await findSession(ctx.db, cookie, sessionLimits(ctx.config));
   if (session.status !== 'valid') {
     throw session.status === 'expired'
-      ? new AppError(401, 'session_expired', 'your session expired after inactivity; log in again')
+      ? new AppError(401, 'session_expired', 'your session expired (after inactivity or its maximum lifetime); log in again')
       : new AppError(401, 'session_invalid', 'your session is no longer valid; log in again');
   }
   return { kind: 'session', userId: session.userId, sessionId: session.sessionId };

@@ -4,6 +4,7 @@ import {
   ErrorBody,
   InviteInfo,
   LoginRequest,
+  Password,
   PasswordResetConfirm,
   PasswordResetRequest,
   SessionResponse,
@@ -21,9 +22,14 @@ import { AppError, conflict, notFound, unauthorized } from '../../platform/error
 import { users } from '../users/schema.js';
 import { addMembership, createUser, findUserByEmail, findUserById, listMembershipsOfUser, type Executor } from '../users/service.js';
 import { addTeamMember } from '../teams/service.js';
+import { publishMessage } from '../conversations/events.js';
+import { restorePresenceAtLogin } from '../routing/presence-restore.js';
 import { sessionOf } from './access.js';
+import { endAgentSockets } from './agent-sockets.js';
 import { findOpenInvite, markInviteAccepted } from './invites.js';
-import { assertLoginAllowed, recordLoginAttempt } from './login-throttle.js';
+import { notifyLoginThrottled } from './login-alerts.js';
+import { assertPasswordAllowed } from './password-policy.js';
+import { admitLoginAttempt, isKnownSource, loginSucceeded, recordLoginAttempt } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { consumePasswordReset, createPasswordReset, RESET_TTL_MINUTES } from './password-resets.js';
 import { createSession, revokeSessionByToken, revokeUserSessions, SESSION_COOKIE } from './sessions.js';
@@ -58,14 +64,18 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
     /** Starts a fresh session (rotating any old one) and sets its cookie. */
     async function startSession(request: FastifyRequest, reply: FastifyReply, userId: string) {
       const previous = request.cookies[SESSION_COOKIE];
-      if (previous) await revokeSessionByToken(ctx.db, previous);
+      if (previous) endAgentSockets(ctx.realtime, { reason: 'session_gone', sessionIds: await revokeSessionByToken(ctx.db, previous) });
       const { token } = await createSession(ctx.db, { userId, ip: request.ip, userAgent: request.headers['user-agent'] });
+      // Every way in (a password login, an invite accepted with an existing account) gives the
+      // agent back their chosen presence, per each workspace's policy.
+      const restored = await restorePresenceAtLogin(ctx.db, userId);
+      for (const item of restored) publishMessage(ctx.realtime, item.conversation, item.message);
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'lax',
         secure: ctx.config.cookieSecure,
         path: '/',
-        maxAge: ctx.config.SESSION_IDLE_MINUTES * 60,
+        maxAge: Math.min(ctx.config.SESSION_IDLE_MINUTES * 60, ctx.config.SESSION_MAX_AGE_HOURS * 3600),
       });
       return { user: await currentUser(ctx.db, userId), tokenWorkspaceId: null };
     }
@@ -83,11 +93,14 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       },
       async (request, reply) => {
         const { email, password } = request.body;
-        await assertLoginAllowed(ctx.db, ctx.config, email, request.ip);
         const user = await findUserByEmail(ctx.db, email);
+        const knownSource = await isKnownSource(ctx.db, user?.id, request.ip);
+        const admitted = await admitLoginAttempt(ctx.db, ctx.config, { email, ip: request.ip, knownSource });
         const valid = await verifyPassword(user?.passwordHash, password);
         const hasWorkspace = valid && user ? (await listMembershipsOfUser(ctx.db, user.id)).length > 0 : false;
         await recordLoginAttempt(ctx.db, email, request.ip, valid && hasWorkspace);
+        if (valid) await loginSucceeded(ctx.db, admitted);
+        else if (admitted.reachedLimit && user) await notifyLoginThrottled(ctx, user, request.ip);
         if (!user || !valid) throw new AppError(401, 'invalid_credentials', 'wrong email or password');
         if (!hasWorkspace)
           throw new AppError(403, 'account_inactive', 'this account is not an active member of any workspace; ask your admin');
@@ -103,7 +116,7 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       },
       async (request, reply) => {
         const token = request.cookies[SESSION_COOKIE];
-        if (token) await revokeSessionByToken(ctx.db, token);
+        if (token) endAgentSockets(ctx.realtime, { reason: 'session_gone', sessionIds: await revokeSessionByToken(ctx.db, token) });
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return reply.code(204).send(null);
       },
@@ -164,14 +177,16 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         if (!user || !(await verifyPassword(user.passwordHash, request.body.currentPassword))) {
           throw new AppError(403, 'wrong_password', 'the current password is wrong');
         }
+        assertPasswordAllowed(request.body.newPassword, user);
         const passwordHash = await hashPassword(request.body.newPassword);
-        await ctx.db.transaction(async (tx) => {
+        const revoked = await ctx.db.transaction(async (tx) => {
           await tx
             .update(users)
             .set({ passwordHash, passwordChangedAt: sql`now()` })
             .where(eq(users.id, userId));
-          await revokeUserSessions(tx, userId, sessionId);
+          return revokeUserSessions(tx, userId, sessionId);
         });
+        endAgentSockets(ctx.realtime, { reason: 'session_gone', sessionIds: revoked });
         return reply.code(204).send(null);
       },
     );
@@ -216,15 +231,19 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       },
       async (request, reply) => {
         const passwordHash = await hashPassword(request.body.newPassword);
-        await ctx.db.transaction(async (tx) => {
+        const revoked = await ctx.db.transaction(async (tx) => {
           const userId = await consumePasswordReset(tx, request.body.token);
           if (!userId) throw new AppError(400, 'invalid_token', 'this reset link is unknown, used or expired; ask for a new one');
+          // Refused inside the transaction, so a weak choice leaves the link usable for a better one.
+          const user = await findUserById(tx, userId);
+          if (user) assertPasswordAllowed(request.body.newPassword, user);
           await tx
             .update(users)
             .set({ passwordHash, passwordChangedAt: sql`now()` })
             .where(eq(users.id, userId));
-          await revokeUserSessions(tx, userId);
+          return revokeUserSessions(tx, userId);
         });
+        endAgentSockets(ctx.realtime, { reason: 'session_gone', sessionIds: revoked });
         return reply.code(204).send(null);
       },
     );
@@ -264,8 +283,20 @@ export const authRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         if (!found) throw notFound('invite (it may be used, revoked or expired)');
         const { invite } = found;
         const existing = await findUserByEmail(ctx.db, invite.email);
-        if (existing && !(await verifyPassword(existing.passwordHash, request.body.password))) {
-          throw new AppError(403, 'wrong_password', 'an account with this email exists; enter its password to join the workspace');
+        if (existing) {
+          // Checking an existing account's password here is a login in all but name: the same budgets apply.
+          const knownSource = await isKnownSource(ctx.db, existing.id, request.ip);
+          const admitted = await admitLoginAttempt(ctx.db, ctx.config, { email: existing.email, ip: request.ip, knownSource });
+          if (!(await verifyPassword(existing.passwordHash, request.body.password))) {
+            if (admitted.reachedLimit) await notifyLoginThrottled(ctx, existing, request.ip);
+            throw new AppError(403, 'wrong_password', 'an account with this email exists; enter its password to join the workspace');
+          }
+          await loginSucceeded(ctx.db, admitted);
+        }
+        if (!existing) {
+          const policy = Password.safeParse(request.body.password);
+          if (!policy.success) throw new AppError(400, 'weak_password', `password: ${policy.error.issues[0]?.message ?? 'too weak'}`);
+          assertPasswordAllowed(request.body.password, { email: invite.email, name: request.body.name });
         }
         const passwordHash = existing ? null : await hashPassword(request.body.password);
         const userId = await ctx.db.transaction(async (tx) => {

@@ -1,4 +1,4 @@
-import { bigserial, boolean, index, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId, timestampMs } from '../../platform/db/columns.js';
 import { userIdColumn, users } from '../users/schema.js';
 import { workspaceIdColumn } from '../workspaces/schema.js';
@@ -52,6 +52,22 @@ export const loginAttempts = pgTable(
     index('login_attempts_ip_idx').on(table.ip, table.createdAt),
   ],
 );
+
+/**
+ * One counter per throttled key (an account from one source, a source, an account from unknown
+ * sources). A single upsert both checks and counts an attempt, so parallel guesses cannot all
+ * slip past the check before any of them is counted.
+ */
+export const loginThrottles = pgTable('login_throttles', {
+  key: text('key').primaryKey(),
+  /** Attempts let through in the current streak (a success from the key's source ends it). */
+  attempts: integer('attempts').notNull(),
+  /** While in the future, attempts under this key are refused without checking a password. */
+  blockedUntil: timestampMs('blocked_until'),
+  /** Whether the latest attempt under this key was let through: how one statement reports its verdict. */
+  lastAllowed: boolean('last_allowed').notNull(),
+  updatedAt: timestampMs('updated_at').notNull().defaultNow(),
+});
 
 export const invites = pgTable(
   'invites',

@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../users/service.js';
 import { hashToken, newToken } from '../../platform/secrets.js';
 import { apiTokens, sessions } from './schema.js';
@@ -18,14 +18,26 @@ export async function createSession(db: Executor, input: { userId: string; ip: s
 
 export type SessionLookup = { status: 'valid'; sessionId: string; userId: string } | { status: 'expired' | 'unknown' };
 
-export async function findSession(db: Executor, token: string, idleMinutes: number): Promise<SessionLookup> {
+/** How long a session may live: idle, and in all (a cookie in daily use still ends). */
+export interface SessionLimits {
+  idleMinutes: number;
+  maxAgeHours: number;
+}
+
+export const sessionLimits = (config: { SESSION_IDLE_MINUTES: number; SESSION_MAX_AGE_HOURS: number }): SessionLimits => ({
+  idleMinutes: config.SESSION_IDLE_MINUTES,
+  maxAgeHours: config.SESSION_MAX_AGE_HOURS,
+});
+
+export async function findSession(db: Executor, token: string, limits: SessionLimits): Promise<SessionLookup> {
   const [session] = await db
     .select()
     .from(sessions)
     .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt)));
   if (!session) return { status: 'unknown' };
   const now = Date.now();
-  if (now - session.lastSeenAt.getTime() > idleMinutes * 60_000) return { status: 'expired' };
+  if (now - session.lastSeenAt.getTime() > limits.idleMinutes * 60_000) return { status: 'expired' };
+  if (now - session.createdAt.getTime() > limits.maxAgeHours * 3_600_000) return { status: 'expired' };
   if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
     await db
       .update(sessions)
@@ -35,27 +47,54 @@ export async function findSession(db: Executor, token: string, idleMinutes: numb
   return { status: 'valid', sessionId: session.id, userId: session.userId };
 }
 
-export async function revokeSessionByToken(db: Executor, token: string) {
-  await db
-    .update(sessions)
-    .set({ revokedAt: sql`now()` })
-    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt)));
+/** Of the given sessions, those still valid (not revoked, not idle, not past their lifetime). */
+export async function stillValidSessions(db: Executor, sessionIds: string[], limits: SessionLimits): Promise<Set<string>> {
+  if (sessionIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(
+      and(
+        inArray(sessions.id, sessionIds),
+        isNull(sessions.revokedAt),
+        gt(sessions.lastSeenAt, sql`now() - make_interval(mins => ${limits.idleMinutes})`),
+        gt(sessions.createdAt, sql`now() - make_interval(hours => ${limits.maxAgeHours})`),
+      ),
+    );
+  return new Set(rows.map((row) => row.id));
 }
 
-/** Revokes every session of the user, except `keepSessionId` when given. */
-export async function revokeUserSessions(db: Executor, userId: string, keepSessionId?: string) {
-  await db
+/** Revokes the session of this token; returns its id (to close its sockets) when there was one. */
+export async function revokeSessionByToken(db: Executor, token: string): Promise<string[]> {
+  const revoked = await db
     .update(sessions)
     .set({ revokedAt: sql`now()` })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keepSessionId ? ne(sessions.id, keepSessionId) : undefined));
+    .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return revoked.map((row) => row.id);
 }
 
-/** Housekeeping run by the session-cleanup job: revoked or idle sessions older than the idle window. */
-export async function deleteDeadSessions(db: Executor, idleMinutes: number): Promise<number> {
-  const cutoff = sql`now() - make_interval(mins => ${idleMinutes})`;
+/** Revokes every session of the user, except `keepSessionId` when given; returns the revoked ids. */
+export async function revokeUserSessions(db: Executor, userId: string, keepSessionId?: string): Promise<string[]> {
+  const revoked = await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keepSessionId ? ne(sessions.id, keepSessionId) : undefined))
+    .returning({ id: sessions.id });
+  return revoked.map((row) => row.id);
+}
+
+/** Housekeeping run by the session-cleanup job: revoked, idle or outlived sessions. */
+export async function deleteDeadSessions(db: Executor, limits: SessionLimits): Promise<number> {
   const deleted = await db
     .delete(sessions)
-    .where(or(lt(sessions.lastSeenAt, cutoff), lt(sessions.revokedAt, sql`now() - interval '1 day'`)))
+    .where(
+      or(
+        lt(sessions.lastSeenAt, sql`now() - make_interval(mins => ${limits.idleMinutes})`),
+        lt(sessions.createdAt, sql`now() - make_interval(hours => ${limits.maxAgeHours})`),
+        lt(sessions.revokedAt, sql`now() - interval '1 day'`),
+      ),
+    )
     .returning({ id: sessions.id });
   return deleted.length;
 }

@@ -15,7 +15,9 @@ import type { FaqRow } from '../knowledge/service.js';
 import { teamOpenNow } from '../routing/closed-reply.js';
 import type { Executor } from '../users/service.js';
 import { botEvents, botSessions } from './schema.js';
+import { agentsAvailable } from '../routing/presence.js';
 import { getBotSettings } from './settings.js';
+import { smallTalkKind, smallTalkReply } from './small-talk.js';
 
 type Language = 'zh' | 'en';
 type Intent = { faqId: string; categoryId: string | null; category: string | null };
@@ -31,7 +33,8 @@ const TEXT = {
     glad: '很高兴能帮到您！如还有其他问题，随时问我。',
     sorry: '抱歉没能帮到您。请换个说法描述一下您的问题，或输入“转人工”联系人工客服。',
     transferring: '正在为您转接人工客服，请稍候……',
-    closed: '现在是非工作时间，人工客服暂时不在线。请直接留言（问题和联系方式），我们上班后会第一时间回复您。',
+    closed: '现在是非工作时间，人工客服暂时不在线。请留言（问题和联系方式），我们上班后会第一时间回复您。',
+    nobodyOnline: '人工客服暂时都不在线。请留言（问题和联系方式），我们会尽快回复您。',
     attachment: '已收到您的文件，正在为您转接人工客服。',
   },
   en: {
@@ -45,6 +48,7 @@ const TEXT = {
     transferring: 'Connecting you to an agent, one moment please…',
     closed:
       'We are outside business hours and no agent is available. Leave a message (your question and how to reach you) and we will reply as soon as we are back.',
+    nobodyOnline: 'No agent is online right now. Leave a message (your question and how to reach you) and we will reply as soon as we can.',
     attachment: 'Thanks for the file; connecting you to an agent.',
   },
 } as const;
@@ -137,7 +141,10 @@ export async function botTurn(ctx: Pick<AppContext, 'db' | 'pool' | 'logger'>, t
 
   const handOff = async (reason: string, intent: Intent | null) => {
     const open = await teamOpenNow(tx, current.teamId);
-    await say(open ? words.transferring : words.closed);
+    // Nobody to take it (closed, or no agent online): the widget offers its leave-a-message form.
+    const staffed = open && (await agentsAvailable(tx, workspaceId));
+    if (staffed) await say(words.transferring);
+    else await say(open ? words.nobodyOnline : words.closed, { type: 'leave_message', options: [] });
     const appended = await handOffConversation(tx, workspaceId, conversation.id, { reason, intent: intent ?? session.intent ?? null });
     current = appended.conversation;
     out.push(appended);
@@ -240,6 +247,15 @@ export async function botTurn(ctx: Pick<AppContext, 'db' | 'pool' | 'logger'>, t
     await event({ type: 'keyword', query: text, reason: rule.pattern });
     if (rule.reply) await say(rule.reply);
     if (rule.handoff) await handOff('keyword', null);
+    return out;
+  }
+
+  // "你好", "在吗", "谢谢", "好的": answered as what they are, never a failure nor a hand-off.
+  const chat = smallTalkKind(text);
+  if (chat) {
+    await event({ type: 'small_talk', query: text, reason: chat });
+    // A first "你好" was just answered by the greeting; saying hello twice reads like a machine.
+    if (!(chat === 'greeting' && received.created && settings.greeting)) await say(smallTalkReply(settings, chat, language));
     return out;
   }
 

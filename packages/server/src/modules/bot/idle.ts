@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../../platform/context.js';
 import { publishMessage } from '../conversations/events.js';
 import { resolveIdleBotConversation } from '../conversations/commands.js';
+import { notLeftMessage } from '../conversations/left-message.js';
 import { conversations } from '../conversations/schema.js';
 import type { Appended } from '../conversations/write-path.js';
 import { botSettings } from './schema.js';
@@ -25,6 +26,7 @@ export async function resolveIdleBotConversations({ db, realtime }: Pick<AppCont
       and(
         eq(conversations.state, 'bot'),
         sql`${minutes} > 0`,
+        notLeftMessage,
         sql`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt}) < now() - make_interval(mins => ${minutes})`,
       ),
     )

@@ -42,7 +42,7 @@ export const botEvents = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     workspaceId: workspaceIdColumn(),
     conversationId: uuid('conversation_id').notNull(),
-    type: text('type', { enum: ['answer', 'clarify', 'handoff', 'vote', 'keyword', 'menu'] }).notNull(),
+    type: text('type', { enum: ['answer', 'clarify', 'handoff', 'vote', 'keyword', 'menu', 'small_talk'] }).notNull(),
     faqId: uuid('faq_id'),
     reason: text('reason'),
     helpful: boolean('helpful'),

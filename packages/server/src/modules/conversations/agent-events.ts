@@ -11,6 +11,8 @@ import { messagesAfter } from './write-path.js';
 
 const Typing = z.object({ conversationId: z.uuid(), typing: z.boolean() });
 const Subscribe = z.object({ conversationId: z.uuid() });
+/** One sync answer's most messages; a console further behind refetches the conversation over HTTP (paginated). */
+const AGENT_SYNC_PAGE_SIZE = 100;
 const Sync = z.object({ conversationId: z.uuid(), afterSeq: z.number().int().min(0) });
 
 /** Agent console events over the socket: typing, and catching up after a reconnect. */
@@ -47,7 +49,7 @@ export function conversationSocketHandler(ctx: AppContext): AgentSocketHandler {
       try {
         const conversation = await conversationOf(parsed.data.conversationId);
         if (!conversation) return reply({ ok: false, error: { code: 'not_found', message: 'conversation not found' } });
-        const rows = await messagesAfter(ctx.db, conversation.workspaceId, conversation.id, parsed.data.afterSeq, 500);
+        const rows = await messagesAfter(ctx.db, conversation.workspaceId, conversation.id, parsed.data.afterSeq, AGENT_SYNC_PAGE_SIZE);
         reply({ ok: true, data: { messages: rows.map(messageView) } });
       } catch (error) {
         ctx.logger.error({ err: error }, 'agent sync failed');

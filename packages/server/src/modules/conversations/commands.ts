@@ -178,6 +178,7 @@ export async function resolveIdleBotConversation(
   const current = await lockConversation(db, workspaceId, conversationId);
   const lastActivity = current.lastMessageAt ?? current.createdAt;
   if (current.state !== 'bot' || Date.now() - lastActivity.getTime() < idleMinutes * 60_000) return null;
+  if (current.context.leftMessage) return null;
   return changeWithEvent(
     db,
     workspaceId,
@@ -203,6 +204,8 @@ export async function endConversationByCustomer(
   const abandoned = current.state === 'queued' && !current.assigneeId;
   // A customer gone from a conversation an agent has (by now) taken is the agent's to close.
   if (reason === 'customer_gone' && !abandoned) return null;
+  // …and a left message is waiting for its reply, however long the customer stays away.
+  if (reason === 'customer_gone' && current.context.leftMessage) return null;
   if (abandoned) {
     await recordRoutingEvent(db, {
       workspaceId,
@@ -276,7 +279,8 @@ export async function rateConversation(db: Executor, workspaceId: string, conver
     workspaceId,
     conversationId,
     { type: 'system', id: null, name: null },
-    { type: 'csat', rating },
+    // The comment rides along in the timeline: the agent reads why, not just how many stars.
+    { type: 'csat', rating, ...(comment.trim() ? { comment: comment.trim() } : {}) },
     { csatRating: rating, csatComment: comment },
   );
 }

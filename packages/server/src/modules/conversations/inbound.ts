@@ -82,7 +82,7 @@ async function receiveOnce(db: Database, inbound: InboundMessage, afterCommit: (
     }
     const created = !conversation;
     let state: ConversationRow['state'] | undefined;
-    if (!conversation) for (const hook of extensions) state ??= await hook.initialState?.(tx, inbound.inbox);
+    if (!conversation && !inbound.humanOnly) for (const hook of extensions) state ??= await hook.initialState?.(tx, inbound.inbox);
     conversation ??= await createConversation(tx, {
       state,
       workspaceId,
@@ -110,8 +110,10 @@ async function receiveOnce(db: Database, inbound: InboundMessage, afterCommit: (
       },
       conversation,
     );
-    await inbound.afterAppend?.(tx, appended);
-    const received = { ...appended, created };
+    // afterAppend may change the conversation (a left message takes it from the bot): read it anew.
+    const after = await inbound.afterAppend?.(tx, appended);
+    const received = { ...appended, ...(after ? { conversation: after } : {}), created };
+    if (inbound.humanOnly) return received;
     for (const hook of extensions) {
       const after = await hook.afterMessage?.(tx, received, inbound);
       if (after) afterCommit.push(after);

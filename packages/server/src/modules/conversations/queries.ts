@@ -6,8 +6,10 @@ import { inboxes } from '../inboxes/schema.js';
 import { teamMembers } from '../teams/schema.js';
 import { users } from '../users/schema.js';
 import type { Executor } from '../users/service.js';
+import { dueSoonestPage, encodeDueCursor, slaDueKey, slaSummaryColumn } from '../sla/summary.js';
 import { conversations, messages } from './schema.js';
-import { conversationView } from './views.js';
+import { displayLabel } from '../customers/label.js';
+import { conversationView, type ConversationRow } from './views.js';
 
 export interface ConversationFilter {
   cursor?: string;
@@ -23,11 +25,15 @@ export interface ConversationFilter {
   tier?: 'normal' | 'vip';
   customerId?: string;
   q?: string;
+  /** `sla_due`: the soonest SLA due time first. */
+  sort?: 'newest' | 'sla_due';
 }
 
 /** Lists conversations newest first; `assigneeId` may be a user id, `none`, or already resolved from `me`. */
 export async function listConversations(db: Executor, workspaceId: string, filter: ConversationFilter) {
-  const page = keyset(conversations, filter.cursor);
+  const dueKey = slaDueKey('conversation');
+  const bySla = filter.sort === 'sla_due';
+  const page = bySla ? dueSoonestPage(dueKey, 'conversation', filter.cursor) : keyset(conversations, filter.cursor);
   const conditions: (SQL | undefined)[] = [eq(conversations.workspaceId, workspaceId), page.where];
   if (filter.state) conditions.push(eq(conversations.state, filter.state));
   if (filter.inboxId) conditions.push(eq(conversations.inboxId, filter.inboxId));
@@ -55,24 +61,39 @@ export async function listConversations(db: Executor, workspaceId: string, filte
     conditions.push(inArray(conversations.id, matching));
   }
   const rows = await db
-    .select({ conversation: conversations, customerName: customers.name })
+    .select({
+      conversation: conversations,
+      customer: customerColumns,
+      slaDue: dueKey,
+      sla: slaSummaryColumn('conversation'),
+    })
     .from(conversations)
     .innerJoin(customers, eq(customers.id, conversations.customerId))
     .where(and(...conditions))
     .orderBy(...page.orderBy)
     .limit(filter.limit + 1);
-  const flat = rows.map((row) => ({ ...row.conversation, customerName: row.customerName }));
-  return toPage(flat, filter.limit, (row) => conversationView(row, row.customerName));
+  const flat = rows.map((row) => ({ ...row.conversation, customer: row.customer, slaDue: row.slaDue, sla: row.sla }));
+  const view = (row: (typeof flat)[number]) => ({ ...viewWithCustomer(row, row.customer), sla: row.sla });
+  if (!bySla) return toPage(flat, filter.limit, view);
+  const items = flat.slice(0, filter.limit);
+  const last = items.at(-1);
+  return { items: items.map(view), nextCursor: flat.length > filter.limit && last ? encodeDueCursor(last.slaDue, last.id) : null };
 }
+
+/** What a conversation's list entry shows of its customer. */
+const customerColumns = { name: customers.name, number: customers.number, attributes: customers.attributes };
+
+const viewWithCustomer = (row: ConversationRow, customer: { name: string | null; number: number; attributes: Record<string, unknown> }) =>
+  conversationView(row, customer.name, displayLabel(customer, row.context));
 
 export async function getConversation(db: Executor, workspaceId: string, conversationId: string) {
   const [row] = await db
-    .select({ conversation: conversations, customerName: customers.name })
+    .select({ conversation: conversations, customer: customerColumns })
     .from(conversations)
     .innerJoin(customers, eq(customers.id, conversations.customerId))
     .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, conversationId)));
   if (!row) throw notFound('conversation');
-  return { row: row.conversation, view: conversationView(row.conversation, row.customerName) };
+  return { row: row.conversation, view: viewWithCustomer(row.conversation, row.customer) };
 }
 
 /** Workspaces with conversations waiting for an agent: what the routing sweep visits. */

@@ -26,6 +26,7 @@ import { badRequest, conflict } from '../../platform/errors.js';
 import { memberOf } from '../auth/access.js';
 import { assertDispositionUsable } from '../dispositions/service.js';
 import { claimAttachments } from '../files/service.js';
+import { assertMayHandle } from './ownership.js';
 import { recordRoutingEvent } from '../routing/events.js';
 import { findUserById } from '../users/service.js';
 import { assignConversation, markRead, reopenConversation, resolveConversation, setPriority, setTags, type Actor } from './commands.js';
@@ -129,6 +130,7 @@ export const conversationRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         const { body } = request;
         const appended = await commit(async (tx) => {
           const conversation = await lockConversation(tx, workspaceId, request.params.id);
+          assertMayHandle(memberOf(request), conversation);
           if (conversation.state === 'resolved') throw conflict('the conversation is resolved; reopen it to reply');
           if (body.cc && conversation.channel !== 'email') throw badRequest('cc is for email conversations only');
           const attachments = await claimAttachments(tx, workspaceId, body.attachmentIds, `user:${userId ?? 'api'}`);
@@ -161,7 +163,10 @@ export const conversationRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       },
       async (request) => {
         const { workspaceId } = memberOf(request);
-        const message = await ctx.db.transaction((tx) => retryDelivery(tx, workspaceId, request.params.id, request.params.messageId));
+        const message = await ctx.db.transaction(async (tx) => {
+          assertMayHandle(memberOf(request), await lockConversation(tx, workspaceId, request.params.id));
+          return retryDelivery(tx, workspaceId, request.params.id, request.params.messageId);
+        });
         const { row } = await getConversation(ctx.db, workspaceId, request.params.id);
         publishStatus(ctx.realtime, row, [message], 'sent');
         return messageView(message);
@@ -198,6 +203,8 @@ export const conversationRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       },
     );
 
+    /** Actions that take a conversation out of its owner's hands; tags and priority stay open to colleagues. */
+    const OWNER_ACTIONS = new Set(['assign', 'transfer', 'resolve', 'reopen']);
     const action = <Body extends z.ZodType>(
       path: string,
       summary: string,
@@ -217,9 +224,13 @@ export const conversationRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           schema: { tags: ['conversations'], summary, params: WorkspaceEntityParams, body, response: { 200: Conversation, ...errors } },
         },
         async (request) => {
-          const { workspaceId } = memberOf(request);
+          const member = memberOf(request);
+          const { workspaceId } = member;
           const actor = await actorOf(ctx, request);
-          await commit((tx) => run(tx, workspaceId, request.params.id, actor, request.body as z.infer<Body>));
+          await commit(async (tx) => {
+            if (OWNER_ACTIONS.has(path)) assertMayHandle(member, await lockConversation(tx, workspaceId, request.params.id));
+            return run(tx, workspaceId, request.params.id, actor, request.body as z.infer<Body>);
+          });
           return (await getConversation(ctx.db, workspaceId, request.params.id)).view;
         },
       );

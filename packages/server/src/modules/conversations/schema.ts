@@ -44,6 +44,8 @@ export const conversations = pgTable(
     /** When it started waiting for an agent; kept when re-queued, so the wait is not reset. */
     queuedAt: timestampMs('queued_at'),
     lastMessagePreview: text('last_message_preview'),
+    /** The customer's own last words, for the list: a bot's or agent's reply does not replace them. */
+    lastCustomerMessagePreview: text('last_customer_message_preview'),
     context: jsonb('context').$type<Record<string, unknown>>().notNull().default({}),
     preChat: jsonb('pre_chat').$type<Record<string, string>>().notNull().default({}),
     csatRating: smallint('csat_rating'),

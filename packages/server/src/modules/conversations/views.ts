@@ -26,7 +26,11 @@ export function messageView(row: MessageRow): Message {
   };
 }
 
-export function conversationView(row: ConversationRow, customerName: string | null = null): Conversation {
+export function conversationView(
+  row: ConversationRow,
+  customerName: string | null = null,
+  customerLabel: string | null = null,
+): Conversation {
   return {
     id: row.id,
     number: row.number,
@@ -34,6 +38,7 @@ export function conversationView(row: ConversationRow, customerName: string | nu
     channel: row.channel,
     customerId: row.customerId,
     customerName,
+    customerLabel,
     state: row.state,
     priority: row.priority,
     assigneeId: row.assigneeId,
@@ -41,6 +46,7 @@ export function conversationView(row: ConversationRow, customerName: string | nu
     tags: row.tags,
     lastSeq: row.lastSeq,
     lastMessagePreview: row.lastMessagePreview,
+    lastCustomerMessagePreview: row.lastCustomerMessagePreview,
     context: row.context,
     preChat: row.preChat,
     csat: row.csatRating ? { rating: row.csatRating, comment: row.csatComment ?? '' } : null,

@@ -95,7 +95,7 @@ export async function appendMessage(
       lastSeq: sql`${conversations.lastSeq} + 1`,
       updatedAt: sql`now()`,
       ...(visible ? { lastMessageAt: sql`now()`, lastMessagePreview: preview } : {}),
-      ...(input.kind === 'in' ? { lastCustomerMessageAt: sql`now()` } : {}),
+      ...(input.kind === 'in' ? { lastCustomerMessageAt: sql`now()`, lastCustomerMessagePreview: preview } : {}),
       ...(input.kind === 'out' && input.senderType === 'agent'
         ? { firstResponseAt: sql`coalesce(${conversations.firstResponseAt}, now())` }
         : {}),

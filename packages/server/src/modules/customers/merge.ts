@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { Executor } from '../users/service.js';
-import { customerIdentities, customers } from './schema.js';
+import { customerIdentities, customerIdentityClaims, customers } from './schema.js';
 
 /** A module that keeps rows pointing at customers (conversations, visitors, tickets…). */
 export type MergeParticipant = (db: Executor, workspaceId: string, sourceId: string, targetId: string) => Promise<void>;
@@ -36,6 +36,25 @@ export async function mergeCustomers(db: Executor, workspaceId: string, ids: { s
     .update(customerIdentities)
     .set({ customerId: targetId })
     .where(and(eq(customerIdentities.workspaceId, workspaceId), eq(customerIdentities.customerId, sourceId)));
+  // Claims follow as claims (still unverified); one the target already has, or has proven, is dropped.
+  await db.execute(sql`
+    delete from customer_identity_claims source
+    where source.customer_id = ${sourceId}
+      and (exists (select 1 from customer_identity_claims target
+                   where target.customer_id = ${targetId} and target.kind = source.kind and target.value = source.value)
+        or exists (select 1 from customer_identities proven
+                   where proven.workspace_id = ${workspaceId} and proven.customer_id = ${targetId}
+                     and proven.kind = source.kind and proven.value = source.value))`);
+  await db
+    .update(customerIdentityClaims)
+    .set({ customerId: targetId })
+    .where(and(eq(customerIdentityClaims.workspaceId, workspaceId), eq(customerIdentityClaims.customerId, sourceId)));
+  await db.execute(sql`
+    delete from customer_identity_claims claim
+    where claim.customer_id = ${targetId}
+      and exists (select 1 from customer_identities proven
+                  where proven.workspace_id = ${workspaceId} and proven.customer_id = ${targetId}
+                    and proven.kind = claim.kind and proven.value = claim.value)`);
   for (const participant of participants) await participant(db, workspaceId, sourceId, targetId);
   await db
     .update(customers)

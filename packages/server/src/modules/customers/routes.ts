@@ -1,4 +1,5 @@
 import {
+  AddIdentityRequest,
   Customer,
   CustomerQuery,
   ErrorBody,
@@ -17,7 +18,8 @@ import { memberOf } from '../auth/access.js';
 import { decodeCursor } from '../../platform/http/pagination.js';
 import { customerTimeline } from '../conversations/queries.js';
 import { mergeCustomers } from './merge.js';
-import { getCustomer, listCustomers, updateCustomer } from './service.js';
+import { addIdentity, getCustomer, listCustomers, updateCustomer } from './service.js';
+import { AppError } from '../../platform/errors.js';
 
 const errors = { '4xx': ErrorBody };
 
@@ -95,6 +97,42 @@ export const customerRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           await recordAudit(tx, request, { action: 'customer.update', targetType: 'customer', targetId: after.id, before, after });
           return after;
         }),
+    );
+
+    app.post(
+      `${base}/:id/identities`,
+      {
+        config: { access: 'customers.manage' },
+        schema: {
+          tags: ['customers'],
+          summary:
+            "Record the customer's email or phone (trusted: verified via agent). One that belongs to another customer is refused with 409: merge them instead",
+          params: WorkspaceEntityParams,
+          body: AddIdentityRequest,
+          response: { 201: Customer, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const result = await ctx.db.transaction(async (tx) => {
+          const { workspaceId } = memberOf(request);
+          const before = await getCustomer(tx, workspaceId, request.params.id);
+          const owner = await addIdentity(tx, workspaceId, before.id, { ...request.body, verifiedVia: 'agent' });
+          // An agent's word is trusted for this customer, but never silently makes two customers one.
+          if (owner !== before.id)
+            throw new AppError(
+              409,
+              'identity_taken',
+              'another customer already has this address; merge the two customers if they are one person',
+              {
+                customerId: owner,
+              },
+            );
+          const after = await getCustomer(tx, workspaceId, before.id);
+          await recordAudit(tx, request, { action: 'customer.identity_add', targetType: 'customer', targetId: after.id, before, after });
+          return after;
+        });
+        return reply.code(201).send(result);
+      },
     );
 
     app.post(

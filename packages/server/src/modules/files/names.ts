@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { MAX_FILE_NAME_LENGTH } from '@huiliu/contracts';
 
 /** A display-safe file name: no directories, no control or markup characters, bounded length. */
 export function sanitiseFileName(raw: string | undefined): string {
@@ -8,9 +9,10 @@ export function sanitiseFileName(raw: string | undefined): string {
     // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f<>:"/\\|?*]/g, '_')
     .replace(/^\.+/, '')
-    .trim()
-    .slice(-120);
-  return cleaned || 'file';
+    .trim();
+  // By code point, not UTF-16 unit: a cut through an emoji would leave half of it, which no URL can encode.
+  const kept = Array.from(cleaned).slice(-MAX_FILE_NAME_LENGTH).join('');
+  return kept || 'file';
 }
 
 /** Types a browser may show inline; everything else is served as a download. */

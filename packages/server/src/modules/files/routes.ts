@@ -1,4 +1,4 @@
-import { Attachment, ErrorBody, WorkspaceParams } from '@huiliu/contracts';
+import { Attachment, ErrorBody, MAX_ENCODED_FILE_NAME_LENGTH, WorkspaceParams } from '@huiliu/contracts';
 import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -70,7 +70,10 @@ export const fileRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       '/files/:id/:accessKey/:name',
       {
         config: { access: 'public' },
-        schema: { hide: true, params: z.object({ id: z.uuid(), accessKey: z.string().max(64), name: z.string().max(300) }) },
+        schema: {
+          hide: true,
+          params: z.object({ id: z.uuid(), accessKey: z.string().max(64), name: z.string().max(MAX_ENCODED_FILE_NAME_LENGTH) }),
+        },
       },
       async (request, reply) => {
         const file = await findFileByAccess(ctx.db, request.params.id, request.params.accessKey);

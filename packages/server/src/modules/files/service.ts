@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { PassThrough, Readable, Transform } from 'node:stream';
+import { PassThrough, pipeline, Readable, Transform } from 'node:stream';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Attachment } from '@huiliu/contracts';
-import { AppError, notFound } from '../../platform/errors.js';
+import { AppError, isMultipartFailure, malformedMultipart, notFound } from '../../platform/errors.js';
 import { constantTimeEqual } from '../../platform/secrets.js';
 import type { FileStorage } from '../../platform/storage.js';
 import type { Executor } from '../users/service.js';
@@ -47,8 +47,11 @@ function readHead(source: Readable, bytes: number): Promise<{ head: Buffer; ende
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
+    // A stream the parser already failed (or closed) emits nothing more: do not wait for it.
+    if (source.errored || source.destroyed) return reject(source.errored ?? new Error('Unexpected end of multipart data'));
+    const onClose = () => reject(source.errored ?? new Error('Unexpected end of multipart data'));
     const finish = (ended: boolean) => {
-      source.off('data', onData).off('end', onEnd).off('error', reject);
+      source.off('data', onData).off('end', onEnd).off('error', reject).off('close', onClose);
       source.pause();
       resolve({ head: Buffer.concat(chunks), ended });
     };
@@ -58,7 +61,7 @@ function readHead(source: Readable, bytes: number): Promise<{ head: Buffer; ende
       if (length >= bytes) finish(false);
     };
     const onEnd = () => finish(true);
-    source.on('data', onData).once('end', onEnd).once('error', reject);
+    source.on('data', onData).once('end', onEnd).once('error', reject).once('close', onClose);
   });
 }
 
@@ -72,10 +75,9 @@ async function checkedStream(source: Readable, contentType: string): Promise<Rea
   const out = new PassThrough();
   out.write(head);
   if (ended) out.end();
-  else {
-    source.on('error', (error) => out.destroy(error));
-    source.pipe(out);
-  }
+  // pipeline, not pipe: it keeps an error listener on `out` even after the consumer has given
+  // up on it, so a form cut off late is never an uncaught error.
+  else pipeline(source, out, () => undefined);
   return out;
 }
 
@@ -91,6 +93,10 @@ export async function storeUpload(
     policy: UploadPolicy;
   },
 ): Promise<Attachment> {
+  // A form cut off mid-file makes the parser fail the file stream, possibly before or between
+  // our own listeners: catch it from the start, so it is a 400 and never an uncaught error.
+  let sourceError: Error | undefined;
+  input.stream.on('error', (error: Error) => (sourceError ??= error));
   const contentType = input.contentType.toLowerCase().split(';')[0]!.trim();
   if (!input.policy.contentTypes.includes(contentType)) {
     input.stream.resume();
@@ -101,17 +107,16 @@ export async function storeUpload(
     );
   }
   const storageKey = `${input.workspaceId}/${randomBytes(16).toString('hex')}`;
-  const checked = await checkedStream(input.stream, contentType);
   let size: number;
   try {
+    const checked = await checkedStream(input.stream, contentType);
     size = await storage.put(storageKey, checked, [sizeLimit(input.policy.maxBytes)]);
   } catch (error) {
     input.stream.resume();
-    throw error instanceof AppError
-      ? error
-      : (error as { statusCode?: number }).statusCode === 413
-        ? new AppError(413, 'attachment_too_large', 'the file is too large')
-        : error;
+    if (error instanceof AppError) throw error;
+    if ((error as { statusCode?: number }).statusCode === 413) throw new AppError(413, 'attachment_too_large', 'the file is too large');
+    if (sourceError && isMultipartFailure(sourceError)) throw malformedMultipart(sourceError.message);
+    throw error;
   }
   const [row] = await db
     .insert(files)

@@ -1,4 +1,5 @@
 import {
+  ChannelKinds,
   CreateInboxRequest,
   ErrorBody,
   Inbox,
@@ -38,6 +39,20 @@ export const inboxRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         const result = await listInboxes(ctx.db, memberOf(request).workspaceId, request.query);
         return { items: result.items.map(view), nextCursor: result.nextCursor };
       },
+    );
+
+    app.get(
+      '/workspaces/:workspaceId/channel-kinds',
+      {
+        config: { access: 'inboxes.read' },
+        schema: {
+          tags: ['inboxes'],
+          summary: 'The channel kinds this server has (what inboxes can be created for and capacities set on)',
+          params: WorkspaceParams,
+          response: { 200: ChannelKinds, ...errors },
+        },
+      },
+      async () => ({ items: ctx.connectors.kinds() }),
     );
 
     app.post(

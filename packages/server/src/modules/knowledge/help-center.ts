@@ -38,9 +38,21 @@ const STYLE = `
   a { color: #1677ff; }
   img { max-width: 100%; height: auto; }
   .muted { color: #86909c; font-size: 14px; }
+  .breadcrumb { font-size: 14px; margin: 0 0 12px; color: #4e5969; }
+  .request-link { display: inline-block; margin-top: 10px; font-size: 14px; }
+  form.request-form { flex-direction: column; max-width: none; gap: 4px; }
+  .request-form label { font-weight: 600; margin-top: 8px; }
+  .request-form input, .request-form textarea { padding: 8px 10px; border: 1px solid #c9cdd4; border-radius: 6px; font-size: 16px; font-family: inherit; }
+  .request-form button { margin-top: 12px; align-self: flex-start; }
+  .request-form .trap { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
+  .errors { color: #cb2634; }
+  .request-link + .request-link { margin-left: 16px; }
+  .entry-customer { background: #f0f5ff; }
+  .status { font-size: 13px; padding: 1px 8px; border-radius: 10px; background: #e8f3ff; color: #0e42d2; }
+  form.inline { display: inline; }
 `;
 
-function page(title: string, workspace: { name: string; slug: string }, body: string, query = ''): string {
+export function page(title: string, workspace: { name: string; slug: string }, body: string, query = ''): string {
   const home = `/help/${encodeURIComponent(workspace.slug)}`;
   return `<!doctype html>
 <html lang="zh-CN">
@@ -57,6 +69,8 @@ function page(title: string, workspace: { name: string; slug: string }, body: st
     <input type="search" name="q" value="${escapeHtml(query)}" placeholder="搜索问题 / Search" aria-label="搜索 Search" maxlength="200">
     <button type="submit">搜索</button>
   </form>
+  <a class="request-link" href="${home}/requests/new">提交工单 Submit a request</a>
+  <a class="request-link" href="${home}/portal">我的工单 My tickets</a>
 </header>
 <main>
 ${body}
@@ -65,7 +79,7 @@ ${body}
 </html>`;
 }
 
-function notFoundPage(reply: FastifyReply, what: string) {
+export function notFoundPage(reply: FastifyReply, what: string) {
   return reply
     .code(404)
     .type('text/html; charset=utf-8')
@@ -140,7 +154,8 @@ export const helpCenterRoutes =
           .map((category) => {
             const inCategory = articles.filter((row) => row.categoryId === category.id);
             if (inCategory.length === 0) return '';
-            return `<section><h2>${escapeHtml(category.name)}</h2><ul>${inCategory.map((row) => articleLink(workspace.slug, row)).join('')}</ul></section>`;
+            const anchor = category.id ? ` id="category-${category.id}"` : '';
+            return `<section${anchor}><h2>${escapeHtml(category.name)}</h2><ul>${inCategory.map((row) => articleLink(workspace.slug, row)).join('')}</ul></section>`;
           })
           .join('');
         return send(
@@ -162,15 +177,23 @@ export const helpCenterRoutes =
           .where(and(eq(kbArticles.workspaceId, workspace.id), eq(kbArticles.id, request.params.id), publicArticle));
         if (!article) return notFoundPage(reply, '没有这篇文章 / No such article');
         const [category] = article.categoryId
-          ? await ctx.db.select({ name: kbCategories.name }).from(kbCategories).where(eq(kbCategories.id, article.categoryId))
+          ? await ctx.db
+              .select({ id: kbCategories.id, name: kbCategories.name })
+              .from(kbCategories)
+              .where(eq(kbCategories.id, article.categoryId))
           : [];
+        const home = `/help/${encodeURIComponent(workspace.slug)}`;
+        // The way back: to the help center, and to the article's category on it.
+        const breadcrumb = `<nav aria-label="面包屑 Breadcrumb" class="breadcrumb"><a href="${home}">帮助中心 Help center</a>${
+          category ? ` › <a href="${home}#category-${category.id}">${escapeHtml(category.name)}</a>` : ''
+        } › <span aria-current="page">${escapeHtml(article.title)}</span></nav>`;
         const updated = new Intl.DateTimeFormat('zh-CN', { dateStyle: 'medium' }).format(article.updatedAt);
         return send(
           reply,
           page(
             `${article.title} · ${workspace.name}`,
             workspace,
-            `<article><p class="muted">${category ? `${escapeHtml(category.name)} · ` : ''}更新于 ${escapeHtml(updated)}</p><h2>${escapeHtml(article.title)}</h2>${markdown.render(article.body)}</article>`,
+            `${breadcrumb}<article><p class="muted">${category ? `${escapeHtml(category.name)} · ` : ''}更新于 ${escapeHtml(updated)}</p><h2>${escapeHtml(article.title)}</h2>${markdown.render(article.body)}<p><a href="${home}">← 返回帮助中心 Back to the help center</a></p></article>`,
           ),
         );
       },

@@ -13,6 +13,7 @@ import { keyset, toPage } from '../../platform/http/pagination.js';
 import type { Executor } from '../users/service.js';
 import { notifyKnowledgeChanged } from './live-index.js';
 import { Segmenter } from './retrieval/index.js';
+import { stemEnglish } from './retrieval/stemmer.js';
 import { kbArticles, kbCategories, kbFaqs } from './schema.js';
 
 export type CategoryRow = typeof kbCategories.$inferSelect;
@@ -136,6 +137,17 @@ function searchTerms(text: string): string[] {
   return [...segmenter.cut(text), ...hanBigrams(text)];
 }
 
+/**
+ * The knowledge base's segmentation for other modules' full-text columns (tickets): the words of
+ * a text (jieba for Chinese; English optionally stemmed, so "refunds" meets "refund") and, unless
+ * asked not to, its Chinese character pairs — one jieba instance and one notion of a "word" for
+ * every search. Index and query must be cut with the same options.
+ */
+export function searchWords(text: string, options: { bigrams?: boolean; stem?: boolean } = {}): string[] {
+  const words = segmenter.cut(text).map((word) => (options.stem && !/\p{Script=Han}/u.test(word) ? stemEnglish(word) : word));
+  return options.bigrams === false ? words : [...words, ...hanBigrams(text)];
+}
+
 /** Title and body as words and character pairs, so PostgreSQL's `simple` full text can match Chinese. */
 export function segmentForSearch(text: string): string {
   return searchTerms(text).join(' ');
@@ -202,16 +214,31 @@ export async function deleteArticle(db: Executor, workspaceId: string, id: strin
   if (!row) throw notFound('article');
 }
 
-/** Full-text search over the segmented text: any of the query's words, best ranked first. */
+/**
+ * Full-text search over the segmented text: any of the query's words, best ranked first. The
+ * query is cut exactly as the articles were, and an article also matches by its category's name
+ * (segmented the same way): "退款" finds the articles filed under 退货退款 whatever their wording.
+ */
 export async function searchArticles(db: Executor, workspaceId: string, text: string, filter: SQL | undefined, limit = 20) {
   const words = [...new Set(searchTerms(text))].filter((word) => /[\p{L}\p{N}]/u.test(word)).slice(0, 40);
   if (words.length === 0) return [];
   const query = sql`websearch_to_tsquery('simple', ${words.map((word) => word.replaceAll('"', '')).join(' or ')})`;
   const vector = sql`to_tsvector('simple', ${kbArticles.searchText})`;
+  const categories = await db
+    .select({ id: kbCategories.id, name: kbCategories.name })
+    .from(kbCategories)
+    .where(eq(kbCategories.workspaceId, workspaceId));
+  const wanted = new Set(words.map((word) => word.toLowerCase()));
+  const inCategory = categories
+    .filter((category) => searchTerms(category.name).some((term) => wanted.has(term.toLowerCase())))
+    .map((category) => category.id);
+  const matches = inCategory.length
+    ? or(sql`${vector} @@ ${query}`, inArray(kbArticles.categoryId, inCategory))
+    : sql`${vector} @@ ${query}`;
   return db
     .select()
     .from(kbArticles)
-    .where(and(eq(kbArticles.workspaceId, workspaceId), filter, sql`${vector} @@ ${query}`))
+    .where(and(eq(kbArticles.workspaceId, workspaceId), filter, matches))
     .orderBy(sql`ts_rank(${vector}, ${query}) desc`, asc(kbArticles.title))
     .limit(limit);
 }

@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../platform/db/pool.js';
 import { endConversationByCustomer } from '../conversations/commands.js';
 import { conversations } from '../conversations/schema.js';
+import { notLeftMessage } from '../conversations/left-message.js';
 import type { Appended } from '../conversations/write-path.js';
 
 /** Which of these customers have been gone from a channel for `seconds` (a channel that knows it, like the widget, says). */
@@ -29,6 +30,8 @@ export async function abandonGoneCustomers(
           isNull(conversations.assigneeId),
           sql`${conversations.channel} = ${channel}`,
           sql`${conversations.queuedAt} < now() - make_interval(secs => ${seconds})`,
+          // The customer left a message and went away on purpose: it waits for its reply.
+          notLeftMessage,
         ),
       );
     if (waiting.length === 0) continue;

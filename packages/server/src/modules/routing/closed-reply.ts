@@ -2,9 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../platform/db/pool.js';
 import { messages } from '../conversations/schema.js';
 import { appendMessage, lockConversation, type Appended } from '../conversations/write-path.js';
-import { teams } from '../teams/schema.js';
+import { teamCalendar } from '../teams/service.js';
 import type { Executor } from '../users/service.js';
-import { isOpen, nextOpening } from './business-hours.js';
+import { calendarNextOpening, isCalendarOpen } from './business-hours.js';
 
 /** What a customer who writes outside the team's hours is told, in their language. */
 export function closedMessage(language: string | undefined, opensAt: Date | null, timezone: string): string {
@@ -36,9 +36,8 @@ export async function replyIfClosed(db: Database, workspaceId: string, conversat
     if (!conversation.teamId || conversation.state === 'resolved' || conversation.state === 'bot') return undefined;
     // Never answer a robot (RFC 3834: auto-replies, bounces, list mail, a sender over its rate limit).
     if (conversation.context.autoReply === false) return undefined;
-    const [team] = await tx.select({ businessHours: teams.businessHours }).from(teams).where(eq(teams.id, conversation.teamId));
-    const hours = team?.businessHours;
-    if (!hours || isOpen(hours)) return undefined;
+    const calendar = await teamCalendar(tx, conversation.teamId);
+    if (!calendar || isCalendarOpen(calendar)) return undefined;
     const [already] = await tx
       .select({ id: messages.id })
       .from(messages)
@@ -51,7 +50,7 @@ export async function replyIfClosed(db: Database, workspaceId: string, conversat
       conversation.id,
       {
         kind: 'out',
-        text: closedMessage(language, nextOpening(hours), hours.timezone),
+        text: closedMessage(language, calendarNextOpening(calendar), calendar.timezone),
         senderType: 'system',
         idempotencyKey: `closed-reply:${conversation.id}`,
       },
@@ -60,9 +59,7 @@ export async function replyIfClosed(db: Database, workspaceId: string, conversat
   });
 }
 
-/** Whether the team (the conversation's) is within its business hours now; no team or no hours: open. */
+/** Whether the team (the conversation's) is within its business calendar now, holidays included; no team or no calendar: open. */
 export async function teamOpenNow(db: Executor, teamId: string | null, at: Date = new Date()): Promise<boolean> {
-  if (!teamId) return true;
-  const [team] = await db.select({ businessHours: teams.businessHours }).from(teams).where(eq(teams.id, teamId));
-  return isOpen(team?.businessHours, at);
+  return isCalendarOpen(await teamCalendar(db, teamId), at);
 }

@@ -49,7 +49,9 @@ export const routingRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       async (request) => {
         const { workspaceId, userId } = memberOf(request);
         if (!userId) throw new AppError(422, 'no_presence', 'API tokens have no presence; log in as the agent');
-        const { row, requeued } = await ctx.db.transaction((tx) => setPresence(tx, workspaceId, userId, request.body.status));
+        const { row, requeued } = await ctx.db.transaction((tx) =>
+          setPresence(tx, workspaceId, userId, request.body.status, { chosen: true }),
+        );
         for (const item of requeued) publishMessage(ctx.realtime, item.conversation, item.message);
         return presenceView(row);
       },

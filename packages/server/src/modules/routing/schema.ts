@@ -16,7 +16,11 @@ export const agentStates = pgTable(
       .notNull()
       .default('offline'),
     statusSince: timestampMs('status_since').notNull().defaultNow(),
+    /** The status the agent last chose themselves (not a disconnect's offline): restored at login when the workspace says so. */
+    chosenStatus: text('chosen_status', { enum: ['online', 'busy', 'away', 'offline'] }),
     lastAssignedAt: timestampMs('last_assigned_at'),
+    /** Last seen with a console socket on some node (refreshed while connected): presence lapses when it goes stale. */
+    lastConnectedAt: timestampMs('last_connected_at'),
   },
   (table) => [primaryKey({ columns: [table.workspaceId, table.userId] })],
 );

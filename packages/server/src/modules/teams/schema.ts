@@ -1,5 +1,6 @@
 import { index, integer, jsonb, pgTable, primaryKey, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId } from '../../platform/db/columns.js';
+import { calendars } from '../calendars/schema.js';
 import type { BusinessHours } from '../routing/business-hours.js';
 import { userIdColumn } from '../users/schema.js';
 import { workspaceIdColumn } from '../workspaces/schema.js';
@@ -22,8 +23,13 @@ export const teams = pgTable(
     overflowAfterSeconds: integer('overflow_after_seconds'),
     /** A returning customer goes to their last agent within this many hours (熟人服务); 0 turns it off. */
     stickyHours: integer('sticky_hours').notNull().default(72),
-    /** Opening hours (time zone, weekly intervals, holidays); null means always open. */
+    /**
+     * Opening hours from before calendars; no longer read (migrated onto `calendar_id`), kept
+     * so that the change stays additive.
+     */
     businessHours: jsonb('business_hours').$type<BusinessHours>(),
+    /** The business calendar of the team's hours (closed-hours reply, widget offline state); null: always open. */
+    calendarId: uuid('calendar_id').references(() => calendars.id, { onDelete: 'restrict' }),
     /** Service-level target in seconds for the wallboard; null: the workspace default. */
     serviceLevelTargetSeconds: integer('service_level_target_seconds'),
     createdAt: createdAt(),

@@ -1,5 +1,8 @@
+import type { Holiday } from '@huiliu/contracts';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../platform/errors.js';
+import { calendars } from '../calendars/schema.js';
+import { createCalendar, getCalendar, updateCalendar, type CalendarRow } from '../calendars/service.js';
 import type { BusinessHours } from '../routing/business-hours.js';
 import { keyset, toPage } from '../../platform/http/pagination.js';
 import type { Executor } from '../users/service.js';
@@ -13,6 +16,16 @@ const members = sql<
   { userId: string; proficiency: number }[]
 >`coalesce((select json_agg(json_build_object('userId', ${teamMembers.userId}, 'proficiency', ${teamMembers.proficiency}) order by ${teamMembers.createdAt}) from ${teamMembers} where ${teamMembers.teamId} = ${teams.id}), '[]')`;
 
+/**
+ * The team's hours as the API showed them before calendars: its calendar's zone and weekly
+ * hours, with the calendar's one-off dates as the holidays (yearly dates and ranges are the
+ * calendar's, seen through calendarId).
+ */
+const businessHoursOfCalendar = sql<BusinessHours | null>`(select jsonb_build_object(
+    'timezone', ${calendars.timezone}, 'weekly', ${calendars.weekly},
+    'holidays', coalesce((select jsonb_agg(distinct holiday->>'date') from jsonb_array_elements(${calendars.holidays}) holiday where holiday->>'kind' = 'date'), '[]'::jsonb))
+  from ${calendars} where ${calendars.id} = ${teams.calendarId})`;
+
 const teamColumns = {
   id: teams.id,
   name: teams.name,
@@ -21,7 +34,8 @@ const teamColumns = {
   overflowTeamId: teams.overflowTeamId,
   overflowAfterSeconds: teams.overflowAfterSeconds,
   stickyHours: teams.stickyHours,
-  businessHours: teams.businessHours,
+  businessHours: businessHoursOfCalendar,
+  calendarId: teams.calendarId,
   serviceLevelTargetSeconds: teams.serviceLevelTargetSeconds,
   createdAt: teams.createdAt,
   memberIds,
@@ -37,6 +51,7 @@ type TeamRow = {
   overflowAfterSeconds: number | null;
   stickyHours: number;
   businessHours: BusinessHours | null;
+  calendarId: string | null;
   serviceLevelTargetSeconds: number | null;
   createdAt: Date;
   memberIds: string[];
@@ -64,10 +79,16 @@ export async function getTeam(db: Executor, workspaceId: string, teamId: string)
   return teamView(row);
 }
 
-export async function createTeam(db: Executor, workspaceId: string, input: { name: string; description: string }) {
+export async function createTeam(
+  db: Executor,
+  workspaceId: string,
+  input: { name: string; description: string; calendarId?: string | null | undefined },
+) {
+  // Another workspace's calendar is as unknown as a missing one.
+  if (input.calendarId) await getCalendar(db, workspaceId, input.calendarId);
   const [row] = await db
     .insert(teams)
-    .values({ workspaceId, ...input })
+    .values({ workspaceId, name: input.name, description: input.description, calendarId: input.calendarId ?? null })
     .returning({ id: teams.id });
   return getTeam(db, workspaceId, row!.id);
 }
@@ -86,19 +107,82 @@ export async function updateTeam(
       | 'overflowAfterSeconds'
       | 'stickyHours'
       | 'businessHours'
+      | 'calendarId'
       | 'serviceLevelTargetSeconds'
     >
   >,
 ) {
   if (input.overflowTeamId === teamId) throw new AppError(422, 'overflow_to_self', 'a team cannot overflow to itself');
   if (input.overflowTeamId) await assertTeamsInWorkspace(db, workspaceId, [input.overflowTeamId]);
+  if (input.businessHours !== undefined && input.calendarId !== undefined)
+    throw new AppError(
+      422,
+      'calendar_or_hours',
+      "send either calendarId (use a calendar) or businessHours (edit the team's own calendar), not both",
+    );
+  if (input.calendarId) await getCalendar(db, workspaceId, input.calendarId);
+  const { businessHours, ...columns } = input;
+  if (businessHours !== undefined) {
+    const [current] = await db
+      .select({ name: teams.name, calendarId: teams.calendarId })
+      .from(teams)
+      .where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, teamId)))
+      .for('update');
+    if (!current) throw notFound('team');
+    columns.calendarId = businessHours
+      ? (await writeTeamCalendar(db, workspaceId, input.name ?? current.name, current.calendarId, businessHours)).id
+      : null;
+  }
   const updated = await db
     .update(teams)
-    .set(input)
+    .set(columns)
     .where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, teamId)))
     .returning({ id: teams.id });
   if (updated.length === 0) throw notFound('team');
   return getTeam(db, workspaceId, teamId);
+}
+
+/**
+ * The old businessHours write, kept for API clients: it edits the team's calendar (shared ones
+ * included: every team and SLA on it sees the change), or makes one for a team without.
+ * The hours' dates replace the calendar's one-off dates; its yearly dates and ranges stay.
+ */
+async function writeTeamCalendar(
+  db: Executor,
+  workspaceId: string,
+  teamName: string,
+  calendarId: string | null,
+  hours: BusinessHours,
+): Promise<CalendarRow> {
+  const dates = (names: Map<string, string>): Holiday[] =>
+    [...new Set(hours.holidays ?? [])].sort().map((date) => ({ kind: 'date', name: names.get(date) ?? '', date }));
+  if (calendarId) {
+    const calendar = await getCalendar(db, workspaceId, calendarId, { lock: true });
+    const kept = calendar.holidays.filter((holiday) => holiday.kind !== 'date');
+    // A date the calendar already had keeps its name (元旦…).
+    const names = new Map(calendar.holidays.flatMap((holiday) => (holiday.kind === 'date' ? [[holiday.date, holiday.name] as const] : [])));
+    return updateCalendar(db, workspaceId, calendarId, {
+      timezone: hours.timezone,
+      weekly: hours.weekly,
+      holidays: [...kept, ...dates(names)],
+    });
+  }
+  return createCalendar(db, workspaceId, {
+    name: await freeCalendarName(db, workspaceId, `${teamName} 营业时间`),
+    description: '',
+    timezone: hours.timezone,
+    weekly: hours.weekly,
+    holidays: dates(new Map()),
+  });
+}
+
+/** `base`, or `base (2)`, `base (3)`… whichever is not yet a calendar of the workspace (as the migration names them). */
+export async function freeCalendarName(db: Executor, workspaceId: string, base: string): Promise<string> {
+  const taken = new Set(
+    (await db.select({ name: calendars.name }).from(calendars).where(eq(calendars.workspaceId, workspaceId))).map((row) => row.name),
+  );
+  if (!taken.has(base)) return base;
+  for (let suffix = 2; ; suffix++) if (!taken.has(`${base} (${suffix})`)) return `${base} (${suffix})`;
 }
 
 export async function deleteTeam(db: Executor, workspaceId: string, teamId: string) {
@@ -143,8 +227,19 @@ export async function removeFromAllTeams(db: Executor, workspaceId: string, user
 
 export async function teamBusinessHours(db: Executor, workspaceId: string, teamId: string): Promise<BusinessHours | null> {
   const [row] = await db
-    .select({ businessHours: teams.businessHours })
+    .select({ businessHours: businessHoursOfCalendar })
     .from(teams)
     .where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, teamId)));
   return row?.businessHours ?? null;
+}
+
+/** The calendar a team's hours come from (holidays included); null: no team, or always open. */
+export async function teamCalendar(db: Executor, teamId: string | null): Promise<CalendarRow | null> {
+  if (!teamId) return null;
+  const [row] = await db
+    .select({ calendar: calendars })
+    .from(teams)
+    .innerJoin(calendars, eq(calendars.id, teams.calendarId))
+    .where(eq(teams.id, teamId));
+  return row?.calendar ?? null;
 }

@@ -17,6 +17,7 @@ import { keyset, toPage } from '../../platform/http/pagination.js';
 import { recordAudit } from '../audit/service.js';
 import { memberOf } from '../auth/access.js';
 import { createPasswordReset } from '../auth/password-resets.js';
+import { endAgentSockets, type SocketEnd } from '../auth/agent-sockets.js';
 import { revokeUserSessions } from '../auth/sessions.js';
 import { removeFromAllTeams } from '../teams/service.js';
 import { publishMessage } from '../conversations/events.js';
@@ -36,13 +37,18 @@ async function getMember(db: Executor, workspaceId: string, userId: string) {
   return memberView(row);
 }
 
-/** Someone deactivated or removed everywhere is logged out at once, not at their next idle expiry. */
-async function endSessionsIfNoWorkspaceLeft(db: Executor, userId: string) {
+/**
+ * Someone deactivated or removed everywhere is logged out at once, not at their next idle expiry.
+ * Returns how their open sockets must end once the change commits: their session is gone, or
+ * (still a member elsewhere) they reconnect, so the socket joins only the workspaces left.
+ */
+async function endSessionsIfNoWorkspaceLeft(db: Executor, userId: string): Promise<SocketEnd> {
   const [row] = await db
     .select({ count: sql<number>`count(*)::int` })
     .from(memberships)
     .where(and(eq(memberships.userId, userId), eq(memberships.active, true)));
-  if ((row?.count ?? 0) === 0) await revokeUserSessions(db, userId);
+  if ((row?.count ?? 0) > 0) return { reason: 'access_changed', userIds: [userId] };
+  return { reason: 'session_gone', sessionIds: await revokeUserSessions(db, userId), userIds: [userId] };
 }
 
 /** A workspace must always keep at least one active admin, or nobody could manage it. */
@@ -113,6 +119,7 @@ export const memberRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       async (request) => {
         // A deactivated agent's open conversations go back to the queue.
         const requeued: Appended[] = [];
+        let socketEnd: SocketEnd | undefined;
         const result = await ctx.db.transaction(async (tx) => {
           const { workspaceId } = memberOf(request);
           const before = await getMember(tx, workspaceId, request.params.id);
@@ -122,13 +129,16 @@ export const memberRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
             .set(request.body)
             .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, request.params.id)));
           const after = await getMember(tx, workspaceId, request.params.id);
+          if (!after.active) socketEnd = await endSessionsIfNoWorkspaceLeft(tx, after.userId);
+          // A new role changes what the socket may hear (the wallboard): it reconnects with the new one.
+          else if (after.role !== before.role) socketEnd = { reason: 'access_changed', userIds: [after.userId] };
           if (!after.active) {
-            await endSessionsIfNoWorkspaceLeft(tx, after.userId);
             requeued.push(...(await setPresence(tx, workspaceId, after.userId, 'offline')).requeued);
           }
           await recordAudit(tx, request, { action: 'member.update', targetType: 'user', targetId: after.userId, before, after });
           return after;
         });
+        if (socketEnd) endAgentSockets(ctx.realtime, socketEnd);
         for (const item of requeued) publishMessage(ctx.realtime, item.conversation, item.message);
         return result;
       },
@@ -147,16 +157,18 @@ export const memberRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       },
       async (request, reply) => {
         const requeued: Appended[] = [];
-        await ctx.db.transaction(async (tx) => {
+        const socketEnd = await ctx.db.transaction(async (tx) => {
           const { workspaceId } = memberOf(request);
           const before = await getMember(tx, workspaceId, request.params.id);
           await assertAdminRemains(tx, workspaceId, before, { removed: true });
           await removeFromAllTeams(tx, workspaceId, request.params.id);
           await tx.delete(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, request.params.id)));
-          await endSessionsIfNoWorkspaceLeft(tx, before.userId);
+          const end = await endSessionsIfNoWorkspaceLeft(tx, before.userId);
           requeued.push(...(await setPresence(tx, workspaceId, before.userId, 'offline')).requeued);
           await recordAudit(tx, request, { action: 'member.remove', targetType: 'user', targetId: before.userId, before });
+          return end;
         });
+        endAgentSockets(ctx.realtime, socketEnd);
         for (const item of requeued) publishMessage(ctx.realtime, item.conversation, item.message);
         return reply.code(204).send(null);
       },

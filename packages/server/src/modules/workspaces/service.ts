@@ -13,6 +13,8 @@ export function workspaceSettings(row: Pick<WorkspaceRow, 'settings'>): Workspac
     serviceLevelTargetSeconds: stored.serviceLevelTargetSeconds ?? DEFAULT_WORKSPACE_SETTINGS.serviceLevelTargetSeconds,
     defaultCapacities: { ...DEFAULT_WORKSPACE_SETTINGS.defaultCapacities, ...stored.defaultCapacities },
     queueWeights: { ...DEFAULT_WORKSPACE_SETTINGS.queueWeights, ...stored.queueWeights },
+    presenceOnLogin: stored.presenceOnLogin ?? DEFAULT_WORKSPACE_SETTINGS.presenceOnLogin,
+    presenceGraceSeconds: stored.presenceGraceSeconds ?? DEFAULT_WORKSPACE_SETTINGS.presenceGraceSeconds,
   };
 }
 
@@ -47,9 +49,11 @@ export async function updateWorkspace(
     serviceLevelTargetSeconds?: number;
     defaultCapacities?: Partial<WorkspaceSettings['defaultCapacities']>;
     queueWeights?: Partial<WorkspaceSettings['queueWeights']>;
+    presenceOnLogin?: WorkspaceSettings['presenceOnLogin'];
+    presenceGraceSeconds?: number | null;
   },
 ) {
-  const { serviceLevelTargetSeconds, defaultCapacities, queueWeights, ...columns } = input;
+  const { serviceLevelTargetSeconds, defaultCapacities, queueWeights, presenceOnLogin, presenceGraceSeconds, ...columns } = input;
   const current = await getWorkspace(db, workspaceId);
   const stored = current.settings as Partial<WorkspaceSettings>;
   const settings = {
@@ -57,6 +61,8 @@ export async function updateWorkspace(
     ...(serviceLevelTargetSeconds !== undefined ? { serviceLevelTargetSeconds } : {}),
     ...(defaultCapacities ? { defaultCapacities: { ...stored.defaultCapacities, ...defaultCapacities } } : {}),
     ...(queueWeights ? { queueWeights: { ...stored.queueWeights, ...queueWeights } } : {}),
+    ...(presenceOnLogin !== undefined ? { presenceOnLogin } : {}),
+    ...(presenceGraceSeconds !== undefined ? { presenceGraceSeconds } : {}),
   };
   const [row] = await db
     .update(workspaces)

@@ -1,11 +1,23 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { constantTimeEqual } from '../secrets.js';
-import { unauthorized } from '../errors.js';
+import { forbidden, unauthorized } from '../errors.js';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
- * Prometheus metrics at /metrics: HTTP latency by route, the database pool, and the default
+ * A scrape from this machine: the TCP peer is loopback and no proxy forwarded the request (a
+ * reverse proxy on the same host is loopback too, but says whom it forwards for).
+ */
+function fromThisMachine(request: FastifyRequest): boolean {
+  const { headers } = request;
+  if (headers['x-forwarded-for'] || headers.forwarded || headers['x-real-ip']) return false;
+  return LOOPBACK.has(request.socket.remoteAddress ?? '');
+}
+
+/**
+ * Prometheus metrics at /metrics (with METRICS_TOKEN, for its bearer; without, for this machine only): HTTP latency by route, the database pool, and the default
  * process metrics (which include event-loop lag). One registry per app, so tests can run
  * several servers in one process.
  */
@@ -43,6 +55,8 @@ export function registerMetrics(app: FastifyInstance, pool: pg.Pool, token: stri
     if (token) {
       const header = request.headers.authorization ?? '';
       if (!constantTimeEqual(header, `Bearer ${token}`)) throw unauthorized('send Authorization: Bearer <METRICS_TOKEN>');
+    } else if (!fromThisMachine(request)) {
+      throw forbidden('without METRICS_TOKEN, /metrics answers only to this machine; set METRICS_TOKEN to scrape it from elsewhere');
     }
     reply.header('content-type', registry.contentType);
     return registry.metrics();

@@ -66,12 +66,14 @@ export class WechatDriver {
       rawBody?: string;
       /** Unix seconds to sign with (WeChat's retries repeat the first attempt's); default now. */
       timestamp?: number;
+      /** The nonce to sign with (a retry, or a replay, repeats one); default a fresh one. */
+      nonce?: string;
     } = {},
   ): Promise<DriverResponse> {
     const mode = options.mode ?? this.account.mode;
     const xml = options.rawXml ?? buildXml(fields ?? {});
     const timestamp = options.timestamp === undefined ? now() : String(options.timestamp);
-    const n = nonce();
+    const n = options.nonce ?? nonce();
     const query = new URLSearchParams({ timestamp, nonce: n, signature: urlSignature(this.account.token, timestamp, n) });
     let body = xml;
     if (mode !== 'plain') {

@@ -69,7 +69,7 @@ export class Segmenter {
     for (const part of this.dictionary.split(normalizeText(text))) {
       if (part.isTerm) {
         terms.push(part.text);
-        // A term is one word, but its characters still count so that "小米手环" finds "小米手环9".
+        // A term is one word, but its characters still count so that "汇流手环" finds "汇流手环9".
         words.push(part.text);
         allWords.push(part.text);
         addCharGrams(part.text, charGrams);

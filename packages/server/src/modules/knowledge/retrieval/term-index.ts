@@ -1,8 +1,8 @@
 /**
  * Which FAQs mention which user-dictionary terms (brand, product, service names).
  *
- * In a product catalogue the same question exists for many products ("小米手环8怎么退货",
- * "小米手环9怎么退货", …): a customer's phrasing can match another product's question better
+ * In a product catalogue the same question exists for many products ("汇流手环8怎么退货",
+ * "汇流手环9怎么退货", …): a customer's phrasing can match another product's question better
  * than the right product's, and BM25 alone then leaves the right FAQ out of the candidates.
  * The terms a query names are the strongest clue, so FAQs holding them are always offered
  * to the classifier, with the share of the query's terms they hold as evidence.

@@ -5,7 +5,7 @@ export interface FaqEntry {
   readonly question: string;
   /** Other ways customers ask the same thing (相似问). */
   readonly similarQuestions: readonly string[];
-  /** Brand, product or service names that segmentation must keep whole (e.g. 小米手环9). */
+  /** Brand, product or service names that segmentation must keep whole (e.g. 汇流手环9). */
   readonly terms?: readonly string[];
 }
 

@@ -2,7 +2,7 @@ import { normalizeText } from './normalize.js';
 
 /**
  * The workspace's own vocabulary — brand, product and service names such as 汇流商城,
- * 小米手环9 or "iPhone 15 Pro" — that segmentation must never split.
+ * 汇流手环9 or "iPhone 15 Pro" — that segmentation must never split.
  *
  * Why a dictionary of our own in front of jieba rather than `Jieba.loadDict`:
  * - a jieba instance's dictionary can only grow: a renamed or removed product could never be

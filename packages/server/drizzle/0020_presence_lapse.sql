@@ -1,0 +1,1 @@
+ALTER TABLE "agent_states" ADD COLUMN "last_connected_at" timestamp (3) with time zone;

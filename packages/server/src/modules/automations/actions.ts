@@ -1,0 +1,187 @@
+import type { AutomationAction } from '@huiliu/contracts';
+import { and, eq } from 'drizzle-orm';
+import { writeOutbox } from '../../platform/outbox/outbox.js';
+import type { Realtime } from '../../platform/realtime.js';
+import { rooms } from '../../platform/realtime.js';
+import type { SecretBox } from '../../platform/secrets.js';
+import { publishMessage } from '../conversations/events.js';
+import { teamMembers } from '../teams/schema.js';
+import { addTicketComment } from '../tickets/commands/add-comment.js';
+import { escalateTicket } from '../tickets/commands/escalate.js';
+import { updateTicket } from '../tickets/commands/update-ticket.js';
+import { publishTicketChanged } from '../tickets/history.js';
+import { loadTicket } from '../tickets/queries.js';
+import type { TicketActor, TicketRow } from '../tickets/views.js';
+import type { TicketViewer } from '../tickets/visibility.js';
+import type { Executor } from '../users/service.js';
+
+/** What `{{…}}` variables in a reply, note or notification can name. */
+export interface TemplateScope {
+  ticket: TicketRow;
+  customerName: string | null;
+  automationName: string;
+}
+
+/** Fills `{{ticket.number}}`, `{{ticket.subject}}`, `{{ticket.status}}`, `{{ticket.priority}}`, `{{ticket.fields.<key>}}`, `{{customer.name}}`, `{{automation.name}}`; anything else becomes empty. */
+export function renderTemplate(template: string, scope: TemplateScope): string {
+  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/gu, (_, path: string) => {
+    const [head, name, key] = path.split('.');
+    if (head === 'ticket' && name === 'fields' && key) {
+      const value = scope.ticket.fields[key];
+      return value === undefined || value === null ? '' : Array.isArray(value) ? value.join(', ') : String(value);
+    }
+    if (head === 'ticket' && name && ['number', 'subject', 'status', 'priority', 'type'].includes(name))
+      return String(scope.ticket[name as 'number' | 'subject' | 'status' | 'priority' | 'type']);
+    if (head === 'customer' && name === 'name') return scope.customerName ?? '';
+    if (head === 'automation' && name === 'name') return scope.automationName;
+    return '';
+  });
+}
+
+/** A line for the log and the dry-run: what the action does (or would do) to this ticket. */
+export function summarize(action: AutomationAction, scope: TemplateScope): string {
+  switch (action.kind) {
+    case 'set_status':
+      return `status → ${action.status}`;
+    case 'set_priority':
+      return `priority → ${action.priority}`;
+    case 'set_type':
+      return `type → ${action.type}`;
+    case 'set_team':
+      return `team → ${action.teamId ?? 'none'}`;
+    case 'set_assignee':
+      return `assignee → ${action.assigneeId ?? 'none'}`;
+    case 'set_tags':
+      return `tags ${[...action.add.map((tag) => `+${tag}`), ...action.remove.map((tag) => `-${tag}`)].join(' ')}`;
+    case 'set_field':
+      return `field ${action.key} → ${JSON.stringify(action.value)}`;
+    case 'send_reply':
+      return `reply to customer: ${renderTemplate(action.text, scope)}`;
+    case 'add_note':
+      return `internal note: ${renderTemplate(action.text, scope)}`;
+    case 'notify':
+      return `notify ${action.userId ? `agent ${action.userId}` : `team ${action.teamId ?? '?'}`}: ${renderTemplate(action.text, scope)}`;
+    case 'escalate':
+      return `escalate to team ${action.teamId}: ${action.reason}`;
+    case 'webhook':
+      return `webhook POST ${action.url}`;
+  }
+}
+
+export interface ActionContext {
+  db: Executor;
+  realtime: Realtime;
+  secrets: SecretBox;
+  viewer: TicketViewer;
+  actor: TicketActor;
+  automationId: string;
+  scope: TemplateScope;
+  /** Broadcasts that must wait for the commit. */
+  afterCommit: (() => void)[];
+  /** What started the rule, sent along with a webhook. */
+  trigger: { type: string; key: string };
+}
+
+/**
+ * Does one action through the ticket commands an agent's action uses, so each writes the same
+ * rows and history events (with the automation as actor). Throws with a reason when it cannot.
+ */
+export async function performAction(action: AutomationAction, context: ActionContext): Promise<void> {
+  const { db, viewer, actor } = context;
+  const ticketId = context.scope.ticket.id;
+  const update = (change: Parameters<typeof updateTicket>[1]['change']) => updateTicket(db, { viewer, actor, ticketId, change });
+  switch (action.kind) {
+    case 'set_status':
+      await update({ status: action.status });
+      break;
+    case 'set_priority':
+      await update({ priority: action.priority });
+      break;
+    case 'set_type':
+      await update({ type: action.type });
+      break;
+    case 'set_team':
+      await update({ teamId: action.teamId });
+      break;
+    case 'set_assignee':
+      await update({ assigneeId: action.assigneeId });
+      break;
+    case 'set_tags': {
+      const current = await loadTicket(db, viewer, ticketId);
+      const tags = [...new Set([...current.tags.filter((tag) => !action.remove.includes(tag)), ...action.add])];
+      await update({ tags });
+      break;
+    }
+    case 'set_field':
+      await update({ fields: { [action.key]: action.value } as Record<string, never> });
+      break;
+    case 'send_reply':
+    case 'add_note': {
+      const result = await addTicketComment(db, {
+        viewer,
+        actor,
+        ticketId,
+        text: renderTemplate(action.text, context.scope),
+        visibility: action.kind === 'send_reply' ? 'public' : 'internal',
+      });
+      const message = result.message;
+      if (message) context.afterCommit.push(() => publishMessage(context.realtime, message.conversation, message.message));
+      break;
+    }
+    case 'notify': {
+      const userIds = new Set<string>(action.userId ? [action.userId] : []);
+      if (action.teamId) {
+        const members = await db
+          .select({ userId: teamMembers.userId })
+          .from(teamMembers)
+          .where(and(eq(teamMembers.workspaceId, viewer.workspaceId), eq(teamMembers.teamId, action.teamId)));
+        for (const member of members) userIds.add(member.userId);
+      }
+      if (userIds.size === 0) throw new Error('nobody to notify: the team has no members');
+      const ticket = context.scope.ticket;
+      const payload = {
+        ticketId: ticket.id,
+        number: ticket.number,
+        automation: context.scope.automationName,
+        text: renderTemplate(action.text, context.scope),
+      };
+      context.afterCommit.push(() => {
+        for (const userId of userIds) context.realtime.agents.to(rooms.user(userId)).emit('automation:notify', payload);
+      });
+      break;
+    }
+    case 'escalate':
+      await escalateTicket(db, { viewer, actor, ticketId, teamId: action.teamId, reason: action.reason, summary: '' });
+      break;
+    case 'webhook': {
+      const ticket = await loadTicket(db, viewer, ticketId);
+      // The secret stays sealed in the outbox row; the delivery opens it.
+      await writeOutbox(db, viewer.workspaceId, WEBHOOK_TOPIC, {
+        url: action.url,
+        sealedSecret: action.secret,
+        firstAttemptAt: new Date().toISOString(),
+        body: {
+          automationId: context.automationId,
+          automationName: context.scope.automationName,
+          trigger: context.trigger,
+          ticket: {
+            id: ticket.id,
+            number: ticket.number,
+            subject: ticket.subject,
+            status: ticket.status,
+            priority: ticket.priority,
+            tags: ticket.tags,
+            assigneeId: ticket.assigneeId,
+            teamId: ticket.teamId,
+            fields: ticket.fields,
+          },
+        },
+      });
+      break;
+    }
+  }
+  const ticket = context.scope.ticket;
+  context.afterCommit.push(() => publishTicketChanged(context.realtime, [ticket]));
+}
+
+export const WEBHOOK_TOPIC = 'automation.webhook';

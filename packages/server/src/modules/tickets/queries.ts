@@ -1,0 +1,156 @@
+import type { TicketQuery } from '@huiliu/contracts';
+import { and, asc, eq, getTableColumns, inArray, or, type SQL } from 'drizzle-orm';
+import { encodeCursor, keyset } from '../../platform/http/pagination.js';
+import { notFound } from '../../platform/errors.js';
+import { getConversation } from '../conversations/queries.js';
+import { dueSoonestPage, encodeDueCursor, slaDueKey, slaSummaryColumn } from '../sla/summary.js';
+import { messageView } from '../conversations/views.js';
+import { messagesAfter } from '../conversations/write-path.js';
+import type { Executor } from '../users/service.js';
+import { staleFields } from './fields/values.js';
+import { ticketComments, ticketConversations, ticketEvents, tickets } from './schema.js';
+import { commentView, eventView, ticketView, type TicketRow } from './views.js';
+import { visibleTo, type TicketViewer } from './visibility.js';
+import { filterConditions, filterOfQuery, sortedPage } from './views-macros/filter.js';
+import { getSavedView } from './views-macros/saved-views.js';
+
+/** The newest messages of each linked conversation the ticket page shows. */
+const TRANSCRIPT_LIMIT = 500;
+
+/** A ticket the viewer may see (locked for update when asked), or 404. */
+export async function loadTicket(db: Executor, viewer: TicketViewer, id: string, lock = false): Promise<TicketRow> {
+  const query = db
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.workspaceId, viewer.workspaceId), eq(tickets.id, id), visibleTo(db, viewer)));
+  const [row] = lock ? await query.for('update', { of: tickets }) : await query;
+  if (!row) throw notFound('ticket');
+  return row;
+}
+
+export async function listTickets(db: Executor, viewer: TicketViewer, query: TicketQuery) {
+  const list = await ticketListQuery(db, viewer, query);
+  return list.page(await list.statement);
+}
+
+/**
+ * The list/search statement on its own (one round trip, no count) and how its rows become a page,
+ * so bench/ticket-search can run exactly this SQL directly on the database beside the API.
+ */
+export async function ticketListQuery(db: Executor, viewer: TicketViewer, query: TicketQuery) {
+  const view = query.viewId ? await getSavedView(db, viewer, query.viewId) : null;
+  const sort = query.sort ?? view?.sort ?? 'newest';
+  const conditions: (SQL | undefined)[] = [
+    eq(tickets.workspaceId, viewer.workspaceId),
+    visibleTo(db, viewer),
+    ...filterConditions(viewer, filterOfQuery(query)),
+    ...(view ? filterConditions(viewer, view.filter) : []),
+  ];
+  if (query.requesterId) conditions.push(eq(tickets.requesterId, query.requesterId));
+  if (query.conversationId)
+    conditions.push(
+      inArray(
+        tickets.id,
+        db
+          .select({ id: ticketConversations.ticketId })
+          .from(ticketConversations)
+          .where(eq(ticketConversations.conversationId, query.conversationId)),
+      ),
+    );
+  // Every list item carries its SLA summary; `sla_due` sorts by it.
+  const dueKey = slaDueKey('ticket');
+  const columns = { ...getTableColumns(tickets), slaDue: dueKey, sla: slaSummaryColumn('ticket') };
+  const withSla = (row: TicketRow & { sla: unknown }) => ({ ...ticketView(row), sla: row.sla as ReturnType<typeof ticketView>['sla'] });
+  type ListRow = TicketRow & { slaDue: Date; sla: unknown };
+  // Each sort brings its keyset condition, its order and how the last row becomes the next cursor.
+  const order: { where: SQL | undefined; orderBy: SQL[]; cursorOf: (row: ListRow) => string } =
+    sort === 'sla_due'
+      ? { ...dueSoonestPage(dueKey, 'ticket', query.cursor), cursorOf: (row) => encodeDueCursor(row.slaDue, row.id) }
+      : sort !== 'newest'
+        ? (({ where, orderBy, encode }) => ({ where, orderBy, cursorOf: encode }))(sortedPage(sort, query.cursor))
+        : { ...keyset({ createdAt: tickets.createdAt, id: tickets.id }, query.cursor), cursorOf: encodeCursor };
+  const statement = db
+    .select(columns)
+    .from(tickets)
+    .where(and(...conditions, order.where))
+    .orderBy(...order.orderBy)
+    .limit(query.limit + 1);
+  return {
+    statement,
+    page(rows: Awaited<typeof statement>) {
+      const items = rows.slice(0, query.limit);
+      const last = items.at(-1);
+      return { items: items.map(withSla), nextCursor: rows.length > query.limit && last ? order.cursorOf(last) : null };
+    },
+  };
+}
+
+/** The ticket with its thread, its history and the transcripts of its linked conversations. */
+export async function ticketDetail(db: Executor, viewer: TicketViewer, id: string) {
+  const row = await loadTicket(db, viewer, id);
+  const [comments, events, links] = await Promise.all([
+    db
+      .select()
+      .from(ticketComments)
+      // A merged duplicate's thread shows on the ticket it was merged into, in time order.
+      .where(
+        or(
+          eq(ticketComments.ticketId, row.id),
+          inArray(
+            ticketComments.ticketId,
+            db
+              .select({ id: tickets.id })
+              .from(tickets)
+              .where(and(eq(tickets.workspaceId, row.workspaceId), eq(tickets.mergedIntoId, row.id))),
+          ),
+        ),
+      )
+      .orderBy(asc(ticketComments.createdAt), asc(ticketComments.id)),
+    db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, row.id)).orderBy(asc(ticketEvents.createdAt), asc(ticketEvents.id)),
+    linkedConversations(db, row.workspaceId, row.id),
+  ]);
+  const conversations = [];
+  for (const link of links) {
+    const { row: conversation } = await getConversation(db, row.workspaceId, link.conversationId);
+    const transcript = await messagesAfter(
+      db,
+      row.workspaceId,
+      conversation.id,
+      Math.max(0, conversation.lastSeq - TRANSCRIPT_LIMIT),
+      TRANSCRIPT_LIMIT,
+    );
+    conversations.push({
+      id: conversation.id,
+      number: conversation.number,
+      channel: conversation.channel,
+      state: conversation.state,
+      linkedAt: link.createdAt.toISOString(),
+      messages: transcript.map(messageView),
+    });
+  }
+  return {
+    ...ticketView(row),
+    comments: comments.map(commentView),
+    events: events.map(eventView),
+    conversations,
+    staleFields: await staleFields(db, row.workspaceId, row.fields),
+  };
+}
+
+/** The conversations linked to a ticket, oldest link first. */
+export function linkedConversations(db: Executor, workspaceId: string, ticketId: string) {
+  return db
+    .select()
+    .from(ticketConversations)
+    .where(and(eq(ticketConversations.workspaceId, workspaceId), eq(ticketConversations.ticketId, ticketId)))
+    .orderBy(asc(ticketConversations.createdAt));
+}
+
+/** The ticket a conversation is linked to, if any. */
+export async function ticketOfConversation(db: Executor, workspaceId: string, conversationId: string) {
+  const [link] = await db
+    .select({ ticketId: ticketConversations.ticketId })
+    .from(ticketConversations)
+    .where(and(eq(ticketConversations.workspaceId, workspaceId), eq(ticketConversations.conversationId, conversationId)));
+  return link?.ticketId;
+}
