@@ -75,6 +75,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await built.app.listen({ port: config.PORT, host: config.HOST });
     const { port } = built.app.server.address() as AddressInfo;
     const url = `http://localhost:${port}`;
+    // Without PUBLIC_URL the links Huiliu hands out (WeChat callback, invites, portal) name the
+    // port it really listens on, also when PORT=0 let the system choose one.
+    if (!config.PUBLIC_URL) config.publicUrl = url;
 
     let closing: Promise<void> | undefined;
     const close = () =>

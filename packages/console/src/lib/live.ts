@@ -77,7 +77,6 @@ type MessageStatusEvent = { conversationId: string; messageId: string; delivery:
 export function connectLive(client: QueryClient, workspaceId: string, userId: string, callbacks: LiveCallbacks): Socket {
   // A session that is gone sends the console to the login page (RequireSession reads this).
   const socket = openLiveSocket({ onSessionGone: () => client.setQueryData(['me'], null) });
-  let connectedBefore = false;
   const announced = new Set<string>();
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   const refreshLists = () => {
@@ -108,8 +107,9 @@ export function connectLive(client: QueryClient, workspaceId: string, userId: st
 
   socket.on('connect', () => {
     liveStatus.set('live');
-    if (connectedBefore) void client.invalidateQueries();
-    connectedBefore = true;
+    // Also on the first connection: a list fetched before the socket joined its rooms misses
+    // what changed in between (a conversation assigned meanwhile would never appear).
+    void client.invalidateQueries();
   });
   socket.on('disconnect', () => liveStatus.set('down'));
   // The server closes the socket when the agent's workspaces or role change; the new handshake joins the right rooms.

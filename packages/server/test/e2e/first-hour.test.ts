@@ -120,8 +120,12 @@ describe.skipIf(!hasChromium)('the first hour, in Chromium', () => {
       await dialog.getByRole('button', { name: '创建' }).click();
       // The new inbox opens on its channel panel, with the callback URL to paste into WeChat.
       await poll(() => page.getByTestId('wechat-callback-url').textContent()).toMatch(new RegExp(`/api/v1/channels/${kind}/`));
-      await page.keyboard.press('Escape');
-      await poll(() => page.getByTestId('wechat-inbox-panel').count()).toBe(0);
+      // Escape closes the drawer; one pressed while the create dialog is still closing goes to the
+      // dialog, so press it until the drawer has gone.
+      await poll(async () => {
+        await page.keyboard.press('Escape');
+        return page.getByTestId('wechat-inbox-panel').count();
+      }).toBe(0);
     }
     const kinds = (await admin.get(api('/inboxes'))).body.items.map(
       (inbox: { kind: string; name: string }) => `${inbox.kind}:${inbox.name}`,

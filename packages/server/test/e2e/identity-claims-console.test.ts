@@ -56,6 +56,15 @@ describe.skipIf(!hasChromium)('the console marks identity claims as unverified, 
       preChat: { name: '赵女士', email: 'zhao@example.com' },
     });
     expect(sent.ok, JSON.stringify(sent.error)).toBe(true);
+    // Routing gives it to the one agent online (the outbox may take a while on a loaded machine).
+    const conversation = api(`/conversations/${sent.data.conversation.id}`);
+    await poll(
+      async () => {
+        const read = (await ws.clients.agent.get(conversation)).body;
+        return `${read.state} ${read.assigneeId}`;
+      },
+      { timeout: 60_000 },
+    ).toBe(`assigned ${ws.users.agent.id}`);
 
     for (const [locale, labels, badge] of [
       ['zh-CN', { email: '邮箱', password: '密码', submit: '登录' }, '未验证'],

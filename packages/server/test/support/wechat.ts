@@ -68,9 +68,10 @@ export async function startWechatInbox(options: WechatInboxOptions): Promise<Wec
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   for (const secret of [options.appSecret, options.encodingAESKey]) expect(JSON.stringify(created.body)).not.toContain(secret);
-  const callbackPath = new URL(created.body.callbackUrl as string).pathname;
+  // The URL an admin pastes into WeChat is this server's real address (PORT=0 here: a port the system chose).
+  expect(new URL(created.body.callbackUrl as string).origin).toBe(new URL(server.url).origin);
   const driver = new WechatDriver({
-    callbackUrl: `${server.url}${callbackPath}`,
+    callbackUrl: created.body.callbackUrl as string,
     token: options.token,
     encodingAESKey: options.encodingAESKey,
     appId: options.appId,
@@ -82,7 +83,7 @@ export async function startWechatInbox(options: WechatInboxOptions): Promise<Wec
     ws,
     driver,
     inboxId: created.body.inbox.id as string,
-    callbackPath,
+    callbackPath: new URL(created.body.callbackUrl as string).pathname,
     api,
     env,
     async stop() {
