@@ -14,6 +14,7 @@ const BENCHES: Record<string, string> = {
   flood: 'bench/flood.ts',
   sla: 'bench/sla.ts',
   'ticket-search': 'bench/ticket-search.ts',
+  'ticket-bulk': 'bench/ticket-bulk.ts',
 };
 
 const wanted = process.argv.slice(2);

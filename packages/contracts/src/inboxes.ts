@@ -12,6 +12,20 @@ export const PreChatField = z.object({
 
 const HexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1677ff');
 
+/**
+ * A site the widget may run on: an origin (`https://shop.example.com`, a port if not the
+ * default) or all subdomains of one (`https://*.example.com`). Lower-cased, no path.
+ */
+export const WidgetOriginPattern = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(
+    /^https?:\/\/(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$/,
+    'a site such as https://shop.example.com or https://*.example.com (no path)',
+  );
+
 export const WidgetSettings = z.object({
   color: HexColor.default('#1677ff'),
   greeting: z
@@ -40,6 +54,11 @@ export const WidgetSettings = z.object({
     en: 'We are offline right now. Leave a message and we will reply as soon as we are back.',
   }),
   csatEnabled: z.boolean().default(true),
+  /**
+   * The sites whose pages may run this chat (checked against the browser's Origin on the
+   * config, the session and the socket); empty: any site.
+   */
+  allowedOrigins: z.array(WidgetOriginPattern).max(50).default([]),
 });
 export type WidgetSettings = z.infer<typeof WidgetSettings>;
 
@@ -57,6 +76,7 @@ export const WidgetSettingsPatch = z
     attachments: WidgetSettings.shape.attachments.unwrap(),
     offlineMessage: WidgetSettings.shape.offlineMessage.unwrap(),
     csatEnabled: WidgetSettings.shape.csatEnabled.unwrap(),
+    allowedOrigins: WidgetSettings.shape.allowedOrigins.unwrap(),
   })
   .partial();
 

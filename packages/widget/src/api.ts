@@ -59,6 +59,11 @@ export function createApi(origin: string, inboxKey: string) {
         }),
       ),
 
+    portalLink: (visitorToken: string) =>
+      parse<{ url: string; expiresAt: string }>(
+        fetch(`${origin}/api/v1/widget/portal-link`, { method: 'POST', headers: { 'x-visitor-token': visitorToken } }),
+      ),
+
     upload: (visitorToken: string, file: File) => {
       const form = new FormData();
       form.append('file', file, file.name);

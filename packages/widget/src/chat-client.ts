@@ -49,6 +49,8 @@ export interface ChatState {
   ratedConversationId: string | null;
   /** The email address this visitor proved with a one-time code (remembered with the visitor token). */
   verifiedEmail: string | null;
+  /** The host site signed this visitor in (a verified identity): their tickets can be shown. */
+  signedIn: boolean;
 }
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -90,6 +92,7 @@ export class ChatClient {
     offlineSubmitted: false,
     ratedConversationId: null,
     verifiedEmail: null,
+    signedIn: false,
   });
 
   private socket: Socket | null = null;
@@ -201,6 +204,7 @@ export class ChatClient {
       safeStorage.set(this.verifiedEmailKey, '');
     }
     this.token = session.visitorToken;
+    this.store.set({ signedIn: session.verified });
     safeStorage.set(this.tokenStorageKey, session.visitorToken);
     this.openSocket(session.visitorToken);
   }
@@ -606,6 +610,26 @@ export class ChatClient {
       return null;
     } catch (error) {
       return describeError(error instanceof WidgetError ? error.code : 'unknown', (error as Error).message);
+    }
+  }
+
+  /**
+   * Opens the customer's tickets in the help center's portal, signed in by a one-time link. The
+   * tab is opened in the click itself, because browsers block a window opened after an await,
+   * and pointed at the link once the server has given it.
+   */
+  async openPortal(): Promise<void> {
+    const tab = window.open('', '_blank');
+    try {
+      await this.start();
+      const { url } = await this.api.portalLink(this.token!);
+      if (tab) {
+        tab.opener = null;
+        tab.location.href = url;
+      } else window.open(url, '_blank', 'noopener');
+    } catch (error) {
+      tab?.close();
+      this.store.set({ notice: describeError(error instanceof WidgetError ? error.code : 'unknown', (error as Error).message) });
     }
   }
 

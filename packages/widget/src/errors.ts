@@ -39,6 +39,8 @@ const EXPLAINED: Record<string, StringKey> = {
   code_expired: 'code_expired',
   no_code: 'code_expired',
   verification_unavailable: 'verification_unavailable',
+  not_verified: 'not_verified',
+  origin_not_allowed: 'origin_not_allowed',
   timeout: 'timeout',
   network: 'network',
   offline: 'reconnecting',

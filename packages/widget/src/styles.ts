@@ -117,6 +117,7 @@ svg { width: 20px; height: 20px; fill: currentColor; flex: none; }
 .card .actions { display: flex; align-items: center; gap: 14px; }
 .verify-offer { display: block; margin: 12px auto 0; font-size: 13px; }
 .verified { text-align: center; color: #00873a; font-size: 13px; margin-top: 12px; }
+.portal-link { display: block; margin: 8px auto 0; font-size: 13px; }
 .primary { background: var(--hl-color); color: var(--hl-on-color); border: 0; border-radius: 8px; padding: 10px 14px; cursor: pointer; font-weight: 500; }
 .primary:disabled { opacity: .5; cursor: default; }
 .stars { display: flex; gap: 6px; }

@@ -443,6 +443,9 @@ export const en: Messages = {
     csat: 'Ask for a rating when the conversation ends',
     requireIdentity: 'Only serve visitors with a verified identity',
     requireIdentityHint: 'Visitors without a valid signed identity cannot start a conversation',
+    allowedOrigins: 'Sites the chat runs on',
+    allowedOriginsHint:
+      'One per line, e.g. https://shop.example.com or https://*.example.com for its subdomains. Leave empty to allow any site.',
     identityMaxAge: 'Identity signature valid for',
     seconds: 'seconds',
     secret: 'Identity-verification secret',

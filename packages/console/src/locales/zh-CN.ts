@@ -436,6 +436,8 @@ export const zhCN = {
     csat: '会话结束后邀请评价',
     requireIdentity: '只接待已验证身份的访客',
     requireIdentityHint: '开启后，未携带有效签名身份的访客无法发起会话',
+    allowedOrigins: '允许嵌入的网站',
+    allowedOriginsHint: '每行一个，如 https://shop.example.com；https://*.example.com 表示其所有子域名。留空表示任何网站均可嵌入。',
     identityMaxAge: '身份签名有效期',
     seconds: '秒',
     secret: '身份验证密钥',

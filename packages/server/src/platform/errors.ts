@@ -77,6 +77,26 @@ export function isMultipartFailure(error: unknown): boolean {
 export const malformedMultipart = (reason: string) =>
   new AppError(400, 'malformed_multipart', `the multipart/form-data body is malformed (${reason}); send the whole form again`);
 
+interface BranchIssue {
+  path: PropertyKey[];
+  message: string;
+  errors?: BranchIssue[][];
+}
+
+/**
+ * A value that matches no member of a union is, to zod, just "Invalid input". Say instead what
+ * is wrong with it as the member it came closest to: the one whose first problem lies deepest
+ * in the value (it matched the most before failing), then the one with the fewest problems.
+ */
+function explainIssue(path: string[], message: string, params: unknown): { path: string[]; message: string }[] {
+  const branches = (params as { errors?: BranchIssue[][] } | undefined)?.errors;
+  if (!Array.isArray(branches) || branches.length === 0) return [{ path, message }];
+  const depth = (issues: BranchIssue[]) => Math.max(...issues.map((issue) => issue.path.length));
+  const closest = [...branches].filter((issues) => issues.length > 0).sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0];
+  if (!closest) return [{ path, message }];
+  return closest.flatMap((issue) => explainIssue([...path, ...issue.path.map(String)], issue.message, issue));
+}
+
 /** Every error leaves as `{"error": {"code", "message", "details"}}`; only our own bugs are 500. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -86,10 +106,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message, details: error.details } });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const details = error.validation.map((issue) => ({
-        path: [error.validationContext, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
-        message: issue.message,
-      }));
+      const details = error.validation.flatMap((issue) =>
+        explainIssue(issue.instancePath.split('/').filter(Boolean), issue.message ?? 'invalid value', issue.params).map((explained) => ({
+          path: [error.validationContext, ...explained.path].join('.'),
+          message: explained.message,
+        })),
+      );
       request.log.info({ details }, 'request validation failed');
       return reply.code(400).send({
         error: {

@@ -78,6 +78,8 @@ describe.skipIf(!hasChromium)('a customer proves their email in the widget, in C
     const received = await agent.inbox.waitFor('message', (event) => event.message.text === '我想查一下我的订单', 20_000);
     const customerId = (await ws.clients.agent.get(api(`/conversations/${received.conversationId}`))).body.customerId as string;
 
+    // An anonymous visitor has no tickets to open: the portal is for a proven customer.
+    expect(await page.getByRole('button', { name: '我的工单' }).count()).toBe(0);
     await page.getByRole('button', { name: '验证邮箱，让我们确认是您本人' }).click();
     const mailsBefore = capture.mails.length;
     await page.getByLabel('邮箱', { exact: true }).fill('not an address');
@@ -111,6 +113,21 @@ describe.skipIf(!hasChromium)('a customer proves their email in the widget, in C
     await page.getByRole('button', { name: '打开在线客服' }).click();
     await expect.poll(() => page.getByText('已验证邮箱：lin.xiaoyu@example.com').count(), { timeout: 20_000 }).toBe(1);
     expect(await page.getByRole('button', { name: '验证邮箱，让我们确认是您本人' }).count()).toBe(0);
+
+    // A proven customer opens their tickets from the chat: a new tab, signed in to the portal
+    // as this customer, with their ticket and not another customer's.
+    const own = await ws.clients.agent.post(api('/tickets'), { subject: '订单 8841 的发票还没开', requesterId: customerId });
+    expect(own.status).toBe(201);
+    const stranger = await startVisitor(server.url, inboxKey);
+    stranger.socket.close();
+    const other = await ws.clients.agent.post(api('/tickets'), { subject: '别人的退款申请', requesterId: stranger.session.customerId });
+    expect(other.status).toBe(201);
+    const [portal] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: '我的工单' }).click()]);
+    pages.push(portal);
+    await portal.waitForURL(/\/portal\/auth\?token=/, { timeout: 20_000 });
+    await portal.getByRole('button', { name: '继续登录 Continue' }).click();
+    await portal.getByRole('link', { name: `#${own.body.number} 订单 8841 的发票还没开` }).waitFor({ timeout: 20_000 });
+    expect(await portal.getByText('别人的退款申请').count()).toBe(0);
     await page.context().close();
   });
 
@@ -133,6 +150,7 @@ describe.skipIf(!hasChromium)('a customer proves their email in the widget, in C
     await page.getByLabel('Code', { exact: true }).fill(code);
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
     await expect.poll(() => page.getByText('Verified email: wang.li@example.com').count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.getByRole('button', { name: 'My tickets' }).count()).toBe(1);
 
     // The socket was moved to the known customer; the next message is theirs.
     const composer = page.getByRole('textbox', { name: /Type a message/ });

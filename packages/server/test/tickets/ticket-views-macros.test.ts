@@ -332,6 +332,35 @@ describe('bulk actions', () => {
       expect((await ws.clients.admin.get(api(`/tickets/${item.id}`))).body).toMatchObject({ tags: [], status: 'open' });
   });
 
+  it('an API token’s retries with one key, all at once, are one job', async () => {
+    const tag = `token-${randomUUID().slice(0, 6)}`;
+    const targets = [await ticket({ tags: [tag] }), await ticket({ tags: [tag] })];
+    const key = randomUUID();
+    const attempts = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        ws.tokenClients.admin.request(
+          'POST',
+          api('/tickets/bulk'),
+          { ticketIds: targets.map((item) => item.id), actions: [{ type: 'tags_add', tags: ['批量'] }] },
+          { headers: { 'idempotency-key': key } },
+        ),
+      ),
+    );
+    expect(attempts.map((answer) => answer.status).sort()).toEqual([200, 200, 200, 200, 200, 202]);
+    expect(new Set(attempts.map((answer) => answer.body.id)).size).toBe(1);
+    expect(
+      Number((await rows<{ count: string }>(`select count(*) from ticket_bulk_jobs where idempotency_key = $1`, [key]))[0]!.count),
+    ).toBe(1);
+    // Another token's key space is the workspace's too: the same key is the same job.
+    const other = await ws.tokenClients.supervisor.request(
+      'POST',
+      api('/tickets/bulk'),
+      { ticketIds: targets.map((item) => item.id), actions: [{ type: 'tags_add', tags: ['批量'] }] },
+      { headers: { 'idempotency-key': key } },
+    );
+    expect(other.body.id).toBe(attempts[0]!.body.id);
+  });
+
   it('a job left behind by a dead process is finished by the resume job, without redoing what was done', async () => {
     const targets = [await ticket(), await ticket(), await ticket()];
     const { startBulkJob, resumeStaleBulkJobs } = await import('../../src/modules/tickets/views-macros/bulk.js');

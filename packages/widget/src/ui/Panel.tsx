@@ -110,6 +110,11 @@ export function Panel({ client, state, config, hidden, onClose, panelRef, inputR
         {config.emailVerification && !showPreChat && !showOffline && !state.sessionProblem && (
           <VerifyEmail client={client} verifiedEmail={state.verifiedEmail} />
         )}
+        {(state.signedIn || state.verifiedEmail) && !showPreChat && !state.sessionProblem && (
+          <button type="button" class="link portal-link" title={t('myTicketsHint')} onClick={() => void client.openPortal()}>
+            {t('myTickets')}
+          </button>
+        )}
       </MessageList>
 
       {state.sessionProblem && (

@@ -25,6 +25,7 @@ interface Values {
   csatEnabled: boolean;
   requireIdentity: boolean;
   identityMaxAgeSeconds: number;
+  allowedOrigins: string;
 }
 
 function toValues(settings: WidgetSettings): Values {
@@ -42,6 +43,7 @@ function toValues(settings: WidgetSettings): Values {
     csatEnabled: settings.csatEnabled,
     requireIdentity: settings.requireIdentity,
     identityMaxAgeSeconds: settings.identityMaxAgeSeconds,
+    allowedOrigins: (settings.allowedOrigins ?? []).join('\n'),
   };
 }
 
@@ -65,6 +67,10 @@ function toSettings(values: Values) {
     csatEnabled: values.csatEnabled,
     requireIdentity: values.requireIdentity,
     identityMaxAgeSeconds: values.identityMaxAgeSeconds,
+    allowedOrigins: values.allowedOrigins
+      .split('\n')
+      .map((site) => site.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
   };
 }
 
@@ -198,6 +204,9 @@ export function WidgetSettingsForm({ inbox }: { inbox: InboxView }) {
         </Form.Item>
         <Form.Item name="identityMaxAgeSeconds" label={t('inboxesAdmin.identityMaxAge')}>
           <InputNumber min={30} max={86_400} addonAfter={t('inboxesAdmin.seconds')} />
+        </Form.Item>
+        <Form.Item name="allowedOrigins" label={t('inboxesAdmin.allowedOrigins')} extra={t('inboxesAdmin.allowedOriginsHint')}>
+          <Input.TextArea autoSize={{ minRows: 2 }} placeholder="https://shop.example.com" />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={update.isPending}>
           {t('common.save')}

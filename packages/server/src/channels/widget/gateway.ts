@@ -32,7 +32,8 @@ import { customerMessageView, visibleToCustomer, widgetConversationView } from '
 import { messagesAfter } from '../../modules/conversations/write-path.js';
 import { addClaim, updateCustomer } from '../../modules/customers/service.js';
 import { claimAttachments } from '../../modules/files/service.js';
-import { getInbox } from '../../modules/inboxes/service.js';
+import { getInbox, widgetSettingsOf } from '../../modules/inboxes/service.js';
+import { originAllowed } from './allowed-origins.js';
 import { findVisitorByToken, touchVisitor, type VisitorRow } from './visitors.js';
 
 interface VisitorSocketData {
@@ -84,6 +85,9 @@ export function registerWidgetGateway(ctx: AppContext): void {
       const token = (socket.handshake.auth as { visitorToken?: unknown }).visitorToken;
       const visitor = typeof token === 'string' && token.length < 200 ? await findVisitorByToken(ctx.db, token) : undefined;
       if (!visitor) return next(new Error('unknown visitor token; start a session first'));
+      const inbox = await getInbox(ctx.db, visitor.workspaceId, visitor.inboxId);
+      if (!originAllowed(widgetSettingsOf(inbox).allowedOrigins, socket.handshake.headers.origin, ctx.config.publicUrl))
+        return next(Object.assign(new Error('origin_not_allowed'), { data: { code: 'origin_not_allowed' } }));
       (socket.data as VisitorSocketData).visitor = visitor;
       next();
     } catch (error) {

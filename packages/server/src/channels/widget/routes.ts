@@ -9,6 +9,7 @@ import { storeUpload } from '../../modules/files/service.js';
 import { findEnabledInboxByKey, getInbox, widgetSettingsOf } from '../../modules/inboxes/service.js';
 import { calendarNextOpening, isCalendarOpen } from '../../modules/routing/business-hours.js';
 import { teamCalendar } from '../../modules/teams/service.js';
+import { assertOriginAllowed } from './allowed-origins.js';
 import { agentsOnline } from './presence.js';
 import { verifyIdentity } from './identity.js';
 import { findVisitorByToken, startVisitorSession } from './visitors.js';
@@ -55,6 +56,7 @@ export const widgetRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       async (request) => {
         const inbox = await inboxByKey(request.query.inboxKey);
         const settings = widgetSettingsOf(inbox);
+        assertOriginAllowed(settings.allowedOrigins, request.headers.origin, ctx.config.publicUrl);
         const calendar = await teamCalendar(ctx.db, inbox.defaultTeamId);
         const open = isCalendarOpen(calendar);
         const bot = await getBotSettings(ctx.db, inbox.workspaceId, inbox.id);
@@ -91,6 +93,7 @@ export const widgetRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         const { inboxKey, visitorToken, identity, context } = request.body;
         const inbox = await inboxByKey(inboxKey);
         const settings = widgetSettingsOf(inbox);
+        assertOriginAllowed(settings.allowedOrigins, request.headers.origin, ctx.config.publicUrl);
         if (identity) verifyIdentity(inbox.secret, identity, settings.identityMaxAgeSeconds);
         else if (settings.requireIdentity) throw new AppError(401, 'identity_required', 'this chat needs a signed identity from the site');
         const { token, visitor } = await startVisitorSession(ctx.db, inbox, {

@@ -54,6 +54,13 @@ export interface StartBulkInput {
 export async function startBulkJob(db: Executor, input: StartBulkInput): Promise<{ job: BulkJobRow; created: boolean }> {
   const { member, viewer, request } = input;
   if (input.idempotencyKey) {
+    // The unique index cannot hold API tokens' jobs (no requesting user: NULLs are distinct),
+    // so concurrent retries with one key wait for each other here, and the first one's job is
+    // the answer to the rest.
+    const requester = member.userId ?? 'api-token';
+    await db.execute(
+      sql`select pg_advisory_xact_lock(hashtext(${`ticket-bulk:${member.workspaceId}:${requester}:${input.idempotencyKey}`}))`,
+    );
     const earlier = await findBulkByKey(db, member, input.idempotencyKey);
     if (earlier) return { job: earlier, created: false };
   }
