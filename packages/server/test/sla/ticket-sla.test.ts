@@ -570,6 +570,57 @@ describe('pausing and resuming, exact to the millisecond (injected clock)', () =
     expect(row).toMatchObject({ status: 'active', targetMinutes: 120, dueAt: sh('mon', '12:00:00') });
   });
 
+  it('importing holidays moves a running clock past them', async () => {
+    const calendar = await ws.clients.admin.post(api('/calendars'), { name: '导入节假日', ...always });
+    const { db } = server.ctx;
+    const subject = { workspaceId: ws.workspaceId, type: 'ticket' as const, id: randomUUID() };
+    const start = new Date(Date.now() - MINUTE);
+    await db.insert(slaTargets).values({
+      workspaceId: ws.workspaceId,
+      subjectType: 'ticket',
+      subjectId: subject.id,
+      metric: 'resolution',
+      origin: 'opened',
+      policyName: 'table',
+      calendarId: calendar.body.id,
+      businessTime: true,
+      targetMinutes: 480,
+      startedAt: start,
+      dueAt: new Date(start.getTime() + 480 * MINUTE),
+      reason: { warnBeforeMinutes: 0 },
+    });
+    // Today and the next two days in Shanghai (whatever the hour) are holidays now.
+    const day = (offset: number) =>
+      new Date(Date.now() + offset * 24 * 60 * MINUTE).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).replaceAll('-', '');
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Huiliu test//holidays//ZH',
+      'BEGIN:VEVENT',
+      'UID:closed-days@example.com',
+      'DTSTAMP:20261201T000000Z',
+      `DTSTART;VALUE=DATE:${day(0)}`,
+      `DTEND;VALUE=DATE:${day(3)}`,
+      'SUMMARY:临时休假',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
+    const imported = await ws.clients.admin.post(api(`/calendars/${calendar.body.id}/holidays/import`), { ics });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    expect(imported.body.imported).toBe(1);
+    const importedBy = Date.now();
+    const [row] = await db
+      .select()
+      .from(slaTargets)
+      .where(sql`subject_id = ${subject.id}`);
+    // The time used before the import stays used; the rest starts when the holidays end, at
+    // midnight in Shanghai three days on.
+    const reopens = new Date(`${day(3).slice(0, 4)}-${day(3).slice(4, 6)}-${day(3).slice(6)}T00:00:00+08:00`);
+    expect(row!.consumedMs).toBeGreaterThanOrEqual(MINUTE);
+    expect(row!.consumedMs).toBeLessThanOrEqual(importedBy - start.getTime());
+    expect(row!.dueAt.getTime()).toBe(reopens.getTime() + 480 * MINUTE - row!.consumedMs);
+  });
+
   it('editing the calendar keeps the time used and counts the rest on the new hours', async () => {
     const calendar = await ws.clients.admin.post(api('/calendars'), { name: '可改日历', ...office });
     const { db } = server.ctx;

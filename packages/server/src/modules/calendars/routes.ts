@@ -136,9 +136,11 @@ export const calendarRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       async (request) => {
         const { workspaceId } = memberOf(request);
         const result = await audited(ctx.db, request, { action: 'calendar.import_holidays', targetType }, async (tx) => {
-          const before = calendarView(await getCalendar(tx, workspaceId, request.params.id, { lock: true }));
+          const before = await getCalendar(tx, workspaceId, request.params.id, { lock: true });
           const imported = await importHolidays(tx, workspaceId, request.params.id, request.body.ics, request.body.mode);
-          return { before, after: calendarView(imported.row), imported };
+          // As for an edit: running SLA clocks on this calendar count what is left around the new holidays.
+          await recalendarClocks(tx, workspaceId, before.id, businessCalendarOf(before), businessCalendarOf(imported.row), new Date());
+          return { before: calendarView(before), after: calendarView(imported.row), imported };
         });
         return { imported: result.imported.imported, skipped: result.imported.skipped, calendar: result.after };
       },
