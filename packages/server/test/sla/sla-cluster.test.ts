@@ -15,10 +15,14 @@ import { freePort } from '../support/ports.js';
 import { spawnServer, type ServerProcess } from '../support/process.js';
 import { SLOW_UNDER_LOAD } from '../support/timeouts.js';
 
-/** What the clocks run on: conversations today; tickets are the same clocks on `'ticket'`. */
-const SUBJECT_TYPE: Subject['type'] = 'conversation';
-/** Two clocks each (first response, resolution): 2,000 targets by default. */
-const SUBJECTS = Number(process.env.SLA_CLUSTER_SUBJECTS ?? 1000);
+/**
+ * What the clocks run on, and how many: two clocks each (first response, resolution). The issue's
+ * case is 2,000 tickets; conversations run the same clocks, with fewer to keep CI short.
+ */
+const CASES: { type: Subject['type']; subjects: number }[] = [
+  { type: 'ticket', subjects: Number(process.env.SLA_CLUSTER_TICKETS ?? 2000) },
+  { type: 'conversation', subjects: Number(process.env.SLA_CLUSTER_CONVERSATIONS ?? 500) },
+];
 /** How far the injected clock moves per scheduler tick: the most a warning or breach may be late. */
 const TICK_MS = 60_000;
 const MINUTE = 60_000;
@@ -26,12 +30,12 @@ const T0 = new Date('2026-03-02T01:00:00.000Z');
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 
 /**
- * Three server processes sweep the same 2,000 SLA clocks while an injected clock (a file all
+ * Three server processes sweep the same SLA clocks (4,000 on tickets) while an injected clock (a file all
  * three read) moves forward one tick at a time; one process is killed with SIGKILL midway.
  * From the outbox: every warning and every breach fired exactly once, never early, and at most
  * one tick late in the clock's own terms. No test step waits for a due time: the clock is moved.
  */
-describe('SLA timers on three processes', () => {
+describe.each(CASES)('SLA timers on three processes, on $subjects of type $type', ({ type: SUBJECT_TYPE, subjects: SUBJECTS }) => {
   let database: TestDatabase;
   let pool: ReturnType<typeof createPool>;
   let db: Database;
