@@ -36,7 +36,8 @@ export type TicketNotificationTemplate = z.infer<typeof TicketNotificationTempla
 
 export const TicketNotificationTemplateList = z.object({ items: z.array(TicketNotificationTemplate) });
 
-export const TicketNotificationEventParams = z.object({ workspaceId: Id, event: TicketNotificationEvent });
+/** A path names an event like an id names a row: an unknown one is a 404, not a 400. */
+export const TicketNotificationEventParams = z.object({ workspaceId: Id, event: z.string().max(50) });
 
 export const UpdateTicketNotificationTemplateRequest = z.object({
   enabled: z.boolean(),

@@ -236,7 +236,7 @@ describe('ticket notification templates (admin)', () => {
     expect(noReply.body.error.message).toContain('{{reply.text}}');
 
     const unknownEvent = await ws.clients.admin.put(`${path()}/ticket_deleted`, { enabled: true, templates: received });
-    expect(unknownEvent.status).toBe(400);
+    expect(unknownEvent.status).toBe(404);
     const empty = await ws.clients.admin.put(`${path()}/ticket_received`, {
       enabled: true,
       templates: { ...received, en: { subject: '', body: 'x' } },

@@ -1,5 +1,6 @@
 import {
   ErrorBody,
+  TicketNotificationEvent,
   TicketNotificationEventParams,
   TicketNotificationTemplate,
   TicketNotificationTemplateList,
@@ -8,6 +9,7 @@ import {
 } from '@huiliu/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../../platform/context.js';
+import { notFound } from '../../../platform/errors.js';
 import { audited } from '../../audit/service.js';
 import { memberOf } from '../../auth/access.js';
 import { listNotificationTemplates, saveNotificationTemplate } from './templates.js';
@@ -48,12 +50,14 @@ export const ticketNotificationRoutes = (ctx: AppContext): FastifyPluginAsyncZod
       },
       async (request) => {
         const { workspaceId, userId } = memberOf(request);
+        const event = TicketNotificationEvent.safeParse(request.params.event);
+        if (!event.success) throw notFound('ticket notification template');
         const { after } = await audited(
           ctx.db,
           request,
           { action: 'ticket_notification_template.update', targetType: 'ticket_notification_template' },
           async (tx) => {
-            const { before, after } = await saveNotificationTemplate(tx, workspaceId, userId, request.params.event, request.body);
+            const { before, after } = await saveNotificationTemplate(tx, workspaceId, userId, event.data, request.body);
             return { before: { id: before.event, ...before }, after: { id: after.event, ...after } };
           },
         );
