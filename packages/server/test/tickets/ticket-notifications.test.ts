@@ -90,6 +90,17 @@ describe('ticket notifications: the requester’s emails', () => {
     expect(deliveries).toEqual([{ event: 'ticket_received', locale: 'zh-CN' }]);
   });
 
+  it('an API ticket mails "received" to the requester’s proven address', async () => {
+    const created = await ws.clients.admin.post(api('/tickets'), { subject: '会员积分没到账', requesterId: ws.ids.customer });
+    expect(created.status).toBe(201);
+    const mail = await mailTo('customer-ticket-notify@example.test', `工单号为 #${created.body.number}`);
+    expect(mail.text).toContain('主题：会员积分没到账');
+    const rows = await queryRows(server.database.url, `select count(*)::int as count from ticket_notification_deliveries where ticket_id = $1`, [
+      created.body.id,
+    ]);
+    expect(rows[0]!.count).toBe(1);
+  });
+
   it('an agent’s public reply is one email, dressed by the "agent replied" template', async () => {
     const ticket = await submitRequest('reply-me@example.com', '发货太慢');
     await mailTo('reply-me@example.com', '工单号为');
