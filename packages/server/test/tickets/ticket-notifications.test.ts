@@ -163,6 +163,22 @@ describe('ticket notifications: the requester’s emails', () => {
     expect(await fingerprint(server.database.url)).toEqual(settled);
   });
 
+  it('a bad ticket rating fires the automations’ csat.received trigger', async () => {
+    const rule = await ws.clients.admin.post(api('/automations'), {
+      name: '工单差评跟进',
+      trigger: { type: 'csat.received', maxRating: 2 },
+      conditions: { match: 'all', groups: [] },
+      actions: [{ kind: 'set_tags', add: ['差评回访'], remove: [] }],
+    });
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201);
+    const created = await ws.clients.admin.post(api('/tickets'), { subject: '安装师傅迟到', requesterId: ws.ids.customer });
+    expect((await ws.clients.admin.patch(api(`/tickets/${created.body.id}`), { status: 'solved' })).status).toBe(200);
+    const token = csatToken(server.ctx.secrets, { id: created.body.id, workspaceId: ws.workspaceId }, new Date());
+    const rated = await fetch(`${server.url}/help/${ws.slug}/csat/${token}`, { method: 'POST', body: multipart({ rating: '1', comment: '迟到了两个小时' }) });
+    expect(rated.status).toBe(200);
+    await until(async () => (await ws.clients.admin.get(api(`/tickets/${created.body.id}`))).body.tags.includes('差评回访'), 'the rule’s tag');
+  });
+
   it('a forged, altered, expired or other workspace’s CSAT token is refused and stores nothing', async () => {
     const ticket = await submitRequest('forge@example.com', '发票问题');
     await outboxSettled(server.database.url);
