@@ -116,7 +116,11 @@ export const SAMPLE_NOTIFICATION_VALUES: NotificationValues = {
 };
 
 /** Fills one template with the event's values (unknown placeholders stay as written). */
-export function renderNotificationText(event: TicketNotificationEvent, text: NotificationText, values: NotificationValues): NotificationText {
+export function renderNotificationText(
+  event: TicketNotificationEvent,
+  text: NotificationText,
+  values: NotificationValues,
+): NotificationText {
   const known = TICKET_NOTIFICATION_VARIABLES[event];
   return { subject: fillVariables(text.subject, known, values).text, body: fillVariables(text.body, known, values).text };
 }

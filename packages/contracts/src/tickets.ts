@@ -87,9 +87,7 @@ export const Ticket = z.object({
   solvedAt: Timestamp.nullable(),
   closedAt: Timestamp.nullable(),
   /** The requester's rating from the solved email's link (null until they rate; once per ticket). */
-  csat: z
-    .object({ rating: z.number().int().min(1).max(5), comment: z.string().nullable(), ratedAt: Timestamp })
-    .nullable(),
+  csat: z.object({ rating: z.number().int().min(1).max(5), comment: z.string().nullable(), ratedAt: Timestamp }).nullable(),
   /** The soonest SLA clock (lists and the ticket page; absent where not computed). */
   sla: SlaSummary.nullable().optional(),
 });

@@ -36,12 +36,18 @@ async function submitRequest(email: string, subject: string, headers: Record<str
   const requestKey = /name="requestKey" value="([^"]+)"/.exec(page)![1]!;
   const response = await fetch(`${server.url}/help/${on.slug}/requests`, {
     method: 'POST',
-    body: multipart({ requestKey, name: '赵敏', email, subject, description: '收到的商品外包装破损，里面的杯子碎了一只。', website: '' }, true),
+    body: multipart(
+      { requestKey, name: '赵敏', email, subject, description: '收到的商品外包装破损，里面的杯子碎了一只。', website: '' },
+      true,
+    ),
     headers,
   });
   expect(response.status).toBe(200);
   const number = Number(/data-testid="ticket-number">#(\d+)</.exec(await response.text())![1]);
-  const [row] = await queryRows(server.database.url, `select id from tickets where workspace_id = $1 and number = $2`, [on.workspaceId, number]);
+  const [row] = await queryRows(server.database.url, `select id from tickets where workspace_id = $1 and number = $2`, [
+    on.workspaceId,
+    number,
+  ]);
   return { id: row!.id as string, number };
 }
 
@@ -86,7 +92,11 @@ describe('ticket notifications: the requester’s emails', () => {
     );
     await outboxSettled(server.database.url);
     expect((await mailsTo('zhaomin@example.com')).filter((mail) => mail.text?.includes('工单号为'))).toHaveLength(1);
-    const deliveries = await queryRows(server.database.url, `select event, locale from ticket_notification_deliveries where ticket_id = $1`, [zh.id]);
+    const deliveries = await queryRows(
+      server.database.url,
+      `select event, locale from ticket_notification_deliveries where ticket_id = $1`,
+      [zh.id],
+    );
     expect(deliveries).toEqual([{ event: 'ticket_received', locale: 'zh-CN' }]);
   });
 
@@ -95,9 +105,11 @@ describe('ticket notifications: the requester’s emails', () => {
     expect(created.status).toBe(201);
     const mail = await mailTo('customer-ticket-notify@example.test', `工单号为 #${created.body.number}`);
     expect(mail.text).toContain('主题：会员积分没到账');
-    const rows = await queryRows(server.database.url, `select count(*)::int as count from ticket_notification_deliveries where ticket_id = $1`, [
-      created.body.id,
-    ]);
+    const rows = await queryRows(
+      server.database.url,
+      `select count(*)::int as count from ticket_notification_deliveries where ticket_id = $1`,
+      [created.body.id],
+    );
     expect(rows[0]!.count).toBe(1);
   });
 
@@ -174,9 +186,15 @@ describe('ticket notifications: the requester’s emails', () => {
     const created = await ws.clients.admin.post(api('/tickets'), { subject: '安装师傅迟到', requesterId: ws.ids.customer });
     expect((await ws.clients.admin.patch(api(`/tickets/${created.body.id}`), { status: 'solved' })).status).toBe(200);
     const token = csatToken(server.ctx.secrets, { id: created.body.id, workspaceId: ws.workspaceId }, new Date());
-    const rated = await fetch(`${server.url}/help/${ws.slug}/csat/${token}`, { method: 'POST', body: multipart({ rating: '1', comment: '迟到了两个小时' }) });
+    const rated = await fetch(`${server.url}/help/${ws.slug}/csat/${token}`, {
+      method: 'POST',
+      body: multipart({ rating: '1', comment: '迟到了两个小时' }),
+    });
     expect(rated.status).toBe(200);
-    await until(async () => (await ws.clients.admin.get(api(`/tickets/${created.body.id}`))).body.tags.includes('差评回访'), 'the rule’s tag');
+    await until(
+      async () => (await ws.clients.admin.get(api(`/tickets/${created.body.id}`))).body.tags.includes('差评回访'),
+      'the rule’s tag',
+    );
   });
 
   it('a forged, altered, expired or other workspace’s CSAT token is refused and stores nothing', async () => {
@@ -281,7 +299,10 @@ describe('ticket notification templates (admin)', () => {
         subject: '【{{workspace.name}}】工单 {{ticket.number}} 已受理',
         body: '{{requester.name}} 您好，工单 {{ticket.number}}「{{ticket.subject}}」已受理。进度：{{portal.url}}',
       },
-      en: { subject: '[{{workspace.name}}] Ticket {{ticket.number}} accepted', body: 'Hi {{requester.name}}, ticket {{ticket.number}} is accepted.' },
+      en: {
+        subject: '[{{workspace.name}}] Ticket {{ticket.number}} accepted',
+        body: 'Hi {{requester.name}}, ticket {{ticket.number}} is accepted.',
+      },
     };
     const saved = await mine.clients.admin.put(`${minePath}/ticket_received`, { enabled: true, templates: edited });
     expect(saved.status).toBe(200);
@@ -296,7 +317,9 @@ describe('ticket notification templates (admin)', () => {
     await outboxSettled(server.database.url);
     expect(await mailsTo('silent@example.com')).toHaveLength(0);
     // The rest still works: solving that ticket mails the (default) solved email.
-    expect((await mine.clients.admin.patch(`/api/v1/workspaces/${mine.workspaceId}/tickets/${silent.id}`, { status: 'solved' })).status).toBe(200);
+    expect(
+      (await mine.clients.admin.patch(`/api/v1/workspaces/${mine.workspaceId}/tickets/${silent.id}`, { status: 'solved' })).status,
+    ).toBe(200);
     await mailTo('silent@example.com', '已解决');
     // Saved per workspace: another workspace keeps the defaults.
     const other = await createWorkspaceFixture(server.ctx.db, server.url, `ticket-notify-${randomUUID().slice(0, 6)}`);

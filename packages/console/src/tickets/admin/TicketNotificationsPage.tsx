@@ -64,7 +64,8 @@ function TemplateEditor({ template }: { template: TicketNotificationTemplate }) 
     },
     onError: (error) => void message.error(errorText(t, error)),
   });
-  const change = (part: 'subject' | 'body', value: string) => setTexts((current) => ({ ...current, [locale]: { ...current[locale], [part]: value } }));
+  const change = (part: 'subject' | 'body', value: string) =>
+    setTexts((current) => ({ ...current, [locale]: { ...current[locale], [part]: value } }));
   const preview = renderNotificationText(event, texts[locale], SAMPLE_NOTIFICATION_VALUES);
   const hint = t(`ticketNotifications.eventHints.${event}`, { reply: '{{reply.text}}', csat: '{{csat.url}}' });
   return (
@@ -78,7 +79,10 @@ function TemplateEditor({ template }: { template: TicketNotificationTemplate }) 
       <Tabs
         activeKey={locale}
         onChange={(key) => setLocale(key as NotificationLocale)}
-        items={NOTIFICATION_LOCALES.map((item) => ({ key: item, label: <span data-testid={`notification-locale-${item}`}>{LOCALE_LABELS[item]}</span> }))}
+        items={NOTIFICATION_LOCALES.map((item) => ({
+          key: item,
+          label: <span data-testid={`notification-locale-${item}`}>{LOCALE_LABELS[item]}</span>,
+        }))}
       />
       <Row gutter={16}>
         <Col xs={24} lg={12}>

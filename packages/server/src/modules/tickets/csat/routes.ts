@@ -52,7 +52,8 @@ export const ticketCsatRoutes =
       const workspace = await workspaceBySlug(slug);
       if (!workspace) return { done: notFoundPage(reply, GONE) };
       const check = checkCsatToken(ctx.secrets, workspace.id, token, clock.now());
-      if (!check.ok) return { done: html(reply, check.reason === 'expired' ? 410 : 400, csatLinkInvalidPage(workspace, check.reason === 'expired')) };
+      if (!check.ok)
+        return { done: html(reply, check.reason === 'expired' ? 410 : 400, csatLinkInvalidPage(workspace, check.reason === 'expired')) };
       const [ticket] = await ctx.db
         .select()
         .from(tickets)
