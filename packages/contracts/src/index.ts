@@ -23,3 +23,16 @@ export * from './text.js';
 export * from './automations.js';
 export * from './ticket-views.js';
 export * from './macro-text.js';
+export * from './ticket-notifications.js';
+export {
+  DEFAULT_TICKET_NOTIFICATIONS,
+  NOTIFICATION_LOCALES,
+  REPLY_TEXT_VARIABLE,
+  SAMPLE_NOTIFICATION_VALUES,
+  TICKET_NOTIFICATION_EVENTS,
+  TICKET_NOTIFICATION_VARIABLES,
+  renderNotificationText,
+  templateProblems,
+  type NotificationValues,
+  type TemplateProblem,
+} from './ticket-notification-text.js';

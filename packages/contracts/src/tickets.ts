@@ -37,6 +37,7 @@ export const TicketEventType = z.enum([
   'merged_in',
   'linked',
   'unlinked',
+  'csat_rated',
 ]);
 export type TicketEventType = z.infer<typeof TicketEventType>;
 
@@ -85,6 +86,8 @@ export const Ticket = z.object({
   updatedAt: Timestamp,
   solvedAt: Timestamp.nullable(),
   closedAt: Timestamp.nullable(),
+  /** The requester's rating from the solved email's link (null until they rate; once per ticket). */
+  csat: z.object({ rating: z.number().int().min(1).max(5), comment: z.string().nullable(), ratedAt: Timestamp }).nullable(),
   /** The soonest SLA clock (lists and the ticket page; absent where not computed). */
   sla: SlaSummary.nullable().optional(),
 });

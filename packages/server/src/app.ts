@@ -43,6 +43,9 @@ import { knowledgeIndexes } from './modules/knowledge/live-index.js';
 import { helpCenterRoutes } from './modules/knowledge/help-center.js';
 import { ticketRequestRoutes } from './modules/tickets/web-form/routes.js';
 import { portalRoutes } from './modules/tickets/portal/routes.js';
+import { ticketCsatRoutes } from './modules/tickets/csat/routes.js';
+import { ticketNotificationRoutes } from './modules/tickets/notifications/routes.js';
+import { subscribeTicketNotifications } from './modules/tickets/notifications/send.js';
 import { knowledgeRoutes } from './modules/knowledge/routes.js';
 import { customerExportRoutes } from './modules/customers/export-routes.js';
 import { conversationExportRoutes } from './modules/conversations/export-routes.js';
@@ -181,6 +184,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(ticketLinkRoutes(ctx));
       await api.register(customerTicketRoutes(ctx));
       await api.register(ticketFieldRoutes(ctx));
+      await api.register(ticketNotificationRoutes(ctx));
       await api.register(automationRoutes(ctx));
       await api.register(ticketViewMacroRoutes(ctx));
     },
@@ -191,6 +195,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   await app.register(helpCenterRoutes(ctx));
   await app.register(ticketRequestRoutes(ctx));
   await app.register(portalRoutes(ctx));
+  await app.register(ticketCsatRoutes(ctx));
   // Last: the console's client-side routes take whatever GET no other route claims.
   await registerConsole(app);
 
@@ -204,6 +209,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   ctx.connectors.register(emailConnector(ctx));
   app.addHook('onClose', () => ctx.connectors.close());
   subscribeDelivery(ctx);
+  subscribeTicketNotifications(ctx);
   const wallboard = subscribeWallboard(ctx);
   app.addHook('onClose', async () => wallboard.stop());
   const slaClocks = subscribeConversationClocks(ctx);

@@ -5,6 +5,7 @@ import {
   CalendarOutlined,
   FormOutlined,
   KeyOutlined,
+  MailOutlined,
   SettingOutlined,
   TeamOutlined,
   ThunderboltOutlined,
@@ -14,6 +15,7 @@ import type { Role } from '../lib/api';
 import { contentPages } from './content-pages';
 import './calendars/locales';
 import '../automations/locales';
+import '../tickets/admin/notifications-locale';
 import { inboxPages } from './inbox-pages';
 
 /**
@@ -98,6 +100,14 @@ export const adminPages: AdminPageEntry[] = [
     icon: <FormOutlined />,
     roles: ['admin'],
     component: lazy(() => import('../tickets/admin/TicketFieldsPage')),
+  },
+  {
+    key: 'ticket-notifications',
+    path: 'ticket-notifications',
+    labelKey: 'ticketNotifications.menu',
+    icon: <MailOutlined />,
+    roles: ['admin'],
+    component: lazy(() => import('../tickets/admin/TicketNotificationsPage')),
   },
   {
     key: 'automations',

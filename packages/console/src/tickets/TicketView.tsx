@@ -29,6 +29,7 @@ import { errorText } from '../lib/errors';
 import { useSession } from '../lib/session';
 import { TicketAutomationLog } from '../automations/TicketAutomationLog';
 import { CustomFields } from './CustomFields';
+import { TicketCsatCard } from './TicketCsat';
 import { MergeButton, MergedBanner, TicketLinksCard } from './TicketLinks';
 import { PRIORITIES, STATUS_COLORS, STATUSES, ticketKeys, useTicket, type Ticket, type TicketDetail } from './data';
 
@@ -74,6 +75,7 @@ export function TicketView({ id }: { id: string }) {
           <Fields ticket={data} />
           <CustomFields ticket={data} />
           <TicketLinksCard ticket={data} />
+          {(data.csat || data.status === 'solved' || data.status === 'closed') && <TicketCsatCard ticket={data} />}
           <Activity ticket={data} />
           <TicketAutomationLog ticketId={data.id} version={data.updatedAt} />
         </Col>
@@ -366,6 +368,8 @@ function Activity({ ticket }: { ticket: TicketDetail }) {
         return t('tickets.events.conversation_linked', { number: String(data.conversationNumber ?? '') });
       case 'follow_up':
         return t('tickets.events.follow_up', { number: String(data.followUpNumber ?? '') });
+      case 'csat_rated':
+        return t('ticketNotifications.csatEvent', { rating: String(data.rating ?? '') });
       case 'merged':
         return t('ticketLinks.events.merged', { number: String(data.intoNumber ?? '') });
       case 'merged_in':

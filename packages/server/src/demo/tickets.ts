@@ -366,6 +366,7 @@ export async function seedDemoTickets(db: Executor, input: DemoTicketsInput, wit
             }
           : null;
         const solvedAt = plan.status === 'solved' || plan.status === 'closed' ? new Date(last.at.getTime() + 60_000) : null;
+        const rating = solvedAt ? demoRating(plan.index, solvedAt, now) : null;
         return {
           workspaceId,
           number: 10_001 + plan.index,
@@ -390,6 +391,9 @@ export async function seedDemoTickets(db: Executor, input: DemoTicketsInput, wit
           updatedAt: last.at,
           solvedAt,
           closedAt: plan.status === 'closed' ? new Date(Math.min(now.getTime(), last.at.getTime() + 2 * DAY)) : null,
+          csatRating: rating?.rating ?? null,
+          csatComment: rating?.comment ?? null,
+          csatRatedAt: rating?.at ?? null,
         };
       }),
     )
@@ -471,8 +475,35 @@ export async function seedDemoTickets(db: Executor, input: DemoTicketsInput, wit
         data: { from: 'new', to: plan.status },
         createdAt: lines.at(-1)!.at,
       });
+    const solvedAt = plan.status === 'solved' || plan.status === 'closed' ? new Date(lines.at(-1)!.at.getTime() + 60_000) : null;
+    const rating = solvedAt ? demoRating(plan.index, solvedAt, now) : null;
+    if (rating)
+      events.push({
+        workspaceId,
+        ticketId,
+        type: 'csat_rated',
+        actorType: 'customer',
+        actorId: person.id,
+        actorName: person.name,
+        data: { rating: rating.rating, ...(rating.comment ? { comment: rating.comment } : {}) },
+        createdAt: rating.at,
+      });
   });
   await db.insert(ticketComments).values(comments);
   await db.insert(ticketEvents).values(events);
   return { tickets: ticketRows.length };
+}
+
+const DEMO_RATINGS: { rating: number; comment: string | null }[] = [
+  { rating: 5, comment: '处理得很快，客服很耐心，谢谢！' },
+  { rating: 4, comment: '问题解决了，就是等了两天。' },
+  { rating: 5, comment: null },
+  { rating: 3, comment: '换货流程有点复杂，希望能简化。' },
+];
+
+/** Two of every three solved demo tickets were rated from the solved email's link, a few hours after solving. */
+function demoRating(index: number, solvedAt: Date, now: Date) {
+  if (index % 3 === 2) return null;
+  const at = new Date(Math.min(now.getTime(), solvedAt.getTime() + 3 * 3_600_000));
+  return { ...DEMO_RATINGS[index % DEMO_RATINGS.length]!, at };
 }

@@ -91,6 +91,11 @@ describe.skipIf(missing !== undefined)(
       const sent = await until(async () => smtp.mails.find((mail) => mail.to.includes('zhaomin@example.com')), 'the reply mail');
       const parsed = await simpleParser(sent.raw);
       expect(parsed.inReplyTo).toBe('<aircon-1@example.com>');
+      // One mail, the reply itself, dressed by the "agent replied" template; the thread's subject stays.
+      expect(parsed.subject).toMatch(/^Re: 空调不制冷 \[#/);
+      expect(parsed.text).toContain('您好，师傅明天上午上门检修。');
+      expect(parsed.text).toContain(`工单 #${ticket!.number}：`);
+      expect(smtp.mails.filter((mail) => mail.to.includes('zhaomin@example.com'))).toHaveLength(1);
 
       await dovecot.append(
         await clientReply(parsed.messageId!.replace(/^<|>$/g, ''), {

@@ -96,6 +96,21 @@ describe('demo tickets', () => {
     expect(created.body.number).toBe(10_001 + DEMO_TICKET_COUNT);
   });
 
+  it('some solved demo tickets carry the customer’s rating, on the ticket and in its history', async () => {
+    const rated = await sql(
+      `select t.id, t.status, t.csat_rating, t.csat_comment from tickets t where t.workspace_id = $1 and t.csat_rating is not null`,
+      [workspaceId],
+    );
+    expect(rated.length).toBeGreaterThan(0);
+    expect(rated.every((row) => ['solved', 'closed'].includes(row.status))).toBe(true);
+    expect(rated.some((row) => /[\u4e00-\u9fff]/.test(row.csat_comment ?? ''))).toBe(true);
+    const admin = new HttpClient(server.url);
+    await admin.login('admin@huiliu.demo', DEMO_PASSWORD);
+    const detail = await admin.get(api(`/tickets/${rated[0]!.id}`));
+    expect(detail.body.csat.rating).toBe(rated[0]!.csat_rating);
+    expect(detail.body.events.some((event: { type: string }) => event.type === 'csat_rated')).toBe(true);
+  });
+
   it('the requester’s address opens their demo tickets in the portal, and nobody else’s', async () => {
     const mine = await portalTickets(server.ctx.db, { workspaceId, email: 'wangfang@example.cn', customerId: null });
     expect(mine.length).toBeGreaterThan(0);

@@ -11,7 +11,7 @@ import {
   LINK_REQUESTS_PER_IP,
 } from '../../src/modules/tickets/portal/service.js';
 import { startVisitor } from '../support/chat.js';
-import { fingerprint, queryRows } from '../support/database.js';
+import { fingerprint, outboxSettled, queryRows } from '../support/database.js';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { startSmtpCapture } from '../support/smtp.js';
@@ -61,6 +61,8 @@ const askLink = (slug: string, email: string, headers: Record<string, string> = 
 async function signIn(slug: string, typed: string) {
   // The link goes to the address as the portal keeps it: lower-cased.
   const email = typed.toLowerCase();
+  // The requests' own emails (ticket received) must have gone before the link is told apart from them.
+  await outboxSettled(server.database.url);
   const before = smtp.mails.filter((mail) => mail.to.includes(email)).length;
   expect((await askLink(slug, typed)).status).toBe(200);
   await until(() => smtp.mails.filter((mail) => mail.to.includes(email)).length > before, `the link to ${email}`);

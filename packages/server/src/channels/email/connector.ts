@@ -3,6 +3,7 @@ import type { AppContext } from '../../platform/context.js';
 import { readAttachments } from '../../modules/files/service.js';
 import { storedEmailSettings } from '../../modules/inboxes/email-settings.js';
 import { getInbox } from '../../modules/inboxes/service.js';
+import { ticketReplyMail } from '../../modules/tickets/notifications/reply-mail.js';
 import type { ConversationRow, MessageRow } from '../../modules/conversations/views.js';
 import type { ChannelConnector, DeliveryOutcome } from '../connector.js';
 import { outboundMessageId } from './ingest.js';
@@ -42,7 +43,7 @@ function permanentFailure(error: unknown): string | null {
  * thread. At least once, idempotent by message id: the Message-ID is derived from Huiliu's
  * message id, and a message recorded as sent is not sent again.
  */
-export function emailConnector(ctx: Pick<AppContext, 'db' | 'storage' | 'secrets' | 'logger'>): ChannelConnector {
+export function emailConnector(ctx: Pick<AppContext, 'db' | 'storage' | 'secrets' | 'logger' | 'config'>): ChannelConnector {
   const transports = new SmtpTransports(ctx.secrets);
   return {
     kind: 'email',
@@ -72,7 +73,10 @@ export function emailConnector(ctx: Pick<AppContext, 'db' | 'storage' | 'secrets
         workspaceId,
         message.attachments.map((attachment) => attachment.id),
       );
-      const text = settings.signature ? `${message.text}\n\n-- \n${settings.signature}` : message.text;
+      // A ticket's public reply is dressed by the "agent replied" template; the subject stays the
+      // thread's (with its token), so the customer's client and our threading keep the thread.
+      const body = (await ticketReplyMail(ctx, conversation, message))?.text ?? message.text;
+      const text = settings.signature ? `${body}\n\n-- \n${settings.signature}` : body;
       try {
         await transports.send(inbox.id, settings.smtp, {
           from: { name: settings.smtp.fromName || inbox.name, address: settings.smtp.fromAddress },
@@ -81,7 +85,7 @@ export function emailConnector(ctx: Pick<AppContext, 'db' | 'storage' | 'secrets
           ...(cc.length ? { cc } : {}),
           subject,
           text,
-          html: htmlOf(message.text, settings.signature),
+          html: htmlOf(body, settings.signature),
           messageId: `<${headerMessageId}>`,
           ...(inReplyTo ? { inReplyTo: `<${inReplyTo}>` } : {}),
           ...(references.length ? { references: references.map((id) => `<${id}>`) } : {}),

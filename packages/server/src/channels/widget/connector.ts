@@ -11,7 +11,7 @@ const ACK_TIMEOUT_MS = 5_000;
  * a tab acknowledges it. With no tab open it stays `sent`, and the visitor gets it from the
  * history when they come back — and an agent's reply to a left message also goes by email.
  */
-export function widgetConnector(ctx: Pick<AppContext, 'realtime' | 'db' | 'mailer' | 'logger'>): ChannelConnector {
+export function widgetConnector(ctx: Pick<AppContext, 'realtime' | 'db' | 'mailer' | 'logger' | 'config'>): ChannelConnector {
   return {
     kind: 'widget',
     async deliver(conversation, message): Promise<DeliveryOutcome> {

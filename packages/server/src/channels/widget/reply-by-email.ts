@@ -3,6 +3,7 @@ import type { AppContext } from '../../platform/context.js';
 import { leftMessageOf } from '../../modules/conversations/left-message.js';
 import type { ConversationRow, MessageRow } from '../../modules/conversations/views.js';
 import { getInbox } from '../../modules/inboxes/service.js';
+import { ticketReplyMail } from '../../modules/tickets/notifications/reply-mail.js';
 import { widgetEmailReplies } from './schema.js';
 
 export type EmailReplyOutcome = 'sent' | 'already_sent' | 'not_applicable' | 'no_mailer';
@@ -34,7 +35,7 @@ function mailOf(inboxName: string, conversation: ConversationRow, message: Messa
  * customer asked for them there — and is never taken as who the customer is.
  */
 export async function replyByEmail(
-  ctx: Pick<AppContext, 'db' | 'mailer' | 'logger'>,
+  ctx: Pick<AppContext, 'db' | 'mailer' | 'logger' | 'config'>,
   conversation: ConversationRow,
   message: MessageRow,
 ): Promise<EmailReplyOutcome> {
@@ -57,8 +58,11 @@ export async function replyByEmail(
     .returning({ messageId: widgetEmailReplies.messageId });
   if (!claimed) return 'already_sent';
   try {
+    // A ticket's public reply is dressed by the workspace's "agent replied" template (when enabled).
+    const templated = await ticketReplyMail(ctx, conversation, message);
     const inbox = await getInbox(ctx.db, conversation.workspaceId, conversation.inboxId);
-    await ctx.mailer.send({ to: left.email, ...mailOf(inbox.name, conversation, message) });
+    const mail = templated ? { subject: templated.subject, text: templated.text } : mailOf(inbox.name, conversation, message);
+    await ctx.mailer.send({ to: left.email, ...mail });
   } catch (error) {
     await ctx.db
       .delete(widgetEmailReplies)

@@ -38,6 +38,9 @@ export async function occurrenceOf(db: Executor, event: OutboxEvent): Promise<Oc
     const type = String(payload.type);
     const detail = { ...base.detail, event: type, data };
     if (type === 'created') return { ...base, detail, ticketId, key: `${key}:${ticketId}`, trigger: { type: 'ticket.created' } };
+    // The requester's rating of the ticket itself (the solved email's link): the same trigger as a chat's rating.
+    if (type === 'csat_rated')
+      return { ...base, detail, ticketId, key: `csat:ticket:${ticketId}`, trigger: { type: 'csat.received', rating: Number(data.rating) } };
     let fields: { field: string; to: unknown }[] = [];
     if (FIELD_OF_EVENT[type]) fields = [{ field: FIELD_OF_EVENT[type], to: data.to }];
     else if (type === 'escalated') fields = [{ field: 'teamId', to: data.toTeamId }];

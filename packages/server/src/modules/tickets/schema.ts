@@ -1,6 +1,6 @@
 import type { TicketEscalation, TicketFieldValues } from '@huiliu/contracts';
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, index, integer, jsonb, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId, timestampMs } from '../../platform/db/columns.js';
 import { conversations, messages } from '../conversations/schema.js';
 import { customers } from '../customers/schema.js';
@@ -67,6 +67,10 @@ export const tickets = pgTable(
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
     solvedAt: timestampMs('solved_at'),
     closedAt: timestampMs('closed_at'),
+    /** The requester's rating (1–5) from the solved email's link: set once, never overwritten. */
+    csatRating: smallint('csat_rating'),
+    csatComment: text('csat_comment'),
+    csatRatedAt: timestampMs('csat_rated_at'),
   },
   (table) => [
     uniqueIndex('tickets_workspace_number_unique').on(table.workspaceId, table.number),

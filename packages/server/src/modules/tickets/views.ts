@@ -41,6 +41,10 @@ export function ticketView(row: TicketRow): Ticket {
     updatedAt: row.updatedAt.toISOString(),
     solvedAt: iso(row.solvedAt),
     closedAt: iso(row.closedAt),
+    csat:
+      row.csatRating !== null && row.csatRatedAt
+        ? { rating: row.csatRating, comment: row.csatComment, ratedAt: row.csatRatedAt.toISOString() }
+        : null,
   };
 }
 

@@ -11,6 +11,7 @@ import { widgetSettingsOf } from '../../inboxes/service.js';
 import { notFoundPage } from '../../knowledge/help-center.js';
 import { workspaces } from '../../workspaces/schema.js';
 import { HONEYPOT_FIELD, requestFormPage, requestReceivedPage, sendRequestPage, type RequestFormValues } from './page.js';
+import { notificationLocaleOf } from '../notifications/compose.js';
 import { earlierRequestTicket, submitWebRequest } from './submit.js';
 import { offeredForms, readFieldValues, type OfferedForm } from './fields.js';
 
@@ -172,7 +173,8 @@ export const ticketRequestRoutes =
           case 'duplicate':
             return sendRequestPage(reply, 200, requestReceivedPage(workspace, verdict.ticketNumber));
           case 'ok': {
-            const { ticket } = await submitWebRequest(ctx, workspace, inbox, verdict.request, attachments);
+            const locale = notificationLocaleOf(request.headers['accept-language']);
+            const { ticket } = await submitWebRequest(ctx, workspace, inbox, { ...verdict.request, locale }, attachments);
             return sendRequestPage(reply, 200, requestReceivedPage(workspace, ticket.number));
           }
         }

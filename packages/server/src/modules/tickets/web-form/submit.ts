@@ -1,4 +1,4 @@
-import type { Attachment } from '@huiliu/contracts';
+import type { Attachment, NotificationLocale } from '@huiliu/contracts';
 import { eq } from 'drizzle-orm';
 import type { InboxRow } from '../../../channels/connector.js';
 import type { AppContext } from '../../../platform/context.js';
@@ -20,6 +20,8 @@ export interface WebRequest {
   /** The ticket form the customer chose, and its values (already checked against its fields). */
   formId?: string | null;
   fields?: Record<string, unknown>;
+  /** The browser's language (Accept-Language), when it is one the requester emails have: they are written in it. */
+  locale?: NotificationLocale | null;
 }
 
 /** The message key of a help-center request: the form's one-time key, so a double submit finds the first. */
@@ -62,7 +64,7 @@ export async function submitWebRequest(
       text: request.description,
       attachments,
       senderName: request.name,
-      context: { helpRequest: { subject: request.subject } },
+      context: { helpRequest: { subject: request.subject, ...(request.locale ? { locale: request.locale } : {}) } },
     },
     { email: request.email, name: request.name },
     async (tx, conversation) => {
@@ -71,7 +73,8 @@ export async function submitWebRequest(
         conversationId: conversation.id,
         actor: { type: 'system', id: null, name: null },
         subject: request.subject,
-        // The customer is not in a chat: the confirmation email tells them the number.
+        // The customer is not in a chat: the "ticket received" email (from the outbox, once the
+        // ticket is committed) tells them the number.
         notifyCustomer: false,
         sourceChannel: 'web_form',
         formId: request.formId ?? null,
@@ -86,41 +89,9 @@ export async function submitWebRequest(
   );
   if (opened) {
     publishTicketChanged(ctx.realtime, [opened]);
-    await sendConfirmation(ctx, workspace, request, opened);
     return { ticket: opened, created: true };
   }
   const earlier = await earlierRequestTicket(ctx.db, workspace.id, request.requestKey);
   if (!earlier) throw new Error(`help-center request ${received.message.id} has no ticket`);
   return { ticket: earlier, created: false };
-}
-
-/** The bilingual "we received your request" mail; a mail failure never loses the ticket, it is logged. */
-async function sendConfirmation(ctx: AppContext, workspace: HelpWorkspace, request: WebRequest, ticket: TicketRow) {
-  if (!ctx.mailer.configured) {
-    ctx.logger.warn({ ticketId: ticket.id }, 'a help-center request became a ticket but no SMTP_URL is set to confirm it');
-    return;
-  }
-  const text = [
-    `${request.name}，您好：`,
-    '',
-    `我们已收到您的请求，工单号为 #${ticket.number}。我们会尽快处理，并通过此邮箱回复您。`,
-    `主题：${request.subject}`,
-    '',
-    `Hello ${request.name},`,
-    '',
-    `We received your request; its ticket number is #${ticket.number}. We will follow it up and answer you at this address.`,
-    `Subject: ${request.subject}`,
-    '',
-    '-- ',
-    `${workspace.name}`,
-  ].join('\n');
-  try {
-    await ctx.mailer.send({
-      to: request.email,
-      subject: `已收到您的请求 We received your request [#${ticket.number}] · ${workspace.name}`,
-      text,
-    });
-  } catch (error) {
-    ctx.logger.error({ err: error, ticketId: ticket.id }, 'help-center request confirmation not sent');
-  }
 }
