@@ -7,15 +7,12 @@
  *
  * Options (environment): BENCH_CONVERSATIONS (10000), BENCH_AGENTS (500), BENCH_CAPACITY (20).
  */
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { baselineClaims } from './routing/baseline.js';
 import { seedBurst, wakeRouters } from './routing/seed.js';
 import { benchDatabases } from './support/database.js';
-import { REPO_ROOT, freePort, percentile, round, spawnTs } from './support/process.js';
-
-const SERVER_MAIN = path.join(REPO_ROOT, 'packages/server/src/main.ts');
+import { percentile, round, startBenchServer } from './support/process.js';
 
 interface RoutingResult {
   assignments_per_s: number;
@@ -28,12 +25,7 @@ interface RoutingResult {
 async function emptyDatabase(create: () => Promise<string>): Promise<string> {
   const url = await create();
   // Start and stop one server to apply the migrations.
-  const server = await spawnTs(
-    SERVER_MAIN,
-    { DATABASE_URL: url, PORT: String(await freePort()), HOST: '127.0.0.1', HUILIU_DEMO: 'false', LOG_LEVEL: 'warn', REDIS_URL: '' },
-    /is running at/,
-  );
-  await server.stop();
+  await (await startBenchServer(url)).stop();
   return url;
 }
 
@@ -43,15 +35,7 @@ async function measure(
   load: { agents: number; conversations: number; capacity: number },
 ): Promise<RoutingResult> {
   const { workspaceId } = await seedBurst(url, load);
-  const servers = await Promise.all(
-    Array.from({ length: processes }, async () =>
-      spawnTs(
-        SERVER_MAIN,
-        { DATABASE_URL: url, PORT: String(await freePort()), HOST: '127.0.0.1', HUILIU_DEMO: 'false', LOG_LEVEL: 'warn', REDIS_URL: '' },
-        /is running at/,
-      ),
-    ),
-  );
+  const servers = await Promise.all(Array.from({ length: processes }, async () => startBenchServer(url)));
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

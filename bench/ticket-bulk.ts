@@ -10,17 +10,14 @@
  * each round takes fresh tickets), BENCH_SEED (17). Uses DATABASE_URL's server (a database of its
  * own, dropped at the end) or an embedded one.
  */
-import path from 'node:path';
 import { MAX_BULK_TICKETS } from '@huiliu/contracts';
 import pg from 'pg';
 import pino from 'pino';
 import { createSession, SESSION_COOKIE } from '../packages/server/src/modules/auth/sessions.js';
 import { createDatabase, createPool } from '../packages/server/src/platform/db/pool.js';
 import { benchDatabases } from './support/database.js';
-import { REPO_ROOT, freePort, round, spawnTs } from './support/process.js';
+import { round, startBenchServer } from './support/process.js';
 import { seedTickets } from './ticket-search/seed.js';
-
-const SERVER_MAIN = path.join(REPO_ROOT, 'packages/server/src/main.ts');
 
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 
@@ -34,15 +31,8 @@ export async function run(): Promise<Record<string, unknown>> {
   const databases = await benchDatabases();
   try {
     const url = await databases.create();
-    const env = async () => ({
-      DATABASE_URL: url,
-      PORT: String(await freePort()),
-      HOST: '127.0.0.1',
-      HUILIU_DEMO: 'false',
-      LOG_LEVEL: 'warn',
-      REDIS_URL: '',
-    });
-    await (await spawnTs(SERVER_MAIN, await env(), /is running at/)).stop();
+    // One server start applies the migrations.
+    await (await startBenchServer(url)).stop();
     const data = await seedTickets(url, tickets, seed, (line) => console.log(line));
     const pool = createPool(url, 2, pino({ level: 'warn' }));
     const db = createDatabase(pool);
@@ -65,9 +55,8 @@ export async function run(): Promise<Record<string, unknown>> {
     await direct.end();
     if (open.length < rounds * size * 2) throw new Error(`only ${open.length} changeable tickets were seeded`);
 
-    const server = await spawnTs(SERVER_MAIN, await env(), /is running at/);
-    const baseUrl = /is running at (\S+)/.exec(server.output())![1]!;
-    const api = `${baseUrl}/api/v1/workspaces/${data.workspaceId}`;
+    const server = await startBenchServer(url);
+    const api = `${server.url}/api/v1/workspaces/${data.workspaceId}`;
     const headers = { cookie: `${SESSION_COOKIE}=${token}`, 'content-type': 'application/json' };
     const call = async (method: string, route: string, body?: unknown) => {
       const response = await fetch(`${api}${route}`, { method, headers, ...(body ? { body: JSON.stringify(body) } : {}) });

@@ -9,7 +9,6 @@
  * BENCH_SEED (17), BENCH_EXPLAIN=1 (print the plan of the slowest direct searches).
  * Uses DATABASE_URL's server (a database of its own, dropped at the end) or an embedded one.
  */
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TicketQuery } from '@huiliu/contracts';
 import pg from 'pg';
@@ -18,18 +17,8 @@ import { createSession, SESSION_COOKIE } from '../packages/server/src/modules/au
 import { ticketListQuery } from '../packages/server/src/modules/tickets/queries.js';
 import { createDatabase, createPool } from '../packages/server/src/platform/db/pool.js';
 import { benchDatabases } from './support/database.js';
-import { REPO_ROOT, freePort, percentile, round, spawnTs } from './support/process.js';
+import { percentile, round, startBenchServer } from './support/process.js';
 import { EN, seeded, seedTickets, ZH, type Seeded } from './ticket-search/seed.js';
-
-const SERVER_MAIN = path.join(REPO_ROOT, 'packages/server/src/main.ts');
-const serverEnv = async (url: string) => ({
-  DATABASE_URL: url,
-  PORT: String(await freePort()),
-  HOST: '127.0.0.1',
-  HUILIU_DEMO: 'false',
-  LOG_LEVEL: 'warn',
-  REDIS_URL: '',
-});
 
 interface Search {
   kind: string;
@@ -91,15 +80,15 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     const url = await databases.create();
     // One server start applies the migrations; the load runs with no server beside it.
-    await (await spawnTs(SERVER_MAIN, await serverEnv(url), /is running at/)).stop();
+    await (await startBenchServer(url)).stop();
     const data = await seedTickets(url, tickets, seed, (line) => console.log(line));
 
     const pool = createPool(url, 2, pino({ level: 'warn' }));
     const db = createDatabase(pool);
     const { token } = await createSession(db, { userId: data.userId, ip: '127.0.0.1', userAgent: 'bench' });
     const viewer = { workspaceId: data.workspaceId, userId: data.userId, readAll: true };
-    const server = await spawnTs(SERVER_MAIN, await serverEnv(url), /is running at/);
-    const baseUrl = /is running at (\S+)/.exec(server.output())![1]!;
+    const server = await startBenchServer(url);
+    const baseUrl = server.url;
     const direct = new pg.Client({ connectionString: url });
     await direct.connect();
     try {

@@ -55,3 +55,23 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export const SERVER_MAIN = path.join(REPO_ROOT, 'packages/server/src/main.ts');
+
+/** A Huiliu server process on `url`: a free port on loopback, no demo, no Redis, warnings only. */
+export async function startBenchServer(url: string, env: Record<string, string> = {}) {
+  const server = await spawnTs(
+    SERVER_MAIN,
+    {
+      DATABASE_URL: url,
+      PORT: String(await freePort()),
+      HOST: '127.0.0.1',
+      HUILIU_DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      REDIS_URL: '',
+      ...env,
+    },
+    /is running at/,
+  );
+  return { ...server, url: /is running at (\S+)/.exec(server.output())![1]! };
+}

@@ -1,4 +1,4 @@
-import { BellOutlined } from '@ant-design/icons';
+import { ControlOutlined } from '@ant-design/icons';
 import { App, Button, Divider, Popover, Space, Switch, Tooltip, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -83,7 +83,7 @@ export function PreferencesPopover() {
   return (
     <Popover content={content} title={t('composerAssist.preferences.title')} trigger="click" placement="bottomRight">
       <Tooltip title={t('header.settings')}>
-        <Button type="text" aria-label={t('header.settings')} icon={<BellOutlined />} style={{ color: 'white' }} />
+        <Button type="text" aria-label={t('header.settings')} icon={<ControlOutlined />} style={{ color: 'white' }} />
       </Tooltip>
     </Popover>
   );

@@ -9,7 +9,7 @@ import { messagesAfter } from '../conversations/write-path.js';
 import type { Executor } from '../users/service.js';
 import { staleFields } from './fields/values.js';
 import { ticketComments, ticketConversations, ticketEvents, tickets } from './schema.js';
-import { commentView, eventView, ticketView, type TicketRow } from './views.js';
+import { commentView, eventView, ticketView, type TicketListRow, type TicketRow } from './views.js';
 import { visibleTo, type TicketViewer } from './visibility.js';
 import { filterConditions, filterOfQuery, sortedPage } from './views-macros/filter.js';
 import { getSavedView } from './views-macros/saved-views.js';
@@ -59,9 +59,10 @@ export async function ticketListQuery(db: Executor, viewer: TicketViewer, query:
     );
   // Every list item carries its SLA summary; `sla_due` sorts by it.
   const dueKey = slaDueKey('ticket');
-  const columns = { ...getTableColumns(tickets), slaDue: dueKey, sla: slaSummaryColumn('ticket') };
-  const withSla = (row: TicketRow & { sla: unknown }) => ({ ...ticketView(row), sla: row.sla as ReturnType<typeof ticketView>['sla'] });
-  type ListRow = TicketRow & { slaDue: Date; sla: unknown };
+  const { searchText: _text, searchVector: _vector, ...listColumns } = getTableColumns(tickets);
+  const columns = { ...listColumns, slaDue: dueKey, sla: slaSummaryColumn('ticket') };
+  const withSla = (row: TicketListRow & { sla: unknown }) => ({ ...ticketView(row), sla: row.sla as ReturnType<typeof ticketView>['sla'] });
+  type ListRow = TicketListRow & { slaDue: Date; sla: unknown };
   // Each sort brings its keyset condition, its order and how the last row becomes the next cursor.
   const order: { where: SQL | undefined; orderBy: SQL[]; cursorOf: (row: ListRow) => string } =
     sort === 'sla_due'

@@ -1,6 +1,6 @@
 import type { TicketEscalation, TicketFieldValues } from '@huiliu/contracts';
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, index, integer, jsonb, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, customType, index, integer, jsonb, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, primaryId, timestampMs } from '../../platform/db/columns.js';
 import { conversations, messages } from '../conversations/schema.js';
 import { customers } from '../customers/schema.js';
@@ -19,6 +19,9 @@ export const ticketCounters = pgTable('ticket_counters', {
     .references(() => workspaces.id, { onDelete: 'cascade' }),
   lastNumber: integer('last_number').notNull(),
 });
+
+/** PostgreSQL's full-text document type (drizzle has none built in); only ever read by `@@`. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 export const tickets = pgTable(
   'tickets',
@@ -63,6 +66,12 @@ export const tickets = pgTable(
     createdById: uuid('created_by_id').references(() => users.id, { onDelete: 'set null' }),
     /** Subject and thread cut into words (jieba for Chinese), for `to_tsvector('simple', …)`. */
     searchText: text('search_text').notNull().default(''),
+    /**
+     * The words as a stored tsvector. Matching against `to_tsvector(…)` of the text made a
+     * newest-first index walk compute it again for every row it looked at (25–30 µs each, at
+     * 1M tickets most of a search's time); stored, it is read, and the GIN index is on it.
+     */
+    searchVector: tsvector('search_vector').generatedAlwaysAs(sql`to_tsvector('simple'::regconfig, search_text)`),
     createdAt: createdAt(),
     updatedAt: timestampMs('updated_at').notNull().defaultNow(),
     solvedAt: timestampMs('solved_at'),
@@ -81,11 +90,13 @@ export const tickets = pgTable(
     index('tickets_workspace_status_idx').on(table.workspaceId, table.status, table.createdAt),
     index('tickets_requester_idx').on(table.requesterId),
     index('tickets_assignee_idx').on(table.assigneeId),
+    // "My tickets, newest first" (and searches within them) walk this in order.
+    index('tickets_workspace_assignee_created_idx').on(table.workspaceId, table.assigneeId, table.createdAt, table.id),
     index('tickets_team_idx').on(table.teamId),
     index('tickets_merged_into_idx')
       .on(table.mergedIntoId)
       .where(sql`${table.mergedIntoId} is not null`),
-    index('tickets_search_idx').using('gin', sql`to_tsvector('simple', ${table.searchText})`),
+    index('tickets_search_idx').using('gin', table.searchVector),
   ],
 );
 

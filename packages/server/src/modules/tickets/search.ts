@@ -36,5 +36,5 @@ export function ticketTextCondition(q: string): SQL {
     const pairs = HAN.test(word) && [...word].length >= 3 ? bigrams(word).map(lexeme).filter(Boolean) : [];
     return pairs.length ? `('${word}' | (${pairs.map((pair) => `'${pair}'`).join(' & ')}))` : `'${word}'`;
   });
-  return sql`to_tsvector('simple', ${tickets.searchText}) @@ to_tsquery('simple', ${terms.join(' & ')})`;
+  return sql`${tickets.searchVector} @@ to_tsquery('simple', ${terms.join(' & ')})`;
 }

@@ -2,6 +2,8 @@ import type { Ticket, TicketComment, TicketEvent } from '@huiliu/contracts';
 import type { ticketComments, ticketEvents, tickets } from './schema.js';
 
 export type TicketRow = typeof tickets.$inferSelect;
+/** A ticket as lists read it: without the search words, which can be as long as the whole thread. */
+export type TicketListRow = Omit<TicketRow, 'searchText' | 'searchVector'>;
 export type TicketCommentRow = typeof ticketComments.$inferSelect;
 export type TicketEventRow = typeof ticketEvents.$inferSelect;
 
@@ -16,7 +18,7 @@ export const SYSTEM_ACTOR: TicketActor = { type: 'system', id: null, name: null 
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
-export function ticketView(row: TicketRow): Ticket {
+export function ticketView(row: TicketListRow): Ticket {
   return {
     id: row.id,
     number: row.number,

@@ -6,7 +6,7 @@ import { memberships } from '../../users/schema.js';
 import type { Executor } from '../../users/service.js';
 import { ticketEvents, tickets } from '../schema.js';
 import { ticketTextCondition } from '../search.js';
-import type { TicketRow } from '../views.js';
+import type { TicketListRow } from '../views.js';
 import type { TicketViewer } from '../visibility.js';
 
 const olderThan = (column: SQL | typeof tickets.createdAt, hours: number) => sql`${column} < now() - (${hours} * interval '1 hour')`;
@@ -87,7 +87,7 @@ const priorityRank = sql`(case ${tickets.priority} when 'urgent' then 3 when 'hi
 interface SortKey {
   expr: SQL;
   cast: 'timestamptz' | 'int' | 'uuid';
-  of: (row: TicketRow) => string | number;
+  of: (row: TicketListRow) => string | number;
 }
 const created: SortKey = { expr: sql`${tickets.createdAt}`, cast: 'timestamptz', of: (row) => row.createdAt.toISOString() };
 const updated: SortKey = { expr: sql`${tickets.updatedAt}`, cast: 'timestamptz', of: (row) => row.updatedAt.toISOString() };
@@ -106,7 +106,7 @@ const SORTS: Record<Exclude<TicketSort, 'newest' | 'sla_due'>, { keys: SortKey[]
 export function sortedPage(sort: Exclude<TicketSort, 'newest' | 'sla_due'>, cursor: string | undefined) {
   const { keys, direction } = SORTS[sort];
   const orderBy = keys.map((key) => (direction === 'asc' ? asc(key.expr) : desc(key.expr)));
-  const encode = (row: TicketRow) => Buffer.from(JSON.stringify([sort, keys.map((key) => key.of(row))])).toString('base64url');
+  const encode = (row: TicketListRow) => Buffer.from(JSON.stringify([sort, keys.map((key) => key.of(row))])).toString('base64url');
   let where: SQL | undefined;
   if (cursor) {
     let values: unknown[];
