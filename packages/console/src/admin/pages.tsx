@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BranchesOutlined,
+  BuildOutlined,
   CalendarOutlined,
   FormOutlined,
   KeyOutlined,
@@ -14,6 +15,7 @@ import type { Role } from '../lib/api';
 import { contentPages } from './content-pages';
 import './calendars/locales';
 import '../automations/locales';
+import '../tickets/views-macros-locale';
 import { inboxPages } from './inbox-pages';
 
 /**
@@ -98,6 +100,14 @@ export const adminPages: AdminPageEntry[] = [
     icon: <FormOutlined />,
     roles: ['admin'],
     component: lazy(() => import('../tickets/admin/TicketFieldsPage')),
+  },
+  {
+    key: 'macros',
+    path: 'macros',
+    labelKey: 'ticketViews.macros.menu',
+    icon: <BuildOutlined />,
+    roles: ['admin', 'supervisor'],
+    component: lazy(() => import('../tickets/macros/MacrosPage')),
   },
   {
     key: 'automations',
