@@ -8,6 +8,7 @@ import { useMemberName, useTeams } from '../lib/directory';
 import { errorText } from '../lib/errors';
 import { useSession } from '../lib/session';
 import { Header } from '../shell/Header';
+import { useIsPhone } from '../shell/responsive';
 import { BulkBar, BulkJobProgress } from './BulkBar';
 import { PRIORITIES, STATUS_COLORS, STATUSES, ticketKeys, useTicketList, useTicketUpdates, type Ticket } from './data';
 import { ShortcutsHelp, useShortcuts } from './shortcuts';
@@ -52,6 +53,7 @@ function TicketList() {
   const [help, setHelp] = useState(false);
   const [job, setJob] = useState<BulkJob | null>(null);
   const search = useRef<InputRef>(null);
+  const phone = useIsPhone();
   const list = useTicketList({ status, priority, q, viewId });
   const items = useMemo(() => list.data?.items ?? [], [list.data]);
   const view = views.data?.find((entry) => entry.id === viewId);
@@ -97,8 +99,8 @@ function TicketList() {
   });
   const teamName = (id: string | null) => (id ? (teams.data?.find((team) => team.id === id)?.name ?? '') : t('tickets.noTeam'));
   return (
-    <div style={{ display: 'flex', gap: 16, alignItems: 'flex-start' }}>
-      <div style={{ width: 240, flexShrink: 0 }}>
+    <div style={{ display: 'flex', flexDirection: phone ? 'column' : 'row', gap: 16, alignItems: phone ? 'stretch' : 'flex-start' }}>
+      <div style={{ width: phone ? '100%' : 240, flexShrink: 0 }}>
         <ViewsSidebar selected={viewId} onSelect={chooseView} currentFilter={currentFilter} />
       </div>
       <div style={{ background: 'white', padding: 16, borderRadius: 8, flex: 1, minWidth: 0 }}>
