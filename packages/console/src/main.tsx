@@ -23,6 +23,7 @@ const Workspace = lazy(() => import('./shell/Workspace'));
 const AdminLayout = lazy(() => import('./admin/AdminLayout'));
 const SupervisorPage = lazy(() => import('./supervisor/SupervisorPage'));
 const TicketsPage = lazy(() => import('./tickets/TicketsPage'));
+const TicketMacrosRoute = lazy(() => import('./tickets/macros/TicketMacrosRoute'));
 const CustomerDirectory = lazy(() => import('./customer/CustomerDirectory'));
 
 const queryClient = new QueryClient({
@@ -69,6 +70,14 @@ function Root() {
                 element={
                   <RequireSession>
                     <AdminLayout />
+                  </RequireSession>
+                }
+              />
+              <Route
+                path="/tickets/macros"
+                element={
+                  <RequireSession>
+                    <TicketMacrosRoute />
                   </RequireSession>
                 }
               />

@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   AuditOutlined,
   BranchesOutlined,
+  BuildOutlined,
   CalendarOutlined,
   FormOutlined,
   KeyOutlined,
@@ -16,6 +17,7 @@ import { contentPages } from './content-pages';
 import './calendars/locales';
 import '../automations/locales';
 import '../tickets/admin/notifications-locale';
+import '../tickets/views-macros-locale';
 import { inboxPages } from './inbox-pages';
 
 /**
@@ -108,6 +110,14 @@ export const adminPages: AdminPageEntry[] = [
     icon: <MailOutlined />,
     roles: ['admin'],
     component: lazy(() => import('../tickets/admin/TicketNotificationsPage')),
+  },
+  {
+    key: 'macros',
+    path: 'macros',
+    labelKey: 'ticketViews.macros.menu',
+    icon: <BuildOutlined />,
+    roles: ['admin', 'supervisor'],
+    component: lazy(() => import('../tickets/macros/MacrosPage')),
   },
   {
     key: 'automations',

@@ -51,13 +51,19 @@ function withQuery(path: string, query?: Query): string {
 /** The address of an API download (a CSV export): the browser fetches it with the session cookie. */
 export const apiUrl = (path: string, query?: Query) => withQuery(`/api/v1${path}`, query);
 
-export async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+export async function request<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  query?: Query,
+  headers: Record<string, string> = {},
+): Promise<T> {
   let response: Response;
-  const init: RequestInit = { method, credentials: 'same-origin', headers: {} };
+  const init: RequestInit = { method, credentials: 'same-origin', headers };
   if (body instanceof FormData) init.body = body;
   else if (body !== undefined) {
     init.body = JSON.stringify(body);
-    init.headers = { 'content-type': 'application/json' };
+    init.headers = { ...headers, 'content-type': 'application/json' };
   }
   try {
     response = await fetch(withQuery(`/api/v1${path}`, query), init);
@@ -81,7 +87,7 @@ export async function request<T>(method: string, path: string, body?: unknown, q
 
 export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>('POST', path, body ?? {}, undefined, headers),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
   patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}),
 };

@@ -20,7 +20,7 @@ import {
   Timeline,
   Typography,
 } from 'antd';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api } from '../lib/api';
@@ -32,6 +32,9 @@ import { CustomFields } from './CustomFields';
 import { TicketCsatCard } from './TicketCsat';
 import { MergeButton, MergedBanner, TicketLinksCard } from './TicketLinks';
 import { PRIORITIES, STATUS_COLORS, STATUSES, ticketKeys, useTicket, type Ticket, type TicketDetail } from './data';
+import { ApplyMacro, type ApplyMacroHandle } from './macros/ApplyMacro';
+import { ShortcutsHelp, useShortcuts } from './shortcuts';
+import { neighbour } from './ticket-order';
 
 type Patch = Partial<Pick<Ticket, 'status' | 'priority' | 'assigneeId' | 'teamId' | 'tags'>>;
 
@@ -40,6 +43,19 @@ export function TicketView({ id }: { id: string }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const ticket = useTicket(id);
+  const macro = useRef<ApplyMacroHandle>(null);
+  const [help, setHelp] = useState(false);
+  const go = (step: 1 | -1) => {
+    const next = neighbour(id, step);
+    if (next) void navigate(`/tickets/${next}`);
+  };
+  useShortcuts({
+    j: () => go(1),
+    k: () => go(-1),
+    u: () => void navigate('/tickets'),
+    m: () => macro.current?.focus(),
+    '?': () => setHelp(true),
+  });
   if (ticket.isError) return <Alert type="error" message={errorText(t, ticket.error)} />;
   if (!ticket.data) return <Card loading />;
   const data = ticket.data;
@@ -56,7 +72,9 @@ export function TicketView({ id }: { id: string }) {
           {t(`tickets.statuses.${data.status}`)}
         </Tag>
         <MergeButton ticket={data} />
+        <ApplyMacro ref={macro} ticket={data} />
       </Space>
+      <ShortcutsHelp scope="ticket" open={help} onClose={() => setHelp(false)} />
       <MergedBanner ticket={data} />
       {data.status === 'closed' && <Alert type="info" showIcon style={{ marginBottom: 12 }} message={t('tickets.closedReadOnly')} />}
       {data.escalation && (

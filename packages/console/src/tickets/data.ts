@@ -1,8 +1,9 @@
-import type { Ticket, TicketDetail } from '@huiliu/contracts';
+import type { BulkProgress, Ticket, TicketDetail } from '@huiliu/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { io } from 'socket.io-client';
 import { api, type Page } from '../lib/api';
+import { liveStatus } from '../lib/live';
 import { useSession } from '../lib/session';
 
 export type { Ticket, TicketDetail };
@@ -42,16 +43,34 @@ export function useTicketList(filter: Record<string, string | undefined>) {
 
 /**
  * `ticket:changed` carries ids only (who may see what is the API's decision): refetch what is
- * on screen. Its own socket, so the tickets pages stay live outside the inbox too.
+ * on screen (the list, the open ticket, the views' counts). Its own socket, so the tickets pages
+ * stay live outside the inbox too (and the header's live tag says whether it is). A bulk job changes many tickets at once, so the refetch waits
+ * for a quiet moment rather than running once per ticket. `onBulk` gets the progress of the bulk
+ * jobs this agent started (`ticket:bulk`, sent to their own room only).
  */
-export function useTicketUpdates() {
+export function useTicketUpdates(onBulk?: (progress: BulkProgress) => void) {
   const { workspaceId } = useSession();
   const client = useQueryClient();
   useEffect(() => {
     const socket = io('/agent', { withCredentials: true, transports: ['websocket', 'polling'] });
-    socket.on('ticket:changed', () => void client.invalidateQueries({ queryKey: ticketKeys.all(workspaceId) }));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refresh = () => void client.invalidateQueries({ queryKey: ticketKeys.all(workspaceId) });
+    socket.on('ticket:changed', () => {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 150);
+    });
+    // A list fetched before this socket joined its rooms would miss what changed in between.
+    socket.on('connect', () => {
+      liveStatus.set('live');
+      refresh();
+    });
+    // The header's live/offline tag: on the tickets pages this is the socket that keeps them live.
+    socket.on('disconnect', () => liveStatus.set('down'));
+    socket.on('connect_error', () => liveStatus.set('down'));
+    if (onBulk) socket.on('ticket:bulk', onBulk);
     return () => {
+      clearTimeout(timer);
       socket.close();
     };
-  }, [client, workspaceId]);
+  }, [client, workspaceId, onBulk]);
 }
