@@ -404,6 +404,37 @@ describe('search and filters', () => {
     expect(seen).toEqual(all);
   });
 
+  it('pages a common word and a rare one newest first, nothing skipped or repeated', async () => {
+    // 12 tickets about a charger (the newest-first walk finds a page of 5 among the newest),
+    // one about a kettle (too few for a page: the full-text index answers), mixed with others.
+    const made: { id: string; about: string }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const about = i % 5 === 3 ? 'other' : i === 7 ? 'kettle' : 'charger';
+      const subject = about === 'charger' ? `充电器不充电 ${i}` : about === 'kettle' ? `电水壶漏水 ${i}` : `地址修改 ${i}`;
+      const response = await ws.clients.admin.post(api('/tickets'), { requesterId: ws.ids.customer, subject });
+      made.push({ id: response.body.id, about });
+    }
+    const newestFirst = (about: string) =>
+      made
+        .filter((item) => item.about === about)
+        .map((item) => item.id)
+        .reverse();
+    const pages = async (q: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const response: { body: { items: { id: string }[]; nextCursor: string | null } } = await ws.clients.admin.get(
+          api(`/tickets?q=${encodeURIComponent(q)}&limit=5${cursor ? `&cursor=${cursor}` : ''}`),
+        );
+        seen.push(...response.body.items.map((item) => item.id));
+        cursor = response.body.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    expect(await pages('充电器')).toEqual(newestFirst('charger'));
+    expect(await pages('电水壶')).toEqual(newestFirst('kettle'));
+  });
+
   it('an agent sees only the tickets of their teams and those assigned to or created by them', async () => {
     const agentSees = await search('limit=200', ws.clients.agent);
     expect(agentSees).toContain(ids.refundZh); // their team
