@@ -38,9 +38,13 @@ const office = {
   ),
 };
 const officeCalendar = compileCalendar(office as never);
-/** Shanghai wall-clock time (UTC+8, no DST) in the week of Monday 2026-12-07. */
+/**
+ * Shanghai wall-clock time (UTC+8, no DST) in the week of Monday 2030-03-04: in the future, so
+ * the test server's own sweeper, on the real clock, never reaches these clocks before the test
+ * moves them (a week now past would be breached behind its back).
+ */
 const sh = (day: 'mon' | 'tue' | 'fri' | 'sat', time: string) => {
-  const date = { fri: '2026-12-04', sat: '2026-12-05', mon: '2026-12-07', tue: '2026-12-08' }[day];
+  const date = { fri: '2030-03-01', sat: '2030-03-02', mon: '2030-03-04', tue: '2030-03-05' }[day];
   return new Date(`${date}T${time}+08:00`);
 };
 
