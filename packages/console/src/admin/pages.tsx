@@ -3,6 +3,7 @@ import {
   AuditOutlined,
   BranchesOutlined,
   CalendarOutlined,
+  FieldTimeOutlined,
   FormOutlined,
   KeyOutlined,
   SettingOutlined,
@@ -13,6 +14,7 @@ import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } fr
 import type { Role } from '../lib/api';
 import { contentPages } from './content-pages';
 import './calendars/locales';
+import '../sla/locales';
 import '../automations/locales';
 import { inboxPages } from './inbox-pages';
 
@@ -66,6 +68,14 @@ export const adminPages: AdminPageEntry[] = [
     icon: <CalendarOutlined />,
     roles: ['admin', 'supervisor'],
     component: lazy(() => import('./calendars/CalendarsPage')),
+  },
+  {
+    key: 'sla-policies',
+    path: 'sla-policies',
+    labelKey: 'sla.admin.menu',
+    icon: <FieldTimeOutlined />,
+    roles: ['admin', 'supervisor'],
+    component: lazy(() => import('./sla/SlaPoliciesPage')),
   },
   {
     key: 'workspace',

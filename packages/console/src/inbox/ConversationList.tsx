@@ -16,6 +16,7 @@ import { useStore } from '../lib/store';
 import { canSupervise } from '../supervisor/data';
 import { customerTitle, previewOf } from '../lib/customer-title';
 import { useIsPhone } from '../shell/responsive';
+import { SlaBadge } from '../sla/SlaBadge';
 
 type View = 'mine' | 'unassigned' | 'teams' | 'all';
 
@@ -304,6 +305,7 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
                       {t(`priorities.${item.priority}`)}
                     </Tag>
                   )}
+                  {item.sla && <SlaBadge subject={{ type: 'conversation', id: item.id }} summary={item.sla} />}
                   {waitingSince && (
                     <Typography.Text type="warning" style={{ fontSize: 12 }} data-testid="waiting">
                       <ClockCircleOutlined /> {t('inbox.waiting', { time: duration(t, now - new Date(waitingSince).getTime()) })}

@@ -5,6 +5,7 @@ import { useNavigate, useParams } from 'react-router';
 import { useMemberName, useTeams } from '../lib/directory';
 import { errorText } from '../lib/errors';
 import { Header } from '../shell/Header';
+import { SlaBadge } from '../sla/SlaBadge';
 import { PRIORITIES, STATUS_COLORS, STATUSES, useTicketList, useTicketUpdates, type Ticket } from './data';
 import { TicketView } from './TicketView';
 
@@ -22,6 +23,10 @@ export default function TicketsPage() {
   );
 }
 
+/** The orders the list offers: the newest first, or the SLA due soonest (overdue first, paused and none last). */
+type TicketSort = 'newest' | 'sla_due';
+const LIST_SORTS: TicketSort[] = ['newest', 'sla_due'];
+
 function TicketList() {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -30,7 +35,8 @@ function TicketList() {
   const [status, setStatus] = useState<string | undefined>();
   const [priority, setPriority] = useState<string | undefined>();
   const [q, setQ] = useState<string | undefined>();
-  const list = useTicketList({ status, priority, q });
+  const [sort, setSort] = useState<TicketSort>('newest');
+  const list = useTicketList({ status, priority, q, sort });
   const teamName = (id: string | null) => (id ? (teams.data?.find((team) => team.id === id)?.name ?? '') : t('tickets.noTeam'));
   return (
     <div style={{ background: 'white', padding: 16, borderRadius: 8 }}>
@@ -63,6 +69,14 @@ function TicketList() {
           onChange={setPriority}
           options={PRIORITIES.map((value) => ({ value, label: t(`priorities.${value}`) }))}
         />
+        <Select<TicketSort>
+          aria-label={t('sla.sort.label')}
+          data-testid="ticket-sort"
+          style={{ width: 160 }}
+          value={sort}
+          onChange={setSort}
+          options={LIST_SORTS.map((value) => ({ value, label: t(`sla.sort.${value}`) }))}
+        />
       </Space>
       {list.isError && <Typography.Text type="danger">{errorText(t, list.error)}</Typography.Text>}
       <Table<Ticket>
@@ -83,6 +97,12 @@ function TicketList() {
             render: (value: Ticket['status']) => <Tag color={STATUS_COLORS[value]}>{t(`tickets.statuses.${value}`)}</Tag>,
           },
           { title: t('tickets.priority'), dataIndex: 'priority', width: 90, render: (value: string) => t(`priorities.${value}`) },
+          {
+            title: 'SLA',
+            dataIndex: 'sla',
+            width: 200,
+            render: (value: Ticket['sla'], row) => (value ? <SlaBadge subject={{ type: 'ticket', id: row.id }} summary={value} /> : null),
+          },
           {
             title: t('tickets.assignee'),
             dataIndex: 'assigneeId',

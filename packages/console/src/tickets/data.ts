@@ -1,4 +1,4 @@
-import type { Ticket, TicketDetail } from '@huiliu/contracts';
+import type { SlaChangedEvent, Ticket, TicketDetail } from '@huiliu/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { io } from 'socket.io-client';
@@ -41,7 +41,7 @@ export function useTicketList(filter: Record<string, string | undefined>) {
 }
 
 /**
- * `ticket:changed` carries ids only (who may see what is the API's decision): refetch what is
+ * `ticket:changed` and `sla:changed` carry ids only (who may see what is the API's decision): refetch what is
  * on screen. Its own socket, so the tickets pages stay live outside the inbox too.
  */
 export function useTicketUpdates() {
@@ -49,7 +49,14 @@ export function useTicketUpdates() {
   const client = useQueryClient();
   useEffect(() => {
     const socket = io('/agent', { withCredentials: true, transports: ['websocket', 'polling'] });
-    socket.on('ticket:changed', () => void client.invalidateQueries({ queryKey: ticketKeys.all(workspaceId) }));
+    const refresh = () => void client.invalidateQueries({ queryKey: ticketKeys.all(workspaceId) });
+    socket.on('ticket:changed', refresh);
+    // Events sent while the socket was down are lost: every (re)connection refetches what is shown.
+    socket.on('connect', refresh);
+    // A warning or a breach from the SLA sweep: the badges (lists, the ticket's clocks) refetch.
+    socket.on('sla:changed', (event: SlaChangedEvent) => {
+      if (event.subjectType === 'ticket') refresh();
+    });
     return () => {
       socket.close();
     };
