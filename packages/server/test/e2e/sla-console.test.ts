@@ -62,20 +62,29 @@ describe.skipIf(!hasChromium)('SLA badges and the SLA policies page, in Chromium
     rmSync(clockDir, { recursive: true, force: true });
   });
 
-  async function signedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+  async function signedIn(email: string, locale: 'zh-CN' | 'en-US' = 'zh-CN'): Promise<Page> {
+    const en = locale === 'en-US';
+    const context = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
     contexts.push(context);
     // The page's clock, so the test can move it (it runs on from the real time until moved).
     await context.clock.install({ time: new Date() });
+    // Every string the pages ask for is collected when missing in the page's language (checked at the end).
+    await context.addInitScript(() => localStorage.setItem('huiliu.i18nCheck', '1'));
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
     await page.waitForURL(/\/login/);
-    await page.getByLabel('邮箱').fill(email);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByLabel(en ? 'Email' : '邮箱').fill(email);
+    await page.getByLabel(en ? 'Password' : '密码').fill(PASSWORD);
+    await page.getByRole('button', { name: en ? 'Log in' : '登录' }).click();
     await page.waitForURL(/\/inbox/);
+    // The header's language switch (the user's saved choice may be the other one).
+    await page.getByText(en ? 'English' : '中文', { exact: true }).click();
+    await poll(() => page.getByText(en ? 'Inbox' : '收件箱', { exact: true }).count()).toBeGreaterThan(0);
     return page;
   }
+
+  /** No string the test's pages showed was missing in their language. */
+  const missingStrings = (page: Page) => page.evaluate(() => (window as { __huiliuMissingKeys?: string[] }).__huiliuMissingKeys);
 
   async function clocksOf(ticketId: string): Promise<Clock[]> {
     const response = await ws.clients.admin.get(api(`/tickets/${ticketId}/sla`));
@@ -215,6 +224,7 @@ describe.skipIf(!hasChromium)('SLA badges and the SLA policies page, in Chromium
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '处理中' }).click();
     await poll(() => headerBadge.getAttribute('data-state')).toBe('ok');
     expect((await clocksOf(pendingId)).find((clock) => clock.metric === 'first_response')!.status).toBe('active');
+    expect(await missingStrings(page)).toEqual([]);
   });
 
   it("a customer's chat gets the policy's clock, and the agent's list shows it live", async () => {
@@ -234,5 +244,48 @@ describe.skipIf(!hasChromium)('SLA badges and the SLA policies page, in Chromium
     } finally {
       visitor.socket.close();
     }
+  });
+
+  it('a supervisor reorders, edits and deletes policies on the page, in English', async () => {
+    const exemption = await ws.clients.admin.post(api('/sla-policies'), {
+      name: '内部测试豁免',
+      conditions: { customerTags: ['内部'] },
+      targets: {},
+    });
+    expect(exemption.status).toBe(201);
+    const names = async () =>
+      ((await ws.clients.admin.get(api('/sla-policies'))).body.items as { name: string }[]).map((item) => item.name);
+    expect(await names()).toEqual(['工单时效', '内部测试豁免']);
+
+    const page = await signedIn(ws.users.supervisor.email, 'en-US');
+    await page.goto(`${server.url}/admin`);
+    await poll(() => page.getByTestId('admin-menu-sla-policies').innerText()).toBe('SLA policies');
+    await page.getByTestId('admin-menu-sla-policies').click();
+    const row = page.locator('.ant-table-row', { hasText: '内部测试豁免' });
+    await poll(() => row.textContent()).toContain('No targets (exemption)');
+
+    // First match wins: the exemption goes first.
+    await row.getByRole('button', { name: 'Move up 内部测试豁免' }).click();
+    await poll(names).toEqual(['内部测试豁免', '工单时效']);
+
+    // Edited: one more condition and a target; with no calendar it counts around the clock.
+    await page.getByRole('button', { name: '内部测试豁免', exact: true }).click();
+    const drawer = page.locator('.ant-drawer-open');
+    await drawer.getByLabel('Priorities', { exact: true }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'High' }).click();
+    await drawer.getByLabel('Name', { exact: true }).click();
+    await drawer.getByLabel('Next response · Normal (minutes)').fill('30');
+    await drawer.getByTestId('sla-policy-save').click();
+    await poll(async () => (await ws.clients.admin.get(api(`/sla-policies/${exemption.body.id}`))).body).toMatchObject({
+      conditions: { customerTags: ['内部'], priorities: ['high'] },
+      targets: { next_response: { businessTime: false, minutes: { normal: 30 } } },
+      calendarId: null,
+    });
+
+    // Deleted, after a confirmation.
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await page.locator('.ant-popover:visible').getByRole('button', { name: 'Remove' }).click();
+    await poll(names).toEqual(['工单时效']);
+    expect(await missingStrings(page)).toEqual([]);
   });
 });
