@@ -227,15 +227,21 @@ describe.skipIf(!hasChromium)('SLA badges and the SLA policies page, in Chromium
     expect(await missingStrings(page)).toEqual([]);
   });
 
+  // Under the policy the first test built (it matches every case).
   it("a customer's chat gets the policy's clock, and the agent's list shows it live", async () => {
     const page = await signedIn(ws.users.admin.email);
     await poll(() => page.getByTestId('conversation-item').count()).toBeGreaterThan(0);
     const inbox = await ws.clients.admin.get(api(`/inboxes/${ws.ids.inbox}`));
     const visitor = await startVisitor(server.url, inbox.body.publicKey);
+    const listener = await connectAgent(server.url, ws.clients.agent);
+    const heard: unknown[] = [];
+    listener.socket.on('sla:changed', (event: unknown) => heard.push(event));
     try {
       const sent = await emitAck(visitor.socket, 'message:send', { clientMessageId: randomUUID(), text: '你好，想咨询一下退货流程' });
       const conversationId = sent.data.conversation.id as string;
       await poll(async () => (await ws.clients.agent.get(api(`/conversations/${conversationId}/sla`))).body.items.length).toBe(2);
+      // The clocks start from the outbox after the conversation is created: the consoles are told once they have.
+      await poll(() => heard).toContainEqual({ subjectType: 'conversation', subjectId: conversationId });
       const badge = page.locator(`[data-conversation-id="${conversationId}"]`).getByTestId('sla-badge');
       await poll(() => badge.getAttribute('data-state')).toBe('ok');
       expect(await badge.textContent()).toMatch(/^首次响应 · 剩 9 小时 5\d 分$/);
@@ -243,6 +249,7 @@ describe.skipIf(!hasChromium)('SLA badges and the SLA policies page, in Chromium
       await poll(() => page.getByTestId('conversation').getByTestId('sla-badge').getAttribute('data-metric')).toBe('first_response');
     } finally {
       visitor.socket.close();
+      listener.socket.close();
     }
   });
 

@@ -1,7 +1,7 @@
 import { ArrowDownOutlined, ArrowUpOutlined, PlusOutlined } from '@ant-design/icons';
 import type { Calendar, SlaPolicy } from '@huiliu/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Checkbox, Drawer, Empty, Form, Input, InputNumber, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Drawer, Empty, Form, Input, InputNumber, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api';
@@ -9,140 +9,9 @@ import { CHANNELS } from '../../lib/channel';
 import { useInboxes } from '../../lib/directory';
 import { errorText } from '../../lib/errors';
 import { ADMIN_PAGE_STYLE, AdminPageTitle, EditDeleteActions, LoadFailed, remove, useWorkspacePath } from '../content-common';
+import { fromForm, METRICS, NO_CALENDAR, PAUSE_STATUSES, PRIORITIES, TICKET_TYPES, TIERS, toForm, type PolicyForm } from './policy-form';
+import { TargetsGrid } from './TargetsGrid';
 import '../../sla/locales';
-
-const METRICS = ['first_response', 'next_response', 'periodic_update', 'resolution'] as const;
-const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
-const PAUSE_STATUSES = ['new', 'open', 'pending', 'on_hold'] as const;
-const TIERS = ['normal', 'vip'] as const;
-const TICKET_TYPES = ['question', 'incident', 'problem', 'task'] as const;
-/** The calendar select's value for "no calendar" (the API's null). */
-const NO_CALENDAR = 'none';
-
-type Metric = (typeof METRICS)[number];
-type Priority = (typeof PRIORITIES)[number];
-type Conditions = SlaPolicy['conditions'];
-
-interface PolicyForm {
-  name: string;
-  description?: string;
-  enabled: boolean;
-  calendarId: string;
-  warnBeforeMinutes: number;
-  pauseStatuses: SlaPolicy['pauseStatuses'];
-  conditions: Required<Pick<Conditions, 'channels' | 'inboxIds' | 'priorities' | 'customerTiers' | 'customerTags' | 'ticketTypes'>>;
-  targets: Record<Metric, { businessTime: boolean; minutes: Partial<Record<Priority, number | null>> }>;
-}
-
-function toForm(policy: SlaPolicy | undefined): PolicyForm {
-  const conditions = policy?.conditions ?? {};
-  return {
-    name: policy?.name ?? '',
-    description: policy?.description ?? '',
-    enabled: policy?.enabled ?? true,
-    calendarId: policy?.calendarId ?? NO_CALENDAR,
-    warnBeforeMinutes: policy?.warnBeforeMinutes ?? 15,
-    pauseStatuses: policy?.pauseStatuses ?? ['pending', 'on_hold'],
-    conditions: {
-      channels: conditions.channels ?? [],
-      inboxIds: conditions.inboxIds ?? [],
-      priorities: conditions.priorities ?? [],
-      customerTiers: conditions.customerTiers ?? [],
-      customerTags: conditions.customerTags ?? [],
-      ticketTypes: conditions.ticketTypes ?? [],
-    },
-    targets: Object.fromEntries(
-      METRICS.map((metric) => {
-        const spec = policy?.targets[metric];
-        return [metric, { businessTime: spec?.businessTime ?? true, minutes: { ...(spec?.minutes ?? {}) } }];
-      }),
-    ) as PolicyForm['targets'],
-  };
-}
-
-/**
- * The API's body: empty conditions and metrics without any minutes are left out (no condition, no
- * target). Business time needs a calendar (the API refuses it without one): with none, targets
- * count around the clock, as the disabled checkboxes show.
- */
-function fromForm(values: PolicyForm, kept: Pick<Conditions, 'formIds' | 'fields'>) {
-  const conditions = Object.fromEntries(Object.entries(values.conditions).filter(([, list]) => (list ?? []).length > 0));
-  const targets = Object.fromEntries(
-    METRICS.flatMap((metric) => {
-      const spec = values.targets[metric];
-      const minutes = Object.fromEntries(Object.entries(spec.minutes).filter(([, value]) => typeof value === 'number' && value > 0));
-      const businessTime = values.calendarId !== NO_CALENDAR && spec.businessTime;
-      return Object.keys(minutes).length > 0 ? [[metric, { businessTime, minutes }]] : [];
-    }),
-  );
-  return {
-    name: values.name,
-    description: values.description ?? '',
-    enabled: values.enabled,
-    calendarId: values.calendarId === NO_CALENDAR ? null : values.calendarId,
-    warnBeforeMinutes: values.warnBeforeMinutes,
-    pauseStatuses: values.pauseStatuses,
-    // Form and custom-field conditions are set through the API; the page keeps them as they are.
-    conditions: { ...conditions, ...(kept.formIds ? { formIds: kept.formIds } : {}), ...(kept.fields ? { fields: kept.fields } : {}) },
-    targets,
-  };
-}
-
-/** Minutes per priority for each metric: a grid, one row a metric. */
-function TargetsGrid() {
-  const { t } = useTranslation();
-  const calendarId = Form.useWatch('calendarId') as string | undefined;
-  const withCalendar = !!calendarId && calendarId !== NO_CALENDAR;
-  return (
-    <table style={{ borderCollapse: 'collapse', width: '100%' }} data-testid="sla-targets">
-      <thead>
-        <tr>
-          <th />
-          {PRIORITIES.map((priority) => (
-            <th key={priority} style={{ textAlign: 'start', fontWeight: 500, padding: 4 }}>
-              {t(`priorities.${priority}`)}
-            </th>
-          ))}
-          <th style={{ textAlign: 'start', fontWeight: 500, padding: 4 }}>{t('sla.admin.businessTime')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {METRICS.map((metric) => (
-          <tr key={metric}>
-            <td style={{ padding: 4, whiteSpace: 'nowrap' }}>{t(`sla.metric.${metric}`)}</td>
-            {PRIORITIES.map((priority) => (
-              <td key={priority} style={{ padding: 4 }}>
-                <Form.Item name={['targets', metric, 'minutes', priority]} style={{ marginBottom: 0 }}>
-                  <InputNumber
-                    min={1}
-                    max={525_600}
-                    precision={0}
-                    style={{ width: 96 }}
-                    aria-label={t('sla.admin.minutesFor', { metric: t(`sla.metric.${metric}`), priority: t(`priorities.${priority}`) })}
-                  />
-                </Form.Item>
-              </td>
-            ))}
-            <td style={{ padding: 4 }}>
-              <Form.Item name={['targets', metric, 'businessTime']} valuePropName="checked" style={{ marginBottom: 0 }}>
-                <Checkbox disabled={!withCalendar} aria-label={`${t(`sla.metric.${metric}`)} · ${t('sla.admin.businessTime')}`} />
-              </Form.Item>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-      {!withCalendar && (
-        <tfoot>
-          <tr>
-            <td colSpan={PRIORITIES.length + 2} style={{ padding: 4 }}>
-              <Typography.Text type="secondary">{t('sla.admin.noCalendarHint')}</Typography.Text>
-            </td>
-          </tr>
-        </tfoot>
-      )}
-    </table>
-  );
-}
 
 function PolicyEditor({ policy, onClose }: { policy: SlaPolicy | undefined; onClose: () => void }) {
   const { t } = useTranslation();

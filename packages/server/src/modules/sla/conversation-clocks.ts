@@ -34,6 +34,8 @@ async function conversationCase(db: Executor, conversationId: string) {
  * or handed off by the bot); an agent's reply meets the response clocks; the customer writing
  * again while no reply is owed starts a next-response clock; resolving meets the resolution clock
  * and cancels the response clocks nobody needs any more; reopening starts a new resolution clock.
+ * A step that moved a clock tells the consoles (`sla:changed`), as the sweep's warnings and
+ * breaches do (live.ts).
  */
 export function subscribeConversationClocks(ctx: AppContext): { stop(): void } {
   /** Runs a step; when it moved a clock (it returns the subject), the consoles hear it after the commit. */
@@ -84,9 +86,8 @@ export function subscribeConversationClocks(ctx: AppContext): { stop(): void } {
       const found = await conversationCase(tx, conversationIdOf(event));
       if (!found) return undefined;
       if (kind === 'out' && message.senderType === 'agent') {
-        const met = await hasOpenClock(tx, found.subject, ['first_response', 'next_response']);
-        await meetClocks(tx, found.subject, ['first_response', 'next_response'], message.createdAt);
-        return met ? found.subject : undefined;
+        const met = await meetClocks(tx, found.subject, ['first_response', 'next_response'], message.createdAt);
+        return met > 0 ? found.subject : undefined;
       }
       if (kind === 'in' && message.senderType === 'customer') {
         const { state } = found.conversation;
