@@ -69,7 +69,7 @@ describe.skipIf(!hasChromium)('SLA badges and the SLA policies page, in Chromium
     // The page's clock, so the test can move it (it runs on from the real time until moved).
     await context.clock.install({ time: new Date() });
     // Every string the pages ask for is collected when missing in the page's language (checked at the end).
-    await context.addInitScript(() => localStorage.setItem('huiliu.i18nCheck', '1'));
+    await context.addInitScript("localStorage.setItem('huiliu.i18nCheck', '1')");
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
     await page.waitForURL(/\/login/);
@@ -84,7 +84,8 @@ describe.skipIf(!hasChromium)('SLA badges and the SLA policies page, in Chromium
   }
 
   /** No string the test's pages showed was missing in their language. */
-  const missingStrings = (page: Page) => page.evaluate(() => (window as { __huiliuMissingKeys?: string[] }).__huiliuMissingKeys);
+  const missingStrings = (page: Page) =>
+    page.evaluate(() => (globalThis as unknown as { __huiliuMissingKeys?: string[] }).__huiliuMissingKeys ?? null);
 
   async function clocksOf(ticketId: string): Promise<Clock[]> {
     const response = await ws.clients.admin.get(api(`/tickets/${ticketId}/sla`));
