@@ -229,11 +229,12 @@ describe.skipIf(!hasChromium)('SLA badges and the SLA policies page, in Chromium
   });
 
   // Under the policy the first test built (it matches every case).
-  it("a customer's chat gets the policy's clock, and the agent's list shows it live", async () => {
+  it("a customer's chat gets the policy's clock, and the agent's list shows it live and sorts by SLA due", async () => {
     const page = await signedIn(ws.users.admin.email);
     await poll(() => page.getByTestId('conversation-item').count()).toBeGreaterThan(0);
     const inbox = await ws.clients.admin.get(api(`/inboxes/${ws.ids.inbox}`));
     const visitor = await startVisitor(server.url, inbox.body.publicKey);
+    const visitors = [visitor.socket];
     const listener = await connectAgent(server.url, ws.clients.agent);
     const heard: unknown[] = [];
     listener.socket.on('sla:changed', (event: unknown) => heard.push(event));
@@ -248,8 +249,22 @@ describe.skipIf(!hasChromium)('SLA badges and the SLA policies page, in Chromium
       expect(await badge.textContent()).toMatch(/^首次响应 · 剩 9 小时 5\d 分$/);
       await page.locator(`[data-conversation-id="${conversationId}"]`).click();
       await poll(() => page.getByTestId('conversation').getByTestId('sla-badge').getAttribute('data-metric')).toBe('first_response');
+
+      // A later chat is due later: newest first lists it first, SLA due soonest the other way round.
+      const laterVisitor = await startVisitor(server.url, inbox.body.publicKey);
+      visitors.push(laterVisitor.socket);
+      const later = await emitAck(laterVisitor.socket, 'message:send', { clientMessageId: randomUUID(), text: '请问今天能发货吗' });
+      const laterId = later.data.conversation.id as string;
+      await poll(() => page.locator(`[data-conversation-id="${laterId}"]`).getByTestId('sla-badge').getAttribute('data-state')).toBe('ok');
+      const firstTwo = () =>
+        Promise.all([0, 1].map((index) => page.getByTestId('conversation-item').nth(index).getAttribute('data-conversation-id')));
+      await poll(firstTwo).toEqual([laterId, conversationId]);
+      await page.getByRole('button', { name: '筛选', exact: true }).click();
+      await page.getByTestId('conversation-sort').click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'SLA 最先到期' }).click();
+      await poll(firstTwo).toEqual([conversationId, laterId]);
     } finally {
-      visitor.socket.close();
+      for (const socket of visitors) socket.close();
       listener.socket.close();
     }
   });
