@@ -15,7 +15,7 @@ export * from './email.js';
 export * from './markdown.js';
 export * from './calendars.js';
 export * from './sla.js';
-export { SlaSummary, SlaSort } from './sla-summary.js';
+export { SlaSummary, SlaSort, type SlaChangedEvent } from './sla-summary.js';
 export * from './ticket-fields.js';
 export * from './tickets.js';
 export * from './ticket-links.js';

@@ -23,3 +23,14 @@ export type SlaSummary = z.infer<typeof SlaSummary>;
 
 /** Lists can be sorted by the soonest SLA due time (cases without an open clock last). */
 export const SlaSort = z.enum(['newest', 'sla_due']);
+
+/**
+ * Realtime `sla:changed` on `/agent` (workspace room): a case's clocks started, stopped, warned or
+ * breached. Ids only; the console refetches what it shows through the API.
+ */
+export interface SlaChangedEvent {
+  subjectType: 'ticket' | 'conversation';
+  subjectId: string;
+  /** Set for a warning or a breach: the clock's metric. */
+  metric?: string;
+}

@@ -4,6 +4,7 @@ import {
   BranchesOutlined,
   BuildOutlined,
   CalendarOutlined,
+  FieldTimeOutlined,
   FormOutlined,
   KeyOutlined,
   MailOutlined,
@@ -15,6 +16,7 @@ import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } fr
 import type { Role } from '../lib/api';
 import { contentPages } from './content-pages';
 import './calendars/locales';
+import '../sla/locales';
 import '../automations/locales';
 import '../tickets/admin/notifications-locale';
 import '../tickets/views-macros-locale';
@@ -70,6 +72,14 @@ export const adminPages: AdminPageEntry[] = [
     icon: <CalendarOutlined />,
     roles: ['admin', 'supervisor'],
     component: lazy(() => import('./calendars/CalendarsPage')),
+  },
+  {
+    key: 'sla-policies',
+    path: 'sla-policies',
+    labelKey: 'sla.admin.menu',
+    icon: <FieldTimeOutlined />,
+    roles: ['admin', 'supervisor'],
+    component: lazy(() => import('./sla/SlaPoliciesPage')),
   },
   {
     key: 'workspace',

@@ -14,6 +14,7 @@ import { WechatWindowNotice } from '../channels/wechat/WechatWindowNotice';
 import { LeftMessageNotice } from './LeftMessageNotice';
 import { ComposerUnlessReadOnly as Composer } from './ReadOnlyBar';
 import { customerTitle } from '../lib/customer-title';
+import { SlaHeaderBadge } from '../sla/SlaClocksCard';
 
 export function useConversation(conversationId: string) {
   const { workspaceId } = useSession();
@@ -114,6 +115,7 @@ function OpenConversation({ conversationId }: { conversationId: string }) {
           <Tag color={STATE_COLORS[current.state]} data-testid="conversation-state" data-state={current.state}>
             {t(`states.${current.state}`)}
           </Tag>
+          <SlaHeaderBadge subject={{ type: 'conversation', id: current.id }} />
         </div>
         <ConversationActions conversation={current} />
       </div>

@@ -16,6 +16,7 @@ import { useStore } from '../lib/store';
 import { canSupervise } from '../supervisor/data';
 import { customerTitle, previewOf } from '../lib/customer-title';
 import { useIsPhone } from '../shell/responsive';
+import { SlaBadge } from '../sla/SlaBadge';
 
 type View = 'mine' | 'unassigned' | 'teams' | 'all';
 
@@ -51,6 +52,8 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
   // Agents start with their own conversations; supervisors and admins with everything.
   const [view, setView] = useState<View>(() => (localStorage.getItem('huiliu.view') as View | null) ?? (role === 'agent' ? 'mine' : 'all'));
   const [filters, setFilters] = useState<Filters>({});
+  // Not a filter: the export takes the filters, and its order is its own.
+  const [sort, setSort] = useState<'newest' | 'sla_due'>('newest');
   const [search, setSearch] = useState('');
   const [cursor, setCursor] = useState(0);
   const counts = useStore(unread);
@@ -68,9 +71,9 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
   }, [view, filters]);
 
   const list = useInfiniteQuery({
-    queryKey: [...keys.lists(workspaceId), view, filters],
+    queryKey: [...keys.lists(workspaceId), view, filters, sort],
     queryFn: ({ pageParam }) =>
-      api.get<Page<Conversation>>(`/workspaces/${workspaceId}/conversations`, { ...query, limit: 50, cursor: pageParam }),
+      api.get<Page<Conversation>>(`/workspaces/${workspaceId}/conversations`, { ...query, sort, limit: 50, cursor: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -115,6 +118,14 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
   const activeFilters = Object.entries(filters).filter(([key, value]) => key !== 'q' && value).length;
   const filterForm = (
     <Space orientation="vertical" style={{ width: 260 }}>
+      <Select<'newest' | 'sla_due'>
+        aria-label={t('sla.sort.label')}
+        data-testid="conversation-sort"
+        style={{ width: '100%' }}
+        value={sort}
+        onChange={setSort}
+        options={(['newest', 'sla_due'] as const).map((value) => ({ value, label: t(`sla.sort.${value}`) }))}
+      />
       <Select
         allowClear
         placeholder={t('inbox.channel')}
@@ -304,6 +315,7 @@ export function ConversationList({ selectedId }: { selectedId: string | undefine
                       {t(`priorities.${item.priority}`)}
                     </Tag>
                   )}
+                  {item.sla && <SlaBadge subject={{ type: 'conversation', id: item.id }} summary={item.sla} />}
                   {waitingSince && (
                     <Typography.Text type="warning" style={{ fontSize: 12 }} data-testid="waiting">
                       <ClockCircleOutlined /> {t('inbox.waiting', { time: duration(t, now - new Date(waitingSince).getTime()) })}

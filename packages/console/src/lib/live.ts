@@ -1,3 +1,4 @@
+import type { SlaChangedEvent } from '@huiliu/contracts';
 import type { QueryClient } from '@tanstack/react-query';
 import type { Socket } from 'socket.io-client';
 import type { Conversation, Message, Page } from './api';
@@ -154,6 +155,8 @@ export function connectLive(client: QueryClient, workspaceId: string, userId: st
       ...incoming,
       customerName: incoming.customerName ?? before?.customerName ?? null,
       customerLabel: incoming.customerLabel ?? before?.customerLabel ?? null,
+      // The event carries no SLA summary (lists compute it); keep the one shown until the refetch.
+      sla: incoming.sla ?? before?.sla,
     };
     client.setQueryData<Conversation>(keys.conversation(workspaceId, incoming.id), (old) => (old ? merged : old));
     patchConversation(incoming.id, () => merged);
@@ -164,6 +167,13 @@ export function connectLive(client: QueryClient, workspaceId: string, userId: st
       if (before?.assigneeId !== userId && !announced.has(incoming.id)) callbacks.onAssignedToMe(merged);
       announced.add(incoming.id);
     } else announced.delete(incoming.id);
+  });
+
+  // A clock started, was met, warned or breached: the lists' badges and the open conversation's clocks refetch.
+  socket.on('sla:changed', (event: SlaChangedEvent) => {
+    if (event.subjectType !== 'conversation') return;
+    refreshLists();
+    void client.invalidateQueries({ queryKey: [...keys.conversation(workspaceId, event.subjectId), 'sla'] });
   });
 
   socket.on('message:status', (event: MessageStatusEvent) => {

@@ -28,6 +28,8 @@ import { useMembers, useMemberName, useTeams } from '../lib/directory';
 import { errorText } from '../lib/errors';
 import { useSession } from '../lib/session';
 import { TicketAutomationLog } from '../automations/TicketAutomationLog';
+import { SlaClocksCard, SlaHeaderBadge } from '../sla/SlaClocksCard';
+import { slaKeys } from '../sla/data';
 import { CustomFields } from './CustomFields';
 import { TicketCsatCard } from './TicketCsat';
 import { MergeButton, MergedBanner, TicketLinksCard } from './TicketLinks';
@@ -71,6 +73,7 @@ export function TicketView({ id }: { id: string }) {
         <Tag color={STATUS_COLORS[data.status]} data-testid="ticket-status">
           {t(`tickets.statuses.${data.status}`)}
         </Tag>
+        <SlaHeaderBadge subject={{ type: 'ticket', id: data.id }} />
         <MergeButton ticket={data} />
         <ApplyMacro ref={macro} ticket={data} />
       </Space>
@@ -91,6 +94,7 @@ export function TicketView({ id }: { id: string }) {
         </Col>
         <Col xs={24} lg={8}>
           <Fields ticket={data} />
+          <SlaClocksCard subject={{ type: 'ticket', id: data.id }} />
           <CustomFields ticket={data} />
           <TicketLinksCard ticket={data} />
           {(data.csat || data.status === 'solved' || data.status === 'closed') && <TicketCsatCard ticket={data} />}
@@ -108,6 +112,8 @@ function useRefresh(id: string) {
   return () => {
     void client.invalidateQueries({ queryKey: ticketKeys.detail(workspaceId, id) });
     void client.invalidateQueries({ queryKey: ['tickets', workspaceId, 'list'] });
+    // A status or priority change pauses, resumes or retargets the clocks in the same transaction.
+    void client.invalidateQueries({ queryKey: slaKeys.targets(workspaceId, { type: 'ticket', id }) });
   };
 }
 

@@ -13,6 +13,7 @@ import { BulkBar, BulkJobProgress } from './BulkBar';
 import { PRIORITIES, STATUS_COLORS, STATUSES, ticketKeys, useTicketList, useTicketUpdates, type Ticket } from './data';
 import { ShortcutsHelp, useShortcuts } from './shortcuts';
 import { ticketOrder } from './ticket-order';
+import { SlaBadge } from '../sla/SlaBadge';
 import { TicketView } from './TicketView';
 import { recordBulkProgress, useViews, type BulkJob, type TicketFilter } from './views-data';
 import { ViewsSidebar } from './ViewsSidebar';
@@ -35,6 +36,10 @@ export default function TicketsPage() {
 /** Clicks on the selection checkbox select; anywhere else on the row opens the ticket. */
 const inSelectionCell = (target: EventTarget) => target instanceof Element && !!target.closest('.ant-table-selection-column');
 
+/** The orders the list offers: the newest first, or the SLA due soonest (overdue first, paused and none last). */
+type TicketSort = 'newest' | 'sla_due';
+const LIST_SORTS: TicketSort[] = ['newest', 'sla_due'];
+
 function TicketList() {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -54,7 +59,9 @@ function TicketList() {
   const [job, setJob] = useState<BulkJob | null>(null);
   const search = useRef<InputRef>(null);
   const phone = useIsPhone();
-  const list = useTicketList({ status, priority, q, viewId });
+  // Unset, a view's own order applies (and the newest first without one).
+  const [sort, setSort] = useState<TicketSort | undefined>();
+  const list = useTicketList({ status, priority, q, viewId, sort });
   const items = useMemo(() => list.data?.items ?? [], [list.data]);
   const view = views.data?.find((entry) => entry.id === viewId);
   // A view that is gone (deleted in another tab) is dropped rather than showing its 404 for ever.
@@ -134,6 +141,14 @@ function TicketList() {
             onChange={setPriority}
             options={PRIORITIES.map((value) => ({ value, label: t(`priorities.${value}`) }))}
           />
+          <Select<TicketSort>
+            aria-label={t('sla.sort.label')}
+            data-testid="ticket-sort"
+            style={{ width: 160 }}
+            value={sort ?? 'newest'}
+            onChange={setSort}
+            options={LIST_SORTS.map((value) => ({ value, label: t(`sla.sort.${value}`) }))}
+          />
           <Button icon={<ThunderboltOutlined />} onClick={() => void navigate('/tickets/macros')}>
             {t('ticketViews.macros.manage')}
           </Button>
@@ -188,6 +203,12 @@ function TicketList() {
               render: (value: Ticket['status']) => <Tag color={STATUS_COLORS[value]}>{t(`tickets.statuses.${value}`)}</Tag>,
             },
             { title: t('tickets.priority'), dataIndex: 'priority', width: 90, render: (value: string) => t(`priorities.${value}`) },
+            {
+              title: 'SLA',
+              dataIndex: 'sla',
+              width: 200,
+              render: (value: Ticket['sla'], row) => (value ? <SlaBadge subject={{ type: 'ticket', id: row.id }} summary={value} /> : null),
+            },
             {
               title: t('tickets.assignee'),
               dataIndex: 'assigneeId',

@@ -1,4 +1,4 @@
-import type { BulkProgress, Ticket, TicketDetail } from '@huiliu/contracts';
+import type { BulkProgress, SlaChangedEvent, Ticket, TicketDetail } from '@huiliu/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { io } from 'socket.io-client';
@@ -42,11 +42,12 @@ export function useTicketList(filter: Record<string, string | undefined>) {
 }
 
 /**
- * `ticket:changed` carries ids only (who may see what is the API's decision): refetch what is
- * on screen (the list, the open ticket, the views' counts). Its own socket, so the tickets pages
- * stay live outside the inbox too (and the header's live tag says whether it is). A bulk job changes many tickets at once, so the refetch waits
- * for a quiet moment rather than running once per ticket. `onBulk` gets the progress of the bulk
- * jobs this agent started (`ticket:bulk`, sent to their own room only).
+ * `ticket:changed` and `sla:changed` carry ids only (who may see what is the API's decision):
+ * refetch what is on screen (the list, the open ticket, the views' counts). Its own socket, so the
+ * tickets pages stay live outside the inbox too (and the header's live tag says whether it is). A
+ * bulk job changes many tickets at once, so the refetch waits for a quiet moment rather than
+ * running once per ticket. `onBulk` gets the progress of the bulk jobs this agent started
+ * (`ticket:bulk`, sent to their own room only).
  */
 export function useTicketUpdates(onBulk?: (progress: BulkProgress) => void) {
   const { workspaceId } = useSession();
@@ -55,11 +56,16 @@ export function useTicketUpdates(onBulk?: (progress: BulkProgress) => void) {
     const socket = io('/agent', { withCredentials: true, transports: ['websocket', 'polling'] });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const refresh = () => void client.invalidateQueries({ queryKey: ticketKeys.all(workspaceId) });
-    socket.on('ticket:changed', () => {
+    const refreshSoon = () => {
       clearTimeout(timer);
       timer = setTimeout(refresh, 150);
+    };
+    socket.on('ticket:changed', refreshSoon);
+    // A warning or a breach from the SLA sweep: the badges (lists, the ticket's clocks) refetch.
+    socket.on('sla:changed', (event: SlaChangedEvent) => {
+      if (event.subjectType === 'ticket') refreshSoon();
     });
-    // A list fetched before this socket joined its rooms would miss what changed in between.
+    // Events sent while the socket was down are lost: every (re)connection refetches what is shown.
     socket.on('connect', () => {
       liveStatus.set('live');
       refresh();

@@ -110,24 +110,27 @@ export async function everStarted(db: Executor, subject: Subject, metric: SlaMet
 /**
  * The case got what these clocks wait for at `at`: an open clock is achieved (or breached, if
  * `at` is past due and the sweep has not got there yet); a clock the sweep already breached
- * keeps its breach and records when the answer came.
+ * keeps its breach and records when the answer came. Returns how many clocks it changed.
  */
-export async function meetClocks(db: Executor, subject: Subject, metrics: readonly SlaMetric[], at: Date): Promise<void> {
+export async function meetClocks(db: Executor, subject: Subject, metrics: readonly SlaMetric[], at: Date): Promise<number> {
   const metricList = [...metrics];
-  await db
+  const met = await db
     .update(slaTargets)
     .set({
       status: sql`case when ${slaTargets.dueAt} >= ${at} then 'achieved' else 'breached' end`,
       achievedAt: at,
       breachedAt: sql`case when ${slaTargets.dueAt} >= ${at} then null else ${slaTargets.dueAt} end`,
     })
-    .where(and(subjectIs(subject), inArray(slaTargets.metric, metricList), eq(slaTargets.status, 'active')));
-  await db
+    .where(and(subjectIs(subject), inArray(slaTargets.metric, metricList), eq(slaTargets.status, 'active')))
+    .returning({ id: slaTargets.id });
+  const answeredLate = await db
     .update(slaTargets)
     .set({ achievedAt: at })
     .where(
       and(subjectIs(subject), inArray(slaTargets.metric, metricList), eq(slaTargets.status, 'breached'), isNull(slaTargets.achievedAt)),
-    );
+    )
+    .returning({ id: slaTargets.id });
+  return met.length + answeredLate.length;
 }
 
 /** Clocks that no longer apply (a conversation resolved before anyone replied needs no reply). */
