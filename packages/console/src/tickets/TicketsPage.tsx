@@ -195,7 +195,7 @@ function TicketList() {
           })}
           columns={[
             { title: t('tickets.number'), dataIndex: 'number', width: 90, render: (value: number) => `#${value}` },
-            { title: t('tickets.subject'), dataIndex: 'subject', ellipsis: true },
+            { title: t('tickets.subject'), dataIndex: 'subject', ellipsis: true, className: 'ticket-subject' },
             {
               title: t('tickets.status'),
               dataIndex: 'status',

@@ -30,6 +30,8 @@ export const nulRefused = (path: string) =>
 const PG_CLIENT_ERRORS: Record<string, [number, string, string]> = {
   '23505': [409, 'conflict', 'this already exists'],
   '23503': [404, 'not_found', 'a referenced resource does not exist'],
+  // An ON DELETE RESTRICT key still pointing at the row (PostgreSQL 15+ reports it apart from 23503).
+  '23001': [409, 'in_use', 'something still uses this; change that first'],
   '22P02': [400, 'bad_request', 'a value has the wrong format'],
   '22001': [400, 'bad_request', 'a value is too long'],
   '54000': [400, 'bad_request', 'a value is too large'],

@@ -171,7 +171,7 @@ describe.skipIf(!hasChromium)('SLA badges and the SLA policies page, in Chromium
     // Sorted by SLA due: the urgent one first, the paused one last; newest first is the other way round.
     const ours = ['机房断电，全部服务中断', '发票抬头需要修改', '等待客户提供订单截图'];
     const subjects = async () =>
-      (await page.locator('.ant-table-row td:nth-child(2)').allTextContents()).filter((subject) => ours.includes(subject));
+      (await page.locator('.ant-table-row td.ticket-subject').allTextContents()).filter((subject) => ours.includes(subject));
     await poll(subjects).toEqual(['等待客户提供订单截图', '发票抬头需要修改', '机房断电，全部服务中断']);
     await page.getByTestId('ticket-sort').click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: 'SLA 最先到期' }).click();
