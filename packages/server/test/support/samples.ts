@@ -67,8 +67,16 @@ export function sampleOf(schema: JsonSchema, uuids: () => string = randomUUID, k
   }
 }
 
-/** Values that satisfy the patterns the contracts use (times, dates, colours, slugs). */
-const PATTERN_CANDIDATES = ['09:00', '2026-10-01', '#1677ff', 'sample-slug', 'sampleToken1', 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG'];
+/** Values that satisfy the patterns the contracts use (times, dates, colours, sites, slugs). */
+const PATTERN_CANDIDATES = [
+  '09:00',
+  '2026-10-01',
+  '#1677ff',
+  'https://shop.example.com',
+  'sample-slug',
+  'sampleToken1',
+  'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+];
 
 function sampleString(schema: JsonSchema, uuids: () => string, key: string): string {
   counter += 1;
