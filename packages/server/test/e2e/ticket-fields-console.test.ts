@@ -1,62 +1,24 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchBrowser } from '../support/browser.js';
-import { recordFailure } from '../support/e2e.js';
-import { createWorkspaceFixture, PASSWORD, type WorkspaceFixture } from '../support/fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from '../support/browser.js';
+import { consoleHarness } from '../support/console-harness.js';
 
 /** Waits for the browser (45 s): pages on a busy, shared 2-core machine take their time. */
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 45_000 });
 const label = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 
 describe.skipIf(!hasChromium)('ticket custom fields in the console, in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ws: WorkspaceFixture;
-  const contexts: BrowserContext[] = [];
-  const api = (path: string) => `/api/v1/workspaces/${ws.workspaceId}${path}`;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    ws = await createWorkspaceFixture(server.ctx.db, server.url, 'fields-ui');
-  }, 300_000);
-  afterEach((test) =>
-    recordFailure(
-      test,
-      'ticket-fields',
-      contexts.flatMap((context) => context.pages()),
-      server,
-    ),
-  );
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function open(email: string, path: string): Promise<Page> {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${server.url}/`);
-    await page.waitForURL(/\/login/);
-    await page.getByLabel('邮箱').fill(email);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL(/\/inbox/);
-    await page.goto(`${server.url}${path}`);
-    return page;
-  }
+  const ui = consoleHarness('ticket-fields', { fixture: 'fields-ui' });
+  const api = ui.api;
+  const open = async (email: string, path: string) => (await ui.open(email, path)).page;
 
   it("an agent sees the form's fields, a stale value is marked, a bad value is refused before saving, a good one is stored", async () => {
-    const serial = await ws.clients.admin.post(api('/ticket-fields'), {
+    const serial = await ui.ws.clients.admin.post(api('/ticket-fields'), {
       key: 'serial_no',
       type: 'regex',
       pattern: 'SN\\d{8}',
       label: label('序列号', 'Serial number'),
     });
-    const reason = await ws.clients.admin.post(api('/ticket-fields'), {
+    const reason = await ui.ws.clients.admin.post(api('/ticket-fields'), {
       key: 'reason',
       type: 'dropdown',
       label: label('换货原因', 'Reason'),
@@ -65,26 +27,26 @@ describe.skipIf(!hasChromium)('ticket custom fields in the console, in Chromium'
         { value: '不想要了', label: label('不想要了', 'Changed mind') },
       ],
     });
-    const form = await ws.clients.admin.post(api('/ticket-forms'), {
+    const form = await ui.ws.clients.admin.post(api('/ticket-forms'), {
       name: '换货',
       fields: [
         { fieldId: serial.body.id, required: true },
         { fieldId: reason.body.id, required: false },
       ],
     });
-    const ticket = await ws.clients.agent.post(api('/tickets'), {
+    const ticket = await ui.ws.clients.agent.post(api('/tickets'), {
       subject: '耳机换货',
-      requesterId: ws.ids.customer,
-      teamId: ws.teamId,
+      requesterId: ui.ws.ids.customer,
+      teamId: ui.ws.teamId,
       formId: form.body.id,
       fields: { serial_no: 'SN12345678', reason: '不想要了' },
     });
     expect(ticket.status).toBe(201);
-    await ws.clients.admin.patch(api(`/ticket-fields/${reason.body.id}`), {
+    await ui.ws.clients.admin.patch(api(`/ticket-fields/${reason.body.id}`), {
       options: [{ value: '质量问题', label: label('质量问题', 'Quality') }],
     });
 
-    const page = await open(ws.users.agent.email, `/tickets/${ticket.body.id}`);
+    const page = await open(ui.ws.users.agent.email, `/tickets/${ticket.body.id}`);
     const card = page.getByTestId('ticket-custom-fields');
     const serialInput = card.getByRole('textbox', { name: '序列号' });
     await poll(() => serialInput.inputValue()).toBe('SN12345678');
@@ -93,18 +55,18 @@ describe.skipIf(!hasChromium)('ticket custom fields in the console, in Chromium'
     await serialInput.fill('SN123');
     await card.getByRole('button', { name: '保存字段' }).click();
     await poll(() => card.getByText('does not match the pattern').count()).toBe(1);
-    expect((await ws.clients.agent.get(api(`/tickets/${ticket.body.id}`))).body.fields.serial_no).toBe('SN12345678');
+    expect((await ui.ws.clients.agent.get(api(`/tickets/${ticket.body.id}`))).body.fields.serial_no).toBe('SN12345678');
 
     await serialInput.fill('SN87654321');
     await card.getByRole('button', { name: '保存字段' }).click();
-    await poll(async () => (await ws.clients.agent.get(api(`/tickets/${ticket.body.id}`))).body.fields).toEqual({
+    await poll(async () => (await ui.ws.clients.agent.get(api(`/tickets/${ticket.body.id}`))).body.fields).toEqual({
       serial_no: 'SN87654321',
       reason: '不想要了',
     });
   });
 
   it('an admin defines a field on the admin page', async () => {
-    const page = await open(ws.users.admin.email, '/admin/ticket-fields');
+    const page = await open(ui.ws.users.admin.email, '/admin/ticket-fields');
     await page.getByRole('button', { name: '新建字段' }).click();
     const dialog = page.locator('.ant-modal:visible');
     await dialog.getByLabel('键').fill('warranty_no');
@@ -112,7 +74,7 @@ describe.skipIf(!hasChromium)('ticket custom fields in the console, in Chromium'
     await dialog.getByLabel('英文名称').fill('Warranty number');
     await dialog.getByRole('button', { name: '保存' }).click();
     await poll(async () =>
-      ((await ws.clients.admin.get(api('/ticket-fields'))).body.items as { key: string }[]).map((field) => field.key),
+      ((await ui.ws.clients.admin.get(api('/ticket-fields'))).body.items as { key: string }[]).map((field) => field.key),
     ).toContain('warranty_no');
     await poll(() => page.getByText('保修卡号').count()).toBeGreaterThan(0);
     await page.getByRole('tab', { name: '表单' }).click();

@@ -1,62 +1,24 @@
 import { DEFAULT_TICKET_NOTIFICATIONS } from '@huiliu/contracts';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { csatToken } from '../../src/modules/tickets/csat/token.js';
-import { hasChromium, launchBrowser } from '../support/browser.js';
-import { recordFailure } from '../support/e2e.js';
-import { createWorkspaceFixture, PASSWORD, type WorkspaceFixture } from '../support/fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { hasChromium } from '../support/browser.js';
+import { consoleHarness } from '../support/console-harness.js';
 
 /** Waits for the browser (45 s): pages on a busy, shared 2-core machine take their time. */
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 45_000 });
 
 describe.skipIf(!hasChromium)('ticket emails and CSAT in the console, in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ws: WorkspaceFixture;
-  const contexts: BrowserContext[] = [];
-  const api = (path: string) => `/api/v1/workspaces/${ws.workspaceId}${path}`;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    ws = await createWorkspaceFixture(server.ctx.db, server.url, 'notify-ui');
-  }, 300_000);
-  afterEach((test) =>
-    recordFailure(
-      test,
-      'ticket-notifications',
-      contexts.flatMap((context) => context.pages()),
-      server,
-    ),
-  );
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function open(email: string, path: string): Promise<Page> {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${server.url}/`);
-    await page.waitForURL(/\/login/);
-    await page.getByLabel('邮箱').fill(email);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL(/\/inbox/);
-    await page.goto(`${server.url}${path}`);
-    return page;
-  }
+  const ui = consoleHarness('ticket-notifications', { fixture: 'notify-ui' });
+  const api = ui.api;
+  const open = async (email: string, path: string) => (await ui.open(email, path)).page;
 
   const solvedTemplate = async () =>
-    (await ws.clients.admin.get(api('/ticket-notification-templates'))).body.items.find(
+    (await ui.ws.clients.admin.get(api('/ticket-notification-templates'))).body.items.find(
       (item: { event: string }) => item.event === 'ticket_solved',
     );
 
   it('an admin edits the English solved email with a live preview; a bad placeholder is refused, a good edit is saved', async () => {
-    const page = await open(ws.users.admin.email, '/admin/ticket-notifications');
+    const page = await open(ui.ws.users.admin.email, '/admin/ticket-notifications');
     await page.getByTestId('notification-tab-ticket_solved').click();
     const editor = page.getByTestId('notification-editor-ticket_solved');
     await editor.getByTestId('notification-locale-en').click();
@@ -79,15 +41,15 @@ describe.skipIf(!hasChromium)('ticket emails and CSAT in the console, in Chromiu
   });
 
   it("the ticket page shows the customer's rating and its history entry", async () => {
-    const ticket = await ws.clients.admin.post(api('/tickets'), { subject: '快递破损', requesterId: ws.ids.customer });
-    expect((await ws.clients.admin.patch(api(`/tickets/${ticket.body.id}`), { status: 'solved' })).status).toBe(200);
-    const token = csatToken(server.ctx.secrets, { id: ticket.body.id, workspaceId: ws.workspaceId }, new Date());
+    const ticket = await ui.ws.clients.admin.post(api('/tickets'), { subject: '快递破损', requesterId: ui.ws.ids.customer });
+    expect((await ui.ws.clients.admin.patch(api(`/tickets/${ticket.body.id}`), { status: 'solved' })).status).toBe(200);
+    const token = csatToken(ui.server.ctx.secrets, { id: ticket.body.id, workspaceId: ui.ws.workspaceId }, new Date());
     const body = new FormData();
     body.append('rating', '4');
     body.append('comment', '客服很耐心');
-    const rated = await fetch(`${server.url}/help/${ws.slug}/csat/${token}`, { method: 'POST', body });
+    const rated = await fetch(`${ui.server.url}/help/${ui.ws.slug}/csat/${token}`, { method: 'POST', body });
     expect(rated.status).toBe(200);
-    const page = await open(ws.users.admin.email, `/tickets/${ticket.body.id}`);
+    const page = await open(ui.ws.users.admin.email, `/tickets/${ticket.body.id}`);
     await poll(() => page.getByTestId('ticket-csat-rating').textContent()).toBe('4 / 5 分');
     await poll(() => page.getByTestId('ticket-csat').textContent()).toContain('客服很耐心');
     await poll(() => page.getByText('客户评价：4 / 5').count()).toBe(1);

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ticketBulkJobs } from '../../src/modules/tickets/views-macros/schema.js';
-import { hasChromium, launchBrowser } from '../support/browser.js';
+import { hasChromium } from '../support/browser.js';
 import { emitAck, startVisitor } from '../support/chat.js';
-import { recordFailure, throttleCpu, whenOpened } from '../support/e2e.js';
-import { createWorkspaceFixture, PASSWORD, type WorkspaceFixture } from '../support/fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { whenOpened } from '../support/e2e.js';
+import { consoleHarness } from '../support/console-harness.js';
 
 /** Waits for the browser (45 s): pages on a busy, shared 2-core machine take their time. */
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 45_000 });
@@ -23,48 +22,10 @@ interface StoredTicket {
 }
 
 describe.skipIf(!hasChromium)('ticket views, bulk actions and macros in the console, in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let ws: WorkspaceFixture;
-  const contexts: BrowserContext[] = [];
-  const api = (path: string) => `/api/v1/workspaces/${ws.workspaceId}${path}`;
-  const stored = async (id: string) => (await ws.clients.admin.get(api(`/tickets/${id}`))).body as StoredTicket;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-    ws = await createWorkspaceFixture(server.ctx.db, server.url, 'views-ui');
-  }, 300_000);
-  afterEach((test) =>
-    recordFailure(
-      test,
-      'ticket-views-macros',
-      contexts.flatMap((context) => context.pages()),
-      server,
-    ),
-  );
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function open(email: string, path: string): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await throttleCpu(page);
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${server.url}/`);
-    await page.waitForURL(/\/login/);
-    await page.getByLabel('邮箱').fill(email);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await page.waitForURL(/\/inbox/);
-    await page.goto(`${server.url}${path}`);
-    return { page, errors };
-  }
+  const ui = consoleHarness('ticket-views-macros', { fixture: 'views-ui', viewport: { width: 1440, height: 900 }, throttle: true });
+  const api = ui.api;
+  const stored = async (id: string) => (await ui.ws.clients.admin.get(api(`/tickets/${id}`))).body as StoredTicket;
+  const open = ui.open;
 
   /** Picks an option of an Ant Design select (its dropdown is rendered at the end of the page). */
   async function choose(page: Page, select: Locator, option: string) {
@@ -73,7 +34,12 @@ describe.skipIf(!hasChromium)('ticket views, bulk actions and macros in the cons
   }
 
   const newTicket = async (subject: string, tags: string[]) => {
-    const created = await ws.clients.admin.post(api('/tickets'), { subject, requesterId: ws.ids.customer, teamId: ws.teamId, tags });
+    const created = await ui.ws.clients.admin.post(api('/tickets'), {
+      subject,
+      requesterId: ui.ws.ids.customer,
+      teamId: ui.ws.teamId,
+      tags,
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     return created.body as StoredTicket;
   };
@@ -82,12 +48,12 @@ describe.skipIf(!hasChromium)('ticket views, bulk actions and macros in the cons
     const tag = `批量-${randomUUID().slice(0, 6)}`;
     const tickets = [await newTicket('发票抬头错误', [tag]), await newTicket('快递破损', [tag]), await newTicket('重复扣款', [tag])];
     const closed = tickets[2]!;
-    await ws.clients.admin.patch(api(`/tickets/${closed.id}`), { status: 'solved' });
-    expect((await ws.clients.admin.patch(api(`/tickets/${closed.id}`), { status: 'closed' })).status).toBe(200);
-    const view = await ws.clients.admin.post(api('/views'), { name: '待批量处理', shared: true, filter: { tags: [tag] } });
+    await ui.ws.clients.admin.patch(api(`/tickets/${closed.id}`), { status: 'solved' });
+    expect((await ui.ws.clients.admin.patch(api(`/tickets/${closed.id}`), { status: 'closed' })).status).toBe(200);
+    const view = await ui.ws.clients.admin.post(api('/views'), { name: '待批量处理', shared: true, filter: { tags: [tag] } });
     expect(view.status, JSON.stringify(view.body)).toBe(201);
 
-    const { page, errors } = await open(ws.users.agent.email, '/tickets');
+    const { page, errors } = await open(ui.ws.users.agent.email, '/tickets');
     const entry = page.getByTestId(`view-${view.body.id}`);
     const count = entry.getByTestId('view-count');
     await poll(() => count.getAttribute('data-count')).toBe('3');
@@ -144,11 +110,11 @@ describe.skipIf(!hasChromium)('ticket views, bulk actions and macros in the cons
 
     // The server holds what the result says: one job, the open tickets changed, the closed one not.
     for (const ticket of [tickets[0]!, tickets[1]!, late])
-      expect(await stored(ticket.id)).toMatchObject({ status: 'pending', assigneeId: ws.users.agent.id });
+      expect(await stored(ticket.id)).toMatchObject({ status: 'pending', assigneeId: ui.ws.users.agent.id });
     expect(await stored(closed.id)).toMatchObject({ status: 'closed', assigneeId: null });
-    const jobs = await server.ctx.db.select().from(ticketBulkJobs).where(eq(ticketBulkJobs.workspaceId, ws.workspaceId));
+    const jobs = await ui.server.ctx.db.select().from(ticketBulkJobs).where(eq(ticketBulkJobs.workspaceId, ui.ws.workspaceId));
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ requestedById: ws.users.agent.id, total: 4, processed: 4, changed: 3, failed: 1 });
+    expect(jobs[0]).toMatchObject({ requestedById: ui.ws.users.agent.id, total: 4, processed: 4, changed: 3, failed: 1 });
     expect(jobs[0]!.idempotencyKey).toBeTruthy();
 
     await page.getByTestId('bulk-close').click();
@@ -162,21 +128,21 @@ describe.skipIf(!hasChromium)('ticket views, bulk actions and macros in the cons
     await dialog.getByLabel('视图名称').fill('我的等待中');
     await dialog.getByRole('button', { name: '保存' }).click();
     await poll(async () => {
-      const views = (await ws.clients.agent.get(api('/views'))).body.items as {
+      const views = (await ui.ws.clients.agent.get(api('/views'))).body.items as {
         name: string;
         shared: boolean;
         ownerId: string;
         filter: unknown;
       }[];
       return views.find((entry) => entry.name === '我的等待中');
-    }).toMatchObject({ shared: false, ownerId: ws.users.agent.id, filter: { tags: [tag], status: ['pending'] } });
+    }).toMatchObject({ shared: false, ownerId: ui.ws.users.agent.id, filter: { tags: [tag], status: ['pending'] } });
     await poll(() => page.getByTestId('ticket-list-title').textContent()).toBe('我的等待中');
     await poll(() => rows.count()).toBe(3);
     expect(errors).toEqual([]);
   }, 300_000);
 
   it('an admin defines a macro on the admin page; an agent previews it on a ticket and applies it', async () => {
-    const { page: adminPage, errors: adminErrors } = await open(ws.users.admin.email, '/admin/macros');
+    const { page: adminPage, errors: adminErrors } = await open(ui.ws.users.admin.email, '/admin/macros');
     await adminPage.getByRole('button', { name: '新建宏' }).click();
     const dialog = await whenOpened(adminPage.locator('.ant-modal:visible'));
     await dialog.getByLabel('名称', { exact: true }).fill('已处理待确认');
@@ -188,7 +154,7 @@ describe.skipIf(!hasChromium)('ticket views, bulk actions and macros in the cons
     await dialog.getByRole('button', { name: '保存' }).click();
     type StoredMacro = { id: string; name: string; shared: boolean; actions: unknown[] };
     await poll(async () =>
-      ((await ws.clients.admin.get(api('/macros'))).body.items as StoredMacro[]).find((entry) => entry.name === '已处理待确认'),
+      ((await ui.ws.clients.admin.get(api('/macros'))).body.items as StoredMacro[]).find((entry) => entry.name === '已处理待确认'),
     ).toMatchObject({
       shared: true,
       actions: [
@@ -200,14 +166,14 @@ describe.skipIf(!hasChromium)('ticket views, bulk actions and macros in the cons
     await poll(() => adminPage.getByTestId('macros-table').getByText('已处理待确认').count()).toBe(1);
 
     // A ticket made from a chat, so that its reply has a channel.
-    const inbox = await ws.clients.admin.get(api(`/inboxes/${ws.ids.inbox}`));
-    const visitor = await startVisitor(server.url, inbox.body.publicKey);
+    const inbox = await ui.ws.clients.admin.get(api(`/inboxes/${ui.ws.ids.inbox}`));
+    const visitor = await startVisitor(ui.server.url, inbox.body.publicKey);
     const sent = await emitAck(visitor.socket, 'message:send', { clientMessageId: randomUUID(), text: '订单一直没有发货' });
-    const made = await ws.clients.agent.post(api(`/conversations/${sent.data.conversation.id}/ticket`), { notifyCustomer: false });
+    const made = await ui.ws.clients.agent.post(api(`/conversations/${sent.data.conversation.id}/ticket`), { notifyCustomer: false });
     expect([200, 201], JSON.stringify(made.body)).toContain(made.status);
     const ticket = made.body as StoredTicket;
 
-    const { page, errors } = await open(ws.users.agent.email, `/tickets/${ticket.id}`);
+    const { page, errors } = await open(ui.ws.users.agent.email, `/tickets/${ticket.id}`);
     await poll(() => page.getByTestId('ticket-title').textContent()).toContain(`#${ticket.number}`);
     await choose(page, page.getByLabel('执行宏'), '已处理待确认');
     const preview = page.getByTestId('macro-preview-reply');
