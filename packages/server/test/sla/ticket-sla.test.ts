@@ -487,29 +487,44 @@ const cases: {
   },
 ];
 
+/** A running resolution clock on a made-up ticket, written straight to the table. */
+async function insertTarget(target: {
+  calendarId: string | null;
+  businessTime: boolean;
+  targetMinutes: number;
+  startedAt: Date;
+  dueAt: Date;
+  reason: Record<string, unknown>;
+}) {
+  const subject = { workspaceId: ws.workspaceId, type: 'ticket' as const, id: randomUUID() };
+  const [row] = await server.ctx.db
+    .insert(slaTargets)
+    .values({
+      workspaceId: ws.workspaceId,
+      subjectType: 'ticket',
+      subjectId: subject.id,
+      metric: 'resolution',
+      origin: 'opened',
+      policyName: 'table',
+      ...target,
+    })
+    .returning();
+  return { subject, row: row! };
+}
+
 describe('pausing and resuming, exact to the millisecond (injected clock)', () => {
   it.each(cases)('$name', async (testCase) => {
     const { db } = server.ctx;
     const business = testCase.business ?? true;
-    const subject = { workspaceId: ws.workspaceId, type: 'ticket' as const, id: randomUUID() };
     const initial = dueFrom(business ? officeCalendar : null, testCase.start, testCase.minutes, 0, 0)!;
-    const [row] = await db
-      .insert(slaTargets)
-      .values({
-        workspaceId: ws.workspaceId,
-        subjectType: 'ticket',
-        subjectId: subject.id,
-        metric: 'resolution',
-        origin: 'opened',
-        policyName: 'table',
-        calendarId: business ? officeId : null,
-        businessTime: business,
-        targetMinutes: testCase.minutes,
-        startedAt: testCase.start,
-        dueAt: initial.dueAt,
-        reason: { warnBeforeMinutes: 0, pauseStatuses: ['pending'] },
-      })
-      .returning();
+    const { subject, row } = await insertTarget({
+      calendarId: business ? officeId : null,
+      businessTime: business,
+      targetMinutes: testCase.minutes,
+      startedAt: testCase.start,
+      dueAt: initial.dueAt,
+      reason: { warnBeforeMinutes: 0, pauseStatuses: ['pending'] },
+    });
     for (const [pauseAt, resumeAt] of testCase.pauses) {
       await db.transaction((tx) => pauseClocks(tx, subject, pauseAt, 'pending'));
       const [paused] = await db
@@ -547,15 +562,8 @@ describe('pausing and resuming, exact to the millisecond (injected clock)', () =
 
   it('a priority change while paused changes the time left, not the time used', async () => {
     const { db } = server.ctx;
-    const subject = { workspaceId: ws.workspaceId, type: 'ticket' as const, id: randomUUID() };
     const start = sh('mon', '09:00:00');
-    await db.insert(slaTargets).values({
-      workspaceId: ws.workspaceId,
-      subjectType: 'ticket',
-      subjectId: subject.id,
-      metric: 'resolution',
-      origin: 'opened',
-      policyName: 'table',
+    const { subject } = await insertTarget({
       calendarId: officeId,
       businessTime: true,
       targetMinutes: 240,
@@ -577,15 +585,8 @@ describe('pausing and resuming, exact to the millisecond (injected clock)', () =
   it('importing holidays moves a running clock past them', async () => {
     const calendar = await ws.clients.admin.post(api('/calendars'), { name: '导入节假日', ...always });
     const { db } = server.ctx;
-    const subject = { workspaceId: ws.workspaceId, type: 'ticket' as const, id: randomUUID() };
     const start = new Date(Date.now() - MINUTE);
-    await db.insert(slaTargets).values({
-      workspaceId: ws.workspaceId,
-      subjectType: 'ticket',
-      subjectId: subject.id,
-      metric: 'resolution',
-      origin: 'opened',
-      policyName: 'table',
+    const { subject } = await insertTarget({
       calendarId: calendar.body.id,
       businessTime: true,
       targetMinutes: 480,
@@ -628,17 +629,10 @@ describe('pausing and resuming, exact to the millisecond (injected clock)', () =
   it('editing the calendar keeps the time used and counts the rest on the new hours', async () => {
     const calendar = await ws.clients.admin.post(api('/calendars'), { name: '可改日历', ...office });
     const { db } = server.ctx;
-    const subject = { workspaceId: ws.workspaceId, type: 'ticket' as const, id: randomUUID() };
     // Started a minute ago with 8 hours to go: with office hours it runs into the coming days.
     const start = new Date(Date.now() - MINUTE);
     const initial = dueFrom(officeCalendar, start, 480, 0, 0)!;
-    await db.insert(slaTargets).values({
-      workspaceId: ws.workspaceId,
-      subjectType: 'ticket',
-      subjectId: subject.id,
-      metric: 'resolution',
-      origin: 'opened',
-      policyName: 'table',
+    const { subject } = await insertTarget({
       calendarId: calendar.body.id,
       businessTime: true,
       targetMinutes: 480,
