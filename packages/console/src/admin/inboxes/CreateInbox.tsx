@@ -1,6 +1,7 @@
 import type { WechatInbox } from '@huiliu/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Form, Input, Modal, Radio, Select } from 'antd';
+import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { api, type InboxView } from '../../lib/api';
@@ -31,6 +32,10 @@ export function CreateInbox({ open, onClose, onCreated }: { open: boolean; onClo
   const kinds = useChannelKinds();
   const [form] = Form.useForm<Values>();
   const kind = Form.useWatch('kind', form) ?? 'widget';
+  // The created inbox is handed on only once the dialog has finished closing: a drawer opened
+  // while the dialog is still animating out loses the keyboard focus to it, and Escape then
+  // closes nothing.
+  const justCreated = useRef<InboxView | null>(null);
   const create = useMutation({
     mutationFn: async (values: Values): Promise<InboxView> => {
       if (values.kind === 'wechat' || values.kind === 'wecom') {
@@ -50,7 +55,8 @@ export function CreateInbox({ open, onClose, onCreated }: { open: boolean; onClo
     onSuccess: (inbox) => {
       void client.invalidateQueries({ queryKey: inboxKeys.list(workspaceId) });
       form.resetFields();
-      onCreated(inbox);
+      justCreated.current = inbox;
+      onClose();
     },
   });
   const offered = CREATABLE.filter((value) => kinds.data?.includes(value));
@@ -63,9 +69,11 @@ export function CreateInbox({ open, onClose, onCreated }: { open: boolean; onClo
       confirmLoading={create.isPending}
       onCancel={onClose}
       onOk={() => form.submit()}
-      // After a create the inbox's drawer opens and must keep the focus (so Escape closes it);
-      // handing focus back to the "new inbox" button would steal it from the drawer.
-      focusTriggerAfterClose={!create.isSuccess}
+      afterClose={() => {
+        const inbox = justCreated.current;
+        justCreated.current = null;
+        if (inbox) onCreated(inbox);
+      }}
       afterOpenChange={(opened) => opened && create.reset()}
       destroyOnHidden
     >

@@ -148,10 +148,7 @@ export default function InboxesPage() {
       <CreateInbox
         open={creating}
         onClose={() => setCreating(false)}
-        onCreated={(inbox) => {
-          setCreating(false);
-          setSelected(inbox.id);
-        }}
+        onCreated={(inbox) => setSelected(inbox.id)}
       />
       <Drawer
         open={selected !== null}
