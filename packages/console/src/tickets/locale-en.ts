@@ -89,6 +89,7 @@ export const ticketsEn: Shape<typeof ticketsZhCN> = {
     active: 'Active',
     activeFor: 'Active: {{key}}',
     formName: 'Form name',
+    formNamePlaceholder: 'Returns and exchanges',
     formFields: 'Fields (shown in the order chosen)',
     formFieldsHint: 'Archived fields cannot be added to a form',
     required: 'Required fields',

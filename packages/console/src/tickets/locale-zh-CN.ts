@@ -85,6 +85,7 @@ export const ticketsZhCN = {
     active: '启用',
     activeFor: '启用 {{key}}',
     formName: '表单名称',
+    formNamePlaceholder: '退换货',
     formFields: '字段（按选择顺序显示）',
     formFieldsHint: '已停用的字段不能加入表单',
     required: '必填字段',

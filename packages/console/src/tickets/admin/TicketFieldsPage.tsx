@@ -319,7 +319,7 @@ function FormsTab() {
       >
         <Form form={form} layout="vertical">
           <Form.Item name="name" label={t('tickets.admin.formName')} rules={[{ required: true, max: 100 }]}>
-            <Input placeholder="退换货" />
+            <Input placeholder={t('tickets.admin.formNamePlaceholder')} />
           </Form.Item>
           <Form.Item name="fieldIds" label={t('tickets.admin.formFields')} extra={t('tickets.admin.formFieldsHint')}>
             <Select

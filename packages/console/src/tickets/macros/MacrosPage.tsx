@@ -178,7 +178,7 @@ function MacroForm({ form, share }: { form: ReturnType<typeof Form.useForm<Macro
         label={t('ticketViews.macros.name')}
         rules={[{ required: true, whitespace: true, max: 80, message: t('ticketViews.macros.nameRequired') }]}
       >
-        <Input placeholder="催发货" />
+        <Input placeholder={t('ticketViews.macros.namePlaceholder')} />
       </Form.Item>
       <Form.Item name="description" label={t('ticketViews.macros.description')} rules={[{ max: 500 }]}>
         <Input />
@@ -249,7 +249,14 @@ function MacroForm({ form, share }: { form: ReturnType<typeof Form.useForm<Macro
         extra={t('ticketViews.macros.replyHint', { variables: VARIABLES, interpolation: { escapeValue: false } })}
         rules={[{ max: 20_000 }]}
       >
-        <Input.TextArea autoSize={{ minRows: 3, maxRows: 10 }} placeholder="{{requester.name}}您好，工单 {{ticket.number}} …" />
+        <Input.TextArea
+          autoSize={{ minRows: 3, maxRows: 10 }}
+          placeholder={t('ticketViews.macros.replyPlaceholder', {
+            name: '{{requester.name}}',
+            number: '{{ticket.number}}',
+            interpolation: { escapeValue: false },
+          })}
+        />
       </Form.Item>
     </Form>
   );
