@@ -12,6 +12,17 @@ import { TicketPriority, TicketStatus, TicketType } from './tickets.js';
 const Short = z.string().trim().min(1).max(100);
 const Template = z.string().trim().min(1).max(5000);
 
+/**
+ * What a rule acts on: a ticket, or a conversation (a chat, an email thread, a WeChat session —
+ * whether or not it became a ticket). Triggers, conditions and actions are those that mean
+ * something for that subject (`automationMisfits` names the ones that do not).
+ */
+export const AutomationSubject = z.enum(['ticket', 'conversation']);
+export type AutomationSubject = z.infer<typeof AutomationSubject>;
+
+/** Conversation fields a `conversation.updated` trigger can watch (`status` is the conversation's state). */
+export const ConversationWatchedField = z.enum(['status', 'priority', 'assigneeId', 'teamId', 'tags']);
+
 /** Ticket fields an "updated" trigger can watch. `fields` is any custom field. */
 export const AutomationWatchedField = z.enum(['status', 'priority', 'assigneeId', 'teamId', 'tags', 'type', 'subject', 'fields']);
 export type AutomationWatchedField = z.infer<typeof AutomationWatchedField>;
@@ -21,6 +32,14 @@ export const AutomationTimeAnchor = z.enum(['created', 'updated', 'status_change
 
 export const AutomationTrigger = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ticket.created') }),
+  /** A conversation starts (its first customer message, a bot session, an email thread). */
+  z.object({ type: z.literal('conversation.created') }),
+  z.object({
+    type: z.literal('conversation.updated'),
+    field: ConversationWatchedField.optional(),
+    /** The new value: a state (bot, queued, assigned, waiting, resolved), priority, agent or team id. */
+    to: z.string().max(100).optional(),
+  }),
   z.object({
     type: z.literal('ticket.updated'),
     /** Fire only when this field changed (any field when absent)… */
@@ -28,7 +47,7 @@ export const AutomationTrigger = z.discriminatedUnion('type', [
     /** …and only when it changed to this value (status, priority, type, assignee or team id). */
     to: z.string().max(100).optional(),
   }),
-  /** The customer wrote on a conversation linked to the ticket. */
+  /** The customer wrote (on a conversation rule: on the conversation; on a ticket rule: on a conversation linked to the ticket). */
   z.object({ type: z.literal('customer.message') }),
   /** An agent replied publicly (automation replies do not count). */
   z.object({ type: z.literal('agent.message') }),
@@ -50,6 +69,8 @@ export const AutomationTrigger = z.discriminatedUnion('type', [
 export type AutomationTrigger = z.infer<typeof AutomationTrigger>;
 export const AUTOMATION_TRIGGER_TYPES = [
   'ticket.created',
+  'conversation.created',
+  'conversation.updated',
   'ticket.updated',
   'customer.message',
   'agent.message',
@@ -66,10 +87,13 @@ const Value = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
 const Values = z.array(z.string().max(200)).max(100);
 
 export const AutomationCondition = z.discriminatedUnion('kind', [
-  /** A ticket field: status, priority, type, assigneeId, teamId, sourceChannel, subject, tags. */
+  /**
+   * A field of the subject: status, priority, assigneeId, teamId, sourceChannel (the channel), tags;
+   * a ticket's type and subject; a conversation's inboxId.
+   */
   z.object({
     kind: z.literal('field'),
-    field: z.enum(['status', 'priority', 'type', 'assigneeId', 'teamId', 'sourceChannel', 'subject', 'tags']),
+    field: z.enum(['status', 'priority', 'type', 'assigneeId', 'teamId', 'sourceChannel', 'subject', 'tags', 'inboxId']),
     op: AutomationOperator,
     value: Value.optional(),
     values: Values.optional(),
@@ -117,8 +141,8 @@ export const AutomationConditions = z.object({
 export type AutomationConditions = z.infer<typeof AutomationConditions>;
 
 /**
- * What a rule does, in order. Pending (they need modules that do not exist yet): `apply_macro`,
- * `create_callback_task` — they join this union as new `kind`s.
+ * What a rule does, in order. Pending (it needs a module that does not exist yet):
+ * `create_callback_task` — it joins this union as a new `kind`.
  */
 export const AutomationAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('set_team'), teamId: Id.nullable() }),
@@ -138,12 +162,51 @@ export const AutomationAction = z.discriminatedUnion('kind', [
   /** A live notification to an agent, or every member of a team. */
   z.object({ kind: z.literal('notify'), userId: Id.optional(), teamId: Id.optional(), text: Template }),
   z.object({ kind: z.literal('escalate'), teamId: Id, reason: Short }),
+  /** Applies a shared macro (its field changes, note and reply) as an agent's click would. */
+  z.object({ kind: z.literal('apply_macro'), macroId: Id }),
+  /** Turns a conversation into a ticket (the customer is told the number when `notifyCustomer`). */
+  z.object({
+    kind: z.literal('create_ticket'),
+    priority: TicketPriority.optional(),
+    teamId: Id.nullable().optional(),
+    notifyCustomer: z.boolean().default(false),
+  }),
   /** POSTs JSON to the URL, signed with HMAC-SHA256 over `<timestamp>.<body>`, retried through the outbox. */
   z.object({ kind: z.literal('webhook'), url: z.url({ protocol: /^https?$/ }).max(2000), secret: z.string().min(16).max(200) }),
 ]);
 export type AutomationAction = z.infer<typeof AutomationAction>;
 
+/** What each subject's rules can use; anything else is refused with the reason. */
+const TICKET_ONLY = {
+  triggers: ['ticket.created', 'ticket.updated', 'time'],
+  fields: ['type', 'subject'],
+  actions: ['set_status', 'set_type', 'set_field', 'escalate', 'apply_macro'],
+};
+const CONVERSATION_ONLY = { triggers: ['conversation.created', 'conversation.updated'], fields: ['inboxId'], actions: ['create_ticket'] };
+
+/** Why a rule's parts do not fit its subject (empty: they all do). */
+export function automationMisfits(rule: {
+  subject: AutomationSubject;
+  trigger: AutomationTrigger;
+  conditions: AutomationConditions;
+  actions: readonly AutomationAction[];
+}): string[] {
+  const other = rule.subject === 'ticket' ? CONVERSATION_ONLY : TICKET_ONLY;
+  const problems: string[] = [];
+  if (other.triggers.includes(rule.trigger.type)) problems.push(`the trigger ${rule.trigger.type} is not for ${rule.subject} rules`);
+  for (const group of rule.conditions.groups)
+    for (const item of group.items) {
+      if (item.kind === 'field' && other.fields.includes(item.field))
+        problems.push(`the condition on ${item.field} is not for ${rule.subject} rules`);
+      if (item.kind === 'custom_field' && rule.subject === 'conversation') problems.push('custom ticket fields are for ticket rules');
+    }
+  for (const action of rule.actions)
+    if (other.actions.includes(action.kind)) problems.push(`the action ${action.kind} is not for ${rule.subject} rules`);
+  return problems;
+}
+
 const automationFields = {
+  subject: AutomationSubject,
   name: Short,
   description: z.string().max(1000),
   enabled: z.boolean(),
@@ -164,6 +227,7 @@ export type Automation = z.infer<typeof Automation>;
 
 export const AutomationDraft = z.object({
   ...automationFields,
+  subject: AutomationSubject.default('ticket'),
   description: automationFields.description.default(''),
   enabled: automationFields.enabled.default(true),
   conditions: AutomationConditions.default({ match: 'all', groups: [] }),
@@ -185,13 +249,16 @@ export const DryRunRequest = z.object({
 
 export const DryRunPlannedAction = z.object({ kind: z.string(), summary: z.string() });
 export const DryRunResult = z.object({
-  /** How many recent tickets were tried (at most 100). */
+  /** How many recent tickets or conversations (the rules' subjects) were tried (at most 100 of each). */
   checked: z.number().int(),
   matches: z.array(
     z.object({
-      ticketId: Id,
-      ticketNumber: z.number().int(),
-      subject: z.string(),
+      subjectType: AutomationSubject,
+      subjectId: Id,
+      /** The ticket's or the conversation's number. */
+      number: z.number().int(),
+      /** The ticket's subject, or the conversation's customer and last customer message. */
+      title: z.string(),
       automationId: Id.nullable(),
       automationName: z.string(),
       actions: z.array(DryRunPlannedAction),
@@ -212,7 +279,7 @@ export const AutomationRun = z.object({
   id: Id,
   automationId: Id.nullable(),
   automationName: z.string(),
-  subjectType: z.enum(['ticket']),
+  subjectType: AutomationSubject,
   subjectId: Id,
   trigger: z.object({ type: z.string(), key: z.string(), detail: z.record(z.string(), z.unknown()) }),
   depth: z.number().int(),
@@ -226,5 +293,6 @@ export type AutomationRun = z.infer<typeof AutomationRun>;
 export const AutomationRunQuery = z.object({
   automationId: Id.optional(),
   ticketId: Id.optional(),
+  conversationId: Id.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

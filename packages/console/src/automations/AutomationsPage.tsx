@@ -13,12 +13,14 @@ import {
   App,
   Button,
   Card,
+  Checkbox,
   Empty,
   Form,
   Input,
   InputNumber,
   Modal,
   Popconfirm,
+  Radio,
   Select,
   Space,
   Switch,
@@ -37,41 +39,60 @@ import { useSession } from '../lib/session';
 import { RunList } from './RunList';
 import './locales';
 
-const TRIGGERS = [
-  'ticket.created',
-  'ticket.updated',
-  'customer.message',
-  'agent.message',
-  'sla.warning',
-  'sla.breached',
-  'csat.received',
-  'time',
-] as const;
-const WATCHED = ['status', 'priority', 'assigneeId', 'teamId', 'tags', 'type', 'subject', 'fields'] as const;
-const FIELDS = ['status', 'priority', 'type', 'assigneeId', 'teamId', 'sourceChannel', 'subject', 'tags'] as const;
+type Subject = 'ticket' | 'conversation';
+/** What each subject's rules offer (the server refuses the rest with the reason: `automationMisfits`). */
+const SHARED_TRIGGERS = ['customer.message', 'agent.message', 'sla.warning', 'sla.breached', 'csat.received'] as const;
+const TRIGGERS: Record<Subject, readonly string[]> = {
+  ticket: ['ticket.created', 'ticket.updated', ...SHARED_TRIGGERS, 'time'],
+  conversation: ['conversation.created', 'conversation.updated', ...SHARED_TRIGGERS],
+};
+const WATCHED: Record<Subject, readonly string[]> = {
+  ticket: ['status', 'priority', 'assigneeId', 'teamId', 'tags', 'type', 'subject', 'fields'],
+  conversation: ['status', 'priority', 'assigneeId', 'teamId', 'tags'],
+};
+const FIELDS: Record<Subject, readonly string[]> = {
+  ticket: ['status', 'priority', 'type', 'assigneeId', 'teamId', 'sourceChannel', 'subject', 'tags'],
+  conversation: ['status', 'priority', 'assigneeId', 'teamId', 'sourceChannel', 'inboxId', 'tags'],
+};
+const CONDITION_KINDS: Record<Subject, readonly string[]> = {
+  ticket: ['field', 'custom_field', 'customer', 'text', 'business_hours'],
+  conversation: ['field', 'customer', 'text', 'business_hours'],
+};
 const OPERATORS = ['is', 'is_not', 'in', 'not_in', 'set', 'not_set', 'contains', 'not_contains'] as const;
-const ACTIONS = [
-  'set_status',
-  'set_priority',
-  'set_type',
-  'set_team',
-  'set_assignee',
-  'set_tags',
-  'set_field',
-  'send_reply',
-  'add_note',
-  'notify',
-  'escalate',
-  'webhook',
-] as const;
+const ACTIONS: Record<Subject, readonly string[]> = {
+  ticket: [
+    'set_status',
+    'set_priority',
+    'set_type',
+    'set_team',
+    'set_assignee',
+    'set_tags',
+    'set_field',
+    'send_reply',
+    'add_note',
+    'notify',
+    'escalate',
+    'apply_macro',
+    'webhook',
+  ],
+  conversation: ['set_priority', 'set_team', 'set_assignee', 'set_tags', 'send_reply', 'add_note', 'notify', 'create_ticket', 'webhook'],
+};
+const FIRST_TRIGGER: Record<Subject, CreateAutomationRequest['trigger']> = {
+  ticket: { type: 'ticket.created' },
+  conversation: { type: 'conversation.created' },
+};
 const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const TYPES = ['question', 'incident', 'problem', 'task'];
-const VARIABLES = '{{ticket.number}} {{ticket.subject}} {{ticket.status}} {{customer.name}} {{ticket.fields.key}}';
+const VARIABLES: Record<Subject, string> = {
+  ticket: '{{ticket.number}} {{ticket.subject}} {{ticket.status}} {{customer.name}} {{ticket.fields.key}}',
+  conversation: '{{conversation.number}} {{conversation.priority}} {{customer.name}}',
+};
 
 type Draft = CreateAutomationRequest;
 
 const NEW_DRAFT: Draft = {
+  subject: 'ticket',
   name: '',
   description: '',
   enabled: true,
@@ -205,6 +226,7 @@ export default function AutomationsPage() {
                       dataIndex: 'name',
                       render: (value: string) => <Typography.Text strong>{value}</Typography.Text>,
                     },
+                    { title: t('automations.subject'), width: 90, render: (_, row) => t(`automations.subjects.${row.subject}`) },
                     { title: t('automations.trigger'), render: (_, row) => <Tag>{t(`automations.triggers.${row.trigger.type}`)}</Tag> },
                     {
                       title: t('automations.actions'),
@@ -291,11 +313,14 @@ function DryRunView({ result }: { result: DryRunResult }) {
       {result.matches.length > 0 && (
         <Table
           size="small"
-          rowKey={(row) => `${row.ticketId}:${row.automationId ?? 'draft'}`}
+          rowKey={(row) => `${row.subjectId}:${row.automationId ?? 'draft'}`}
           pagination={false}
           dataSource={result.matches}
           columns={[
-            { title: t('automations.ticket'), render: (_, row) => `#${row.ticketNumber} ${row.subject}` },
+            {
+              title: t('automations.item'),
+              render: (_, row) => `${t(`automations.subjects.${row.subjectType}`)} #${row.number} ${row.title}`,
+            },
             { title: t('automations.rule'), dataIndex: 'automationName' },
             { title: t('automations.wouldDo'), render: (_, row) => row.actions.map((action, i) => <div key={i}>{action.summary}</div>) },
           ]}
@@ -321,9 +346,18 @@ function Builder({ id, initial, onClose, onSaved }: { id: string | null; initial
   const teamOptions = (teams.data ?? []).map((team) => ({ value: team.id, label: team.name }));
   const memberOptions = (members.data ?? []).map((member) => ({ value: member.userId, label: member.name }));
   const calendarOptions = (calendars.data?.items ?? []).map((calendar) => ({ value: calendar.id, label: calendar.name }));
+  const macros = useQuery({
+    queryKey: ['macros', base],
+    queryFn: () => api.get<{ items: { id: string; name: string; shared: boolean; archived: boolean }[] }>(`${base}/macros`),
+  });
+  // An automation applies shared macros only: a personal one is its owner's.
+  const macroOptions = (macros.data?.items ?? [])
+    .filter((macro) => macro.shared && !macro.archived)
+    .map((macro) => ({ value: macro.id, label: macro.name }));
   const enumOptions = (values: readonly string[], prefix: string) =>
     values.map((value) => ({ value, label: t(`${prefix}.${value}`, value) }));
   const triggerType = Form.useWatch(['trigger', 'type'], form) ?? initial.trigger.type;
+  const subject: Subject = Form.useWatch('subject', form) ?? initial.subject ?? 'ticket';
   const onError = (error: unknown) => void message.error(errorText(t, error));
   const save = useMutation({
     mutationFn: (draft: Draft) => (id ? api.patch(`${base}/automations/${id}`, draft) : api.post(`${base}/automations`, draft)),
@@ -380,24 +414,33 @@ function Builder({ id, initial, onClose, onSaved }: { id: string | null; initial
         <Form.Item name="description" label={t('automations.description')}>
           <Input.TextArea autoSize={{ minRows: 1 }} maxLength={1000} />
         </Form.Item>
+        <Form.Item name="subject" label={t('automations.subject')} extra={t('automations.subjectHint')}>
+          <Radio.Group
+            optionType="button"
+            options={(['ticket', 'conversation'] as const).map((value) => ({ value, label: t(`automations.subjects.${value}`) }))}
+            data-testid="automation-subject"
+            // A trigger or action of the other subject would be refused: start from this subject's first trigger.
+            onChange={(event) => form.setFieldValue('trigger', FIRST_TRIGGER[event.target.value as Subject])}
+          />
+        </Form.Item>
         <Card size="small" title={t('automations.trigger')} style={{ marginBottom: 12 }}>
           <Space wrap align="start">
             <Form.Item name={['trigger', 'type']} noStyle>
               <Select
                 style={{ width: 220 }}
-                options={enumOptions(TRIGGERS, 'automations.triggers')}
+                options={enumOptions(TRIGGERS[subject], 'automations.triggers')}
                 aria-label={t('automations.trigger')}
                 data-testid="automation-trigger"
               />
             </Form.Item>
-            {triggerType === 'ticket.updated' && (
+            {(triggerType === 'ticket.updated' || triggerType === 'conversation.updated') && (
               <>
                 <Form.Item name={['trigger', 'field']} noStyle>
                   <Select
                     allowClear
                     style={{ width: 200 }}
                     placeholder={t('automations.watchedField')}
-                    options={WATCHED.map((value) => ({ value, label: value }))}
+                    options={WATCHED[subject].map((value) => ({ value, label: value }))}
                   />
                 </Form.Item>
                 <Form.Item name={['trigger', 'to']} noStyle>
@@ -564,13 +607,13 @@ function Builder({ id, initial, onClose, onSaved }: { id: string | null; initial
         <Form.Item name={[name, 'kind']} noStyle>
           <Select
             style={{ width: 130 }}
-            options={enumOptions(['field', 'custom_field', 'customer', 'text', 'business_hours'], 'automations.conditionKinds')}
+            options={enumOptions(CONDITION_KINDS[subject], 'automations.conditionKinds')}
             aria-label={t('automations.conditions')}
           />
         </Form.Item>
         {kind === 'field' && (
           <Form.Item name={[name, 'field']} noStyle initialValue="status">
-            <Select style={{ width: 140 }} options={FIELDS.map((value) => ({ value, label: value }))} />
+            <Select style={{ width: 140 }} options={FIELDS[subject].map((value) => ({ value, label: value }))} />
           </Form.Item>
         )}
         {kind === 'custom_field' && (
@@ -651,7 +694,7 @@ function Builder({ id, initial, onClose, onSaved }: { id: string | null; initial
         <Input.TextArea
           autoSize={{ minRows: 1 }}
           style={{ width: 420 }}
-          placeholder={`${t('automations.template')} ${VARIABLES}`}
+          placeholder={`${t('automations.template')} ${VARIABLES[subject]}`}
           aria-label={`${t('automations.actions')} ${index + 1}`}
         />
       </Form.Item>
@@ -659,7 +702,11 @@ function Builder({ id, initial, onClose, onSaved }: { id: string | null; initial
     return (
       <Space wrap style={{ display: 'flex', marginBottom: 8 }} align="start" data-testid="automation-action">
         <Form.Item name={[name, 'kind']} noStyle>
-          <Select style={{ width: 170 }} options={enumOptions(ACTIONS, 'automations.actionKinds')} aria-label={t('automations.actions')} />
+          <Select
+            style={{ width: 170 }}
+            options={enumOptions(ACTIONS[subject], 'automations.actionKinds')}
+            aria-label={t('automations.actions')}
+          />
         </Form.Item>
         {kind === 'set_status' && (
           <Form.Item name={[name, 'status']} noStyle initialValue="solved">
@@ -676,7 +723,27 @@ function Builder({ id, initial, onClose, onSaved }: { id: string | null; initial
             <Select style={{ width: 140 }} options={TYPES.map((value) => ({ value, label: value }))} />
           </Form.Item>
         )}
-        {(kind === 'set_team' || kind === 'escalate') && (
+        {kind === 'apply_macro' && (
+          <Form.Item name={[name, 'macroId']} noStyle rules={[{ required: true }]}>
+            <Select style={{ width: 220 }} options={macroOptions} placeholder={t('automations.macro')} />
+          </Form.Item>
+        )}
+        {kind === 'create_ticket' && (
+          <>
+            <Form.Item name={[name, 'priority']} noStyle>
+              <Select
+                allowClear
+                style={{ width: 180 }}
+                options={enumOptions(PRIORITIES, 'priorities')}
+                placeholder={t('automations.priorityUnchanged')}
+              />
+            </Form.Item>
+            <Form.Item name={[name, 'notifyCustomer']} noStyle valuePropName="checked" initialValue={false}>
+              <Checkbox>{t('automations.notifyCustomer')}</Checkbox>
+            </Form.Item>
+          </>
+        )}
+        {(kind === 'set_team' || kind === 'escalate' || kind === 'create_ticket') && (
           <Form.Item name={[name, 'teamId']} noStyle rules={[{ required: kind === 'escalate' }]}>
             <Select allowClear style={{ width: 180 }} options={teamsShown} placeholder={t('automations.team')} />
           </Form.Item>

@@ -197,6 +197,49 @@ describe('every action kind, through the ticket commands', () => {
     await ws.clients.admin.patch(api(`/automations/${rule.id}`), { enabled: false });
   });
 
+  it('apply_macro applies a shared macro as an agent would; a personal macro cannot be named', async () => {
+    const macro = await ws.clients.admin.post(api('/macros'), {
+      name: '催发货（自动）',
+      shared: true,
+      actions: [
+        { type: 'priority', priority: 'high' },
+        { type: 'tags_add', tags: ['催发货'] },
+        { type: 'note', text: '宏备注：工单 {{ticket.number}}' },
+      ],
+    });
+    expect(macro.status, JSON.stringify(macro.body)).toBe(201);
+    const rule = await createRule({
+      name: '应用宏',
+      trigger: { type: 'ticket.created' },
+      conditions: {
+        match: 'all',
+        groups: [{ match: 'all', items: [{ kind: 'text', source: 'subject', op: 'contains', value: '应用宏' }] }],
+      },
+      actions: [{ kind: 'apply_macro', macroId: macro.body.id }],
+    });
+    const { ticket } = await ticketWithConversation('应用宏 测试');
+    const [run] = await runs(ticket.id, 1);
+    expect(run.actions).toEqual([{ kind: 'apply_macro', ok: true, summary: `apply macro ${macro.body.id}`, error: null }]);
+    const after = await detail(ticket.id);
+    expect(after.priority).toBe('high');
+    expect(after.tags).toContain('催发货');
+    expect(after.comments.map((comment: any) => [comment.visibility, comment.text, comment.authorName])).toContainEqual([
+      'internal',
+      `宏备注：工单 #${ticket.number}`,
+      'automation 应用宏',
+    ]);
+    await ws.clients.admin.patch(api(`/automations/${rule.id}`), { enabled: false });
+
+    const personal = await ws.clients.agent.post(api('/macros'), { name: '我的宏', actions: [{ type: 'priority', priority: 'low' }] });
+    expect(personal.status).toBe(201);
+    const refused = await ws.clients.admin.post(api('/automations'), {
+      name: '个人宏',
+      trigger: { type: 'ticket.created' },
+      actions: [{ kind: 'apply_macro', macroId: personal.body.id }],
+    });
+    expect(refused.status).toBe(404);
+  });
+
   it('a failing webhook is retried through the outbox until the receiver takes it', async () => {
     hook.failFirst = hook.received.length + 1;
     const rule = await createRule({
@@ -503,9 +546,10 @@ describe('dry run', () => {
     expect(response.body.checked).toBeGreaterThan(1);
     expect(response.body.matches).toEqual([
       {
-        ticketId: vip.ticket.id,
-        ticketNumber: vip.ticket.number,
-        subject: '试运行 甲',
+        subjectType: 'ticket',
+        subjectId: vip.ticket.id,
+        number: vip.ticket.number,
+        title: '试运行 甲',
         automationId: null,
         automationName: '试运行规则',
         actions: [
@@ -525,7 +569,7 @@ describe('dry run', () => {
       actions: [{ kind: 'set_priority', priority: 'low' }],
     });
     const response = await ws.clients.admin.post(api('/automations/dry-run'), {});
-    const ofRule = response.body.matches.filter((match: any) => match.automationId === rule.id).map((match: any) => match.ticketId);
+    const ofRule = response.body.matches.filter((match: any) => match.automationId === rule.id).map((match: any) => match.subjectId);
     expect(ofRule).toEqual([dryRunTarget]);
     const enabled = new Set(
       (await ws.clients.admin.get(api('/automations'))).body.items.filter((item: any) => item.enabled).map((item: any) => item.id),

@@ -11,7 +11,7 @@ const weekdays = compileCalendar({
 });
 
 const facts = (overrides: Partial<Facts> = {}): Facts => ({
-  ticket: {
+  item: {
     status: 'pending',
     priority: 'high',
     type: 'incident',
@@ -21,6 +21,7 @@ const facts = (overrides: Partial<Facts> = {}): Facts => ({
     subject: '退款申请：订单 1001',
     tags: ['退款', 'vip-line'],
     fields: { order_no: 'SN20261206', amount: 99.5, region: ['广东省', '深圳市'] },
+    inboxId: null,
   },
   customer: { tier: 'vip', tags: ['老客户'], attributes: { city: '深圳' } },
   messageText: '我要投诉，快递三天没动',
@@ -96,8 +97,8 @@ describe('ALL / ANY groups', () => {
     );
     expect(outcome.matched).toBe(true);
     expect(outcome.details).toEqual([
-      { summary: 'ticket.status is "open"', matched: false },
-      { summary: 'ticket.status is "pending"', matched: true },
+      { summary: 'status is "open"', matched: false },
+      { summary: 'status is "pending"', matched: true },
     ]);
     expect(
       evaluateConditions(

@@ -1,37 +1,49 @@
 import type { AutomationAction } from '@huiliu/contracts';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
+import { notFound } from '../../platform/errors.js';
 import { writeOutbox } from '../../platform/outbox/outbox.js';
 import type { Realtime } from '../../platform/realtime.js';
 import { rooms } from '../../platform/realtime.js';
 import type { SecretBox } from '../../platform/secrets.js';
 import { publishMessage } from '../conversations/events.js';
+import type { ConversationRow } from '../conversations/views.js';
 import { teamMembers } from '../teams/schema.js';
 import { addTicketComment } from '../tickets/commands/add-comment.js';
 import { escalateTicket } from '../tickets/commands/escalate.js';
 import { updateTicket } from '../tickets/commands/update-ticket.js';
 import { publishTicketChanged } from '../tickets/history.js';
 import { loadTicket } from '../tickets/queries.js';
+import { applyActions } from '../tickets/views-macros/commands/apply-actions.js';
+import { ticketMacros } from '../tickets/views-macros/schema.js';
 import type { TicketActor, TicketRow } from '../tickets/views.js';
 import type { TicketViewer } from '../tickets/visibility.js';
 import type { Executor } from '../users/service.js';
 
-/** What `{{…}}` variables in a reply, note or notification can name. */
+/** What `{{…}}` variables in a reply, note or notification can name: the rule's ticket or conversation, its customer, the rule. */
 export interface TemplateScope {
-  ticket: TicketRow;
+  ticket: TicketRow | null;
+  conversation: ConversationRow | null;
   customerName: string | null;
   automationName: string;
 }
 
-/** Fills `{{ticket.number}}`, `{{ticket.subject}}`, `{{ticket.status}}`, `{{ticket.priority}}`, `{{ticket.fields.<key>}}`, `{{customer.name}}`, `{{automation.name}}`; anything else becomes empty. */
+/**
+ * Fills `{{ticket.number}}`, `{{ticket.subject}}`, `{{ticket.status}}`, `{{ticket.priority}}`, `{{ticket.type}}`,
+ * `{{ticket.fields.<key>}}`, `{{conversation.number}}`, `{{conversation.priority}}`, `{{customer.name}}`,
+ * `{{automation.name}}`; anything else (a ticket variable in a conversation rule) becomes empty.
+ */
 export function renderTemplate(template: string, scope: TemplateScope): string {
   return template.replace(/\{\{\s*([\w.]+)\s*\}\}/gu, (_, path: string) => {
     const [head, name, key] = path.split('.');
-    if (head === 'ticket' && name === 'fields' && key) {
-      const value = scope.ticket.fields[key];
+    const ticket = scope.ticket;
+    if (head === 'ticket' && ticket && name === 'fields' && key) {
+      const value = ticket.fields[key];
       return value === undefined || value === null ? '' : Array.isArray(value) ? value.join(', ') : String(value);
     }
-    if (head === 'ticket' && name && ['number', 'subject', 'status', 'priority', 'type'].includes(name))
-      return String(scope.ticket[name as 'number' | 'subject' | 'status' | 'priority' | 'type']);
+    if (head === 'ticket' && ticket && name && ['number', 'subject', 'status', 'priority', 'type'].includes(name))
+      return String(ticket[name as 'number' | 'subject' | 'status' | 'priority' | 'type']);
+    if (head === 'conversation' && scope.conversation && (name === 'number' || name === 'priority'))
+      return String(scope.conversation[name]);
     if (head === 'customer' && name === 'name') return scope.customerName ?? '';
     if (head === 'automation' && name === 'name') return scope.automationName;
     return '';
@@ -65,6 +77,10 @@ export function summarize(action: AutomationAction, scope: TemplateScope): strin
       return `escalate to team ${action.teamId}: ${action.reason}`;
     case 'webhook':
       return `webhook POST ${action.url}`;
+    case 'apply_macro':
+      return `apply macro ${action.macroId}`;
+    case 'create_ticket':
+      return `create a ticket${action.priority ? ` (${action.priority})` : ''}${action.teamId ? ` for team ${action.teamId}` : ''}`;
   }
 }
 
@@ -88,7 +104,9 @@ export interface ActionContext {
  */
 export async function performAction(action: AutomationAction, context: ActionContext): Promise<void> {
   const { db, viewer, actor } = context;
-  const ticketId = context.scope.ticket.id;
+  const ticket = context.scope.ticket;
+  if (!ticket) throw new Error('a ticket action needs a ticket');
+  const ticketId = ticket.id;
   const update = (change: Parameters<typeof updateTicket>[1]['change']) => updateTicket(db, { viewer, actor, ticketId, change });
   switch (action.kind) {
     case 'set_status':
@@ -129,16 +147,7 @@ export async function performAction(action: AutomationAction, context: ActionCon
       break;
     }
     case 'notify': {
-      const userIds = new Set<string>(action.userId ? [action.userId] : []);
-      if (action.teamId) {
-        const members = await db
-          .select({ userId: teamMembers.userId })
-          .from(teamMembers)
-          .where(and(eq(teamMembers.workspaceId, viewer.workspaceId), eq(teamMembers.teamId, action.teamId)));
-        for (const member of members) userIds.add(member.userId);
-      }
-      if (userIds.size === 0) throw new Error('nobody to notify: the team has no members');
-      const ticket = context.scope.ticket;
+      const userIds = await notifiedUsers(db, viewer.workspaceId, action);
       const payload = {
         ticketId: ticket.id,
         number: ticket.number,
@@ -154,34 +163,72 @@ export async function performAction(action: AutomationAction, context: ActionCon
       await escalateTicket(db, { viewer, actor, ticketId, teamId: action.teamId, reason: action.reason, summary: '' });
       break;
     case 'webhook': {
-      const ticket = await loadTicket(db, viewer, ticketId);
-      // The secret stays sealed in the outbox row; the delivery opens it.
-      await writeOutbox(db, viewer.workspaceId, WEBHOOK_TOPIC, {
-        url: action.url,
-        sealedSecret: action.secret,
-        firstAttemptAt: new Date().toISOString(),
-        body: {
-          automationId: context.automationId,
-          automationName: context.scope.automationName,
-          trigger: context.trigger,
-          ticket: {
-            id: ticket.id,
-            number: ticket.number,
-            subject: ticket.subject,
-            status: ticket.status,
-            priority: ticket.priority,
-            tags: ticket.tags,
-            assigneeId: ticket.assigneeId,
-            teamId: ticket.teamId,
-            fields: ticket.fields,
-          },
+      const current = await loadTicket(db, viewer, ticketId);
+      await queueWebhook(context, action, {
+        ticket: {
+          id: current.id,
+          number: current.number,
+          subject: current.subject,
+          status: current.status,
+          priority: current.priority,
+          tags: current.tags,
+          assigneeId: current.assigneeId,
+          teamId: current.teamId,
+          fields: current.fields,
         },
       });
       break;
     }
+    case 'apply_macro': {
+      const macro = await sharedMacro(db, viewer.workspaceId, action.macroId);
+      if (macro.archived) throw new Error(`the macro “${macro.name}” is archived`);
+      const applied = await applyActions(db, { viewer, actor, ticketId, actions: macro.actions });
+      for (const appended of applied.messages)
+        context.afterCommit.push(() => publishMessage(context.realtime, appended.conversation, appended.message));
+      break;
+    }
+    case 'create_ticket':
+      throw new Error('create_ticket is a conversation action');
   }
-  const ticket = context.scope.ticket;
   context.afterCommit.push(() => publishTicketChanged(context.realtime, [ticket]));
+}
+
+/** A macro an automation may apply: the workspace's and shared (an agent's personal macros are theirs alone). */
+export async function sharedMacro(db: Executor, workspaceId: string, macroId: string) {
+  const [macro] = await db
+    .select()
+    .from(ticketMacros)
+    .where(and(eq(ticketMacros.workspaceId, workspaceId), eq(ticketMacros.id, macroId), isNull(ticketMacros.ownerId)));
+  if (!macro) throw notFound('shared macro');
+  return macro;
+}
+
+/** A webhook action's signed POST, written to the outbox in the rule's transaction; the secret stays sealed until delivery. */
+export async function queueWebhook(
+  context: Pick<ActionContext, 'db' | 'viewer' | 'automationId' | 'scope' | 'trigger'>,
+  action: Extract<AutomationAction, { kind: 'webhook' }>,
+  item: { ticket: Record<string, unknown> } | { conversation: Record<string, unknown> },
+): Promise<void> {
+  await writeOutbox(context.db, context.viewer.workspaceId, WEBHOOK_TOPIC, {
+    url: action.url,
+    sealedSecret: action.secret,
+    firstAttemptAt: new Date().toISOString(),
+    body: { automationId: context.automationId, automationName: context.scope.automationName, trigger: context.trigger, ...item },
+  });
+}
+
+/** The agents an action notifies: the one named, or every member of the team. */
+export async function notifiedUsers(db: Executor, workspaceId: string, action: Extract<AutomationAction, { kind: 'notify' }>) {
+  const userIds = new Set<string>(action.userId ? [action.userId] : []);
+  if (action.teamId) {
+    const members = await db
+      .select({ userId: teamMembers.userId })
+      .from(teamMembers)
+      .where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.teamId, action.teamId)));
+    for (const member of members) userIds.add(member.userId);
+  }
+  if (userIds.size === 0) throw new Error('nobody to notify: the team has no members');
+  return userIds;
 }
 
 export const WEBHOOK_TOPIC = 'automation.webhook';

@@ -1,9 +1,13 @@
 import type { AutomationCondition, AutomationConditions, AutomationOperator } from '@huiliu/contracts';
 import { isOpenAt, type BusinessCalendar } from '../calendars/business-time.js';
 
-/** What a rule's conditions look at: the ticket now, its requester, the message that triggered it. */
+/**
+ * What a rule's conditions look at: its subject now (a ticket, or a conversation — which has no
+ * type, subject line or custom fields, and whose status is its state), the customer, and the
+ * message that triggered it.
+ */
 export interface Facts {
-  ticket: {
+  item: {
     status: string;
     priority: string;
     type: string;
@@ -13,6 +17,7 @@ export interface Facts {
     subject: string;
     tags: string[];
     fields: Record<string, unknown>;
+    inboxId: string | null;
   };
   customer: { tier: string; tags: string[]; attributes: Record<string, unknown> } | null;
   /** The triggering message's text ('' when the trigger is not a message). */
@@ -61,7 +66,7 @@ const shown = (condition: { value?: unknown; values?: readonly string[] }) =>
 export function describeCondition(condition: AutomationCondition): string {
   switch (condition.kind) {
     case 'field':
-      return `ticket.${condition.field} ${condition.op} ${shown(condition)}`.trim();
+      return `${condition.field} ${condition.op} ${shown(condition)}`.trim();
     case 'custom_field':
       return `field ${condition.key} ${condition.op} ${shown(condition)}`.trim();
     case 'customer':
@@ -76,9 +81,9 @@ export function describeCondition(condition: AutomationCondition): string {
 export function evaluateCondition(condition: AutomationCondition, facts: Facts): boolean {
   switch (condition.kind) {
     case 'field':
-      return compare(facts.ticket[condition.field], condition.op, condition.value, condition.values);
+      return compare(facts.item[condition.field], condition.op, condition.value, condition.values);
     case 'custom_field':
-      return compare(facts.ticket.fields[condition.key], condition.op, condition.value, condition.values);
+      return compare(facts.item.fields[condition.key], condition.op, condition.value, condition.values);
     case 'customer': {
       if (!facts.customer) return false;
       const actual =
@@ -90,8 +95,8 @@ export function evaluateCondition(condition: AutomationCondition, facts: Facts):
         condition.source === 'message'
           ? facts.messageText
           : condition.source === 'subject'
-            ? facts.ticket.subject
-            : `${facts.ticket.subject}\n${facts.messageText}`;
+            ? facts.item.subject
+            : `${facts.item.subject}\n${facts.messageText}`;
       const found = lower(haystack).includes(lower(condition.value));
       return condition.op === 'contains' ? found : !found;
     }

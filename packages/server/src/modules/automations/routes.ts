@@ -18,6 +18,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../platform/context.js';
 import { audited } from '../audit/service.js';
 import { memberOf } from '../auth/access.js';
+import { getConversation } from '../conversations/queries.js';
 import { loadTicket } from '../tickets/queries.js';
 import {
   automationView,
@@ -202,6 +203,24 @@ export const automationRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           request.params.id,
         );
         return { items: (await listRuns(ctx.db, member.workspaceId, { ticketId: request.params.id, limit: 100 })).map(runView) };
+      },
+    );
+
+    app.get(
+      '/workspaces/:workspaceId/conversations/:id/automation-runs',
+      {
+        config: { access: 'conversations.read' },
+        schema: {
+          tags,
+          summary: 'Why did this happen? The automations that fired on a conversation, newest first',
+          params: WorkspaceEntityParams,
+          response: { 200: z.object({ items: z.array(AutomationRun) }), ...errors },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = memberOf(request);
+        await getConversation(ctx.db, workspaceId, request.params.id);
+        return { items: (await listRuns(ctx.db, workspaceId, { conversationId: request.params.id, limit: 100 })).map(runView) };
       },
     );
   };

@@ -13,6 +13,10 @@ export const automations = pgTable(
     description: text('description').notNull().default(''),
     position: integer('position').notNull(),
     enabled: boolean('enabled').notNull().default(true),
+    /** What the rule acts on: tickets, or conversations. */
+    subject: text('subject', { enum: ['ticket', 'conversation'] })
+      .notNull()
+      .default('ticket'),
     triggerType: text('trigger_type').notNull(),
     trigger: jsonb('trigger').$type<AutomationTrigger>().notNull(),
     conditions: jsonb('conditions').$type<AutomationConditions>().notNull(),
@@ -39,7 +43,7 @@ export const automationRuns = pgTable(
     workspaceId: workspaceIdColumn(),
     automationId: uuid('automation_id').references(() => automations.id, { onDelete: 'set null' }),
     automationName: text('automation_name').notNull(),
-    subjectType: text('subject_type', { enum: ['ticket'] }).notNull(),
+    subjectType: text('subject_type', { enum: ['ticket', 'conversation'] }).notNull(),
     subjectId: uuid('subject_id').notNull(),
     triggerType: text('trigger_type').notNull(),
     triggerKey: text('trigger_key').notNull(),

@@ -1,22 +1,32 @@
-import type { AutomationAction, AutomationConditions, AutomationTrigger, DryRunResult } from '@huiliu/contracts';
+import {
+  automationMisfits,
+  type AutomationAction,
+  type AutomationConditions,
+  type AutomationSubject,
+  type AutomationTrigger,
+  type DryRunResult,
+} from '@huiliu/contracts';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { AppError, notFound } from '../../platform/errors.js';
 import type { SecretBox } from '../../platform/secrets.js';
 import { businessMinutesBetween } from '../calendars/business-time.js';
 import { getCalendar } from '../calendars/service.js';
 import { assertReferences } from '../tickets/references.js';
+import { conversations } from '../conversations/schema.js';
+import { customers } from '../customers/schema.js';
 import { tickets } from '../tickets/schema.js';
 import type { Database } from '../../platform/db/pool.js';
 import type { Executor } from '../users/service.js';
-import { summarize } from './actions.js';
+import { sharedMacro, summarize } from './actions.js';
 import { calendarIdsOf, evaluateConditions } from './conditions.js';
-import { factsOf, loadCalendars, type AutomationRow } from './engine.js';
+import { factsOf, loadCalendars, scopeOf, type AutomationRow, type LoadedSubject } from './engine.js';
 import { automationRuns, automations } from './schema.js';
 
 /** What the API shows instead of a stored webhook secret; sent back unchanged, it keeps the secret. */
 export const SECRET_MASK = '••••••••••••••••';
 
 export interface AutomationInput {
+  subject: AutomationSubject;
   name: string;
   description: string;
   enabled: boolean;
@@ -27,6 +37,7 @@ export interface AutomationInput {
 
 export const automationView = (row: AutomationRow) => ({
   id: row.id,
+  subject: row.subject,
   name: row.name,
   description: row.description,
   enabled: row.enabled,
@@ -52,6 +63,12 @@ export const runView = (row: typeof automationRuns.$inferSelect) => ({
   createdAt: row.createdAt.toISOString(),
 });
 
+/** A rule's trigger, conditions and actions must mean something for its subject (a conversation has no custom fields). */
+function checkFits(rule: Pick<AutomationInput, 'subject' | 'trigger' | 'conditions' | 'actions'>): void {
+  const misfits = automationMisfits(rule);
+  if (misfits.length > 0) throw new AppError(422, 'not_for_subject', `${misfits.join('; ')}`, { misfits });
+}
+
 /** Every calendar, team and agent a rule names must be the workspace's own (another's: 404, as everywhere). */
 async function checkReferences(db: Executor, workspaceId: string, input: Partial<AutomationInput>): Promise<void> {
   const calendarIds = [
@@ -61,6 +78,8 @@ async function checkReferences(db: Executor, workspaceId: string, input: Partial
   for (const id of new Set(calendarIds)) await getCalendar(db, workspaceId, id);
   for (const action of input.actions ?? []) {
     if (action.kind === 'set_team' || action.kind === 'escalate') await assertReferences(db, workspaceId, { teamId: action.teamId });
+    if (action.kind === 'create_ticket' && action.teamId) await assertReferences(db, workspaceId, { teamId: action.teamId });
+    if (action.kind === 'apply_macro') await sharedMacro(db, workspaceId, action.macroId);
     if (action.kind === 'set_assignee') await assertReferences(db, workspaceId, { assigneeId: action.assigneeId });
     if (action.kind === 'notify') {
       if (!action.userId && !action.teamId)
@@ -119,6 +138,7 @@ async function withNameCheck<T>(db: Executor, run: (savepoint: Executor) => Prom
 
 /** A new rule goes last: the rules in place keep running first. */
 export async function createAutomation(db: Executor, secrets: SecretBox, workspaceId: string, input: AutomationInput) {
+  checkFits(input);
   await checkReferences(db, workspaceId, input);
   await lockOrder(db, workspaceId);
   const [last] = await db
@@ -142,6 +162,7 @@ export async function createAutomation(db: Executor, secrets: SecretBox, workspa
 
 export async function updateAutomation(db: Executor, secrets: SecretBox, workspaceId: string, id: string, input: Partial<AutomationInput>) {
   const current = await getAutomation(db, workspaceId, id);
+  checkFits({ ...current, ...input });
   await checkReferences(db, workspaceId, input);
   const set: Record<string, unknown> = { ...input, updatedAt: new Date() };
   if (input.trigger) set.triggerType = input.trigger.type;
@@ -181,10 +202,16 @@ export async function reorderAutomations(db: Executor, workspaceId: string, ids:
   return listAutomations(db, workspaceId);
 }
 
-export async function listRuns(db: Executor, workspaceId: string, filter: { automationId?: string; ticketId?: string; limit: number }) {
+export async function listRuns(
+  db: Executor,
+  workspaceId: string,
+  filter: { automationId?: string; ticketId?: string; conversationId?: string; limit: number },
+) {
   const where: SQL[] = [eq(automationRuns.workspaceId, workspaceId)];
   if (filter.automationId) where.push(eq(automationRuns.automationId, filter.automationId));
   if (filter.ticketId) where.push(eq(automationRuns.subjectType, 'ticket'), eq(automationRuns.subjectId, filter.ticketId));
+  if (filter.conversationId)
+    where.push(eq(automationRuns.subjectType, 'conversation'), eq(automationRuns.subjectId, filter.conversationId));
   return db
     .select()
     .from(automationRuns)
@@ -193,14 +220,41 @@ export async function listRuns(db: Executor, workspaceId: string, filter: { auto
     .limit(filter.limit);
 }
 
-/** The most recent tickets a dry run tries. */
+/** The most recent tickets (and conversations) a dry run tries. */
 export const DRY_RUN_SIZE = 100;
 
+/** The subjects a dry run tries: the 100 most recently updated open tickets or conversations. */
+async function recentSubjects(db: Executor, workspaceId: string, subject: AutomationSubject): Promise<LoadedSubject[]> {
+  if (subject === 'ticket') {
+    const rows = await db
+      .select()
+      .from(tickets)
+      .where(eq(tickets.workspaceId, workspaceId))
+      .orderBy(desc(tickets.updatedAt), desc(tickets.id))
+      .limit(DRY_RUN_SIZE);
+    return rows.filter((row) => row.status !== 'closed').map((row) => ({ type: 'ticket', row }));
+  }
+  const rows = await db
+    .select()
+    .from(conversations)
+    .where(eq(conversations.workspaceId, workspaceId))
+    .orderBy(desc(conversations.updatedAt), desc(conversations.id))
+    .limit(DRY_RUN_SIZE);
+  return rows.map((row) => ({ type: 'conversation', row }));
+}
+
+/** What the dry run's table shows for a subject: the ticket's subject line, or the customer and their last words. */
+async function titleOf(db: Executor, subject: LoadedSubject): Promise<string> {
+  if (subject.type === 'ticket') return subject.row.subject;
+  const [customer] = await db.select({ name: customers.name }).from(customers).where(eq(customers.id, subject.row.customerId));
+  return [customer?.name, subject.row.lastCustomerMessagePreview].filter(Boolean).join(' · ');
+}
+
 /**
- * Which rules would act on the workspace's 100 most recently updated tickets now, and what each
- * would do: conditions are evaluated (and a time rule's elapsed time), nothing is written. An
- * event trigger cannot be replayed, so for those the question answered is "if the event happened
- * to this ticket now".
+ * Which rules would act on the workspace's 100 most recently updated tickets (conversations, for
+ * conversation rules) now, and what each would do: conditions are evaluated (and a time rule's
+ * elapsed time), nothing is written. An event trigger cannot be replayed, so for those the
+ * question answered is "if the event happened to this ticket now".
  */
 export async function dryRun(
   db: Executor,
@@ -208,45 +262,49 @@ export async function dryRun(
   draft: (AutomationInput & { id?: string }) | undefined,
   now: Date,
 ): Promise<DryRunResult> {
-  if (draft) await checkReferences(db, workspaceId, draft);
+  if (draft) {
+    checkFits(draft);
+    await checkReferences(db, workspaceId, draft);
+  }
   const rules: (AutomationInput & { id: string | null })[] = draft
     ? [{ ...draft, id: null }]
     : (await listAutomations(db, workspaceId)).filter((rule) => rule.enabled);
-  const recent = await db
-    .select()
-    .from(tickets)
-    .where(eq(tickets.workspaceId, workspaceId))
-    .orderBy(desc(tickets.updatedAt), desc(tickets.id))
-    .limit(DRY_RUN_SIZE);
   const calendarIds = rules.flatMap((rule) => [
     ...calendarIdsOf(rule.conditions),
     ...(rule.trigger.type === 'time' && rule.trigger.calendarId ? [rule.trigger.calendarId] : []),
   ]);
   const calendarMap = await loadCalendars(db, workspaceId, calendarIds);
   const matches: DryRunResult['matches'] = [];
-  for (const ticket of recent) {
-    if (ticket.status === 'closed') continue;
-    const { facts, customerName } = await factsOf(db, ticket, '', now, calendarMap);
-    for (const rule of rules) {
-      if (rule.trigger.type === 'time') {
-        const anchorAt = await timeAnchor(db, ticket, rule.trigger.anchor);
-        const calendar = rule.trigger.calendarId ? calendarMap.get(rule.trigger.calendarId) : null;
-        const elapsedMinutes = calendar ? businessMinutesBetween(calendar, anchorAt, now) : (now.getTime() - anchorAt.getTime()) / 60_000;
-        if (elapsedMinutes < rule.trigger.hours * 60) continue;
+  let checked = 0;
+  for (const kind of ['ticket', 'conversation'] as const) {
+    const subjectRules = rules.filter((rule) => rule.subject === kind);
+    if (subjectRules.length === 0) continue;
+    const recent = await recentSubjects(db, workspaceId, kind);
+    checked += recent.length;
+    for (const subject of recent) {
+      const { facts, customerName } = await factsOf(db, subject, '', now, calendarMap);
+      for (const rule of subjectRules) {
+        if (rule.trigger.type === 'time' && subject.type === 'ticket') {
+          const anchorAt = await timeAnchor(db, subject.row, rule.trigger.anchor);
+          const calendar = rule.trigger.calendarId ? calendarMap.get(rule.trigger.calendarId) : null;
+          const elapsedMinutes = calendar ? businessMinutesBetween(calendar, anchorAt, now) : (now.getTime() - anchorAt.getTime()) / 60_000;
+          if (elapsedMinutes < rule.trigger.hours * 60) continue;
+        }
+        if (!evaluateConditions(rule.conditions, facts).matched) continue;
+        const scope = scopeOf(subject, customerName, rule.name);
+        matches.push({
+          subjectType: subject.type,
+          subjectId: subject.row.id,
+          number: subject.row.number,
+          title: await titleOf(db, subject),
+          automationId: rule.id,
+          automationName: rule.name,
+          actions: rule.actions.map((action) => ({ kind: action.kind, summary: summarize(action, scope) })),
+        });
       }
-      if (!evaluateConditions(rule.conditions, facts).matched) continue;
-      const scope = { ticket, customerName, automationName: rule.name };
-      matches.push({
-        ticketId: ticket.id,
-        ticketNumber: ticket.number,
-        subject: ticket.subject,
-        automationId: rule.id,
-        automationName: rule.name,
-        actions: rule.actions.map((action) => ({ kind: action.kind, summary: summarize(action, scope) })),
-      });
     }
   }
-  return { checked: recent.length, matches };
+  return { checked, matches };
 }
 
 async function timeAnchor(db: Executor, ticket: typeof tickets.$inferSelect, anchor: 'created' | 'updated' | 'status_changed') {

@@ -87,7 +87,7 @@ export async function sweepTimeRules(ctx: Pick<AppContext, 'db' | 'realtime' | '
             rule,
             {
               workspaceId: rule.workspaceId,
-              ticketId: ticket.id,
+              subject: { type: 'ticket', id: ticket.id },
               key: `time:${ticket.id}:${ticket.anchorAt.toISOString()}`,
               chain: { depth: 0, steps: [] },
               detail: {

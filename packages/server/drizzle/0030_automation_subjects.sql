@@ -1,0 +1,1 @@
+ALTER TABLE "automations" ADD COLUMN "subject" text DEFAULT 'ticket' NOT NULL;
