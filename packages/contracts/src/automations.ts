@@ -117,8 +117,8 @@ export const AutomationConditions = z.object({
 export type AutomationConditions = z.infer<typeof AutomationConditions>;
 
 /**
- * What a rule does, in order. Pending (they need modules that do not exist yet): `apply_macro`,
- * `create_callback_task` — they join this union as new `kind`s.
+ * What a rule does, in order. Pending (it needs a module that does not exist yet): `apply_macro`
+ * — it joins this union as a new `kind`.
  */
 export const AutomationAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('set_team'), teamId: Id.nullable() }),
@@ -138,6 +138,14 @@ export const AutomationAction = z.discriminatedUnion('kind', [
   /** A live notification to an agent, or every member of a team. */
   z.object({ kind: z.literal('notify'), userId: Id.optional(), teamId: Id.optional(), text: Template }),
   z.object({ kind: z.literal('escalate'), teamId: Id, reason: Short }),
+  /** A callback task (回访) for the ticket's requester, due `dueMinutes` business minutes later; once per rule, ticket and change. */
+  z.object({
+    kind: z.literal('create_callback'),
+    reason: Template,
+    channel: z.enum(['phone', 'sms', 'email', 'wechat']).default('phone'),
+    dueMinutes: z.number().int().min(0).max(525_600).default(60),
+    teamId: Id.optional(),
+  }),
   /** POSTs JSON to the URL, signed with HMAC-SHA256 over `<timestamp>.<body>`, retried through the outbox. */
   z.object({ kind: z.literal('webhook'), url: z.url({ protocol: /^https?$/ }).max(2000), secret: z.string().min(16).max(200) }),
 ]);
