@@ -160,7 +160,12 @@ export const callbackRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
       `${base}/:id`,
       {
         config: { access: 'callbacks.read' },
-        schema: { tags, summary: 'One callback task with its attempts', params: WorkspaceEntityParams, response: { 200: CallbackTask, ...errors } },
+        schema: {
+          tags,
+          summary: 'One callback task with its attempts',
+          params: WorkspaceEntityParams,
+          response: { 200: CallbackTask, ...errors },
+        },
       },
       async (request) => one(await getCallbackTask(ctx.db, viewerOf(request), request.params.id)),
     );
@@ -208,8 +213,7 @@ export const callbackRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           response: { 200: CallbackTask, ...errors },
         },
       },
-      async (request) =>
-        change((tx) => closeCallbackTask(tx, viewerOf(request), request.params.id, 'done', request.body.note, new Date())),
+      async (request) => change((tx) => closeCallbackTask(tx, viewerOf(request), request.params.id, 'done', request.body.note, new Date())),
     );
 
     app.post(

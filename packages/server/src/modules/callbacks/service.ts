@@ -104,7 +104,12 @@ async function checkLinks(db: Executor, input: Pick<NewCallbackTask, 'workspaceI
   return customer.mergedIntoId ?? customer.id;
 }
 
-async function checkAssignment(db: Executor, workspaceId: string, assigneeId: string | null | undefined, teamId: string | null | undefined) {
+async function checkAssignment(
+  db: Executor,
+  workspaceId: string,
+  assigneeId: string | null | undefined,
+  teamId: string | null | undefined,
+) {
   if (teamId) await getTeam(db, workspaceId, teamId);
   if (assigneeId) {
     const member = await memberRow(db, workspaceId, assigneeId);
@@ -185,13 +190,13 @@ export async function listCallbackTasks(db: Executor, viewer: CallbackViewer, qu
     query.customerId ? eq(callbackTasks.customerId, query.customerId) : undefined,
     query.overdue === 'true' ? and(eq(callbackTasks.status, 'open'), lt(callbackTasks.dueAt, now)) : undefined,
     query.overdue === 'false' ? or(sql`${callbackTasks.status} <> 'open'`, sql`${callbackTasks.dueAt} >= ${now.toISOString()}`) : undefined,
-    after
-      ? or(gt(callbackTasks.dueAt, after.dueAt), and(eq(callbackTasks.dueAt, after.dueAt), gt(callbackTasks.id, after.id)))
-      : undefined,
+    after ? or(gt(callbackTasks.dueAt, after.dueAt), and(eq(callbackTasks.dueAt, after.dueAt), gt(callbackTasks.id, after.id))) : undefined,
   ];
   if (query.scope === 'mine') filters.push(viewer.userId ? eq(callbackTasks.assigneeId, viewer.userId) : sql`false`);
   if (query.scope === 'team')
-    filters.push(viewer.userId ? and(inArray(callbackTasks.teamId, myTeams(db, viewer)), sql`${callbackTasks.assigneeId} is null`) : sql`false`);
+    filters.push(
+      viewer.userId ? and(inArray(callbackTasks.teamId, myTeams(db, viewer)), sql`${callbackTasks.assigneeId} is null`) : sql`false`,
+    );
   const rows = await db
     .select()
     .from(callbackTasks)
@@ -214,11 +219,16 @@ export async function callbackViews(db: Executor, rows: CallbackTaskRow[], now: 
     .orderBy(asc(callbackAttempts.createdAt), asc(callbackAttempts.id));
   const userIds = [...new Set(rows.map((row) => row.assigneeId).filter((id): id is string => Boolean(id)))];
   const names = new Map(
-    userIds.length ? (await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds))).map((u) => [u.id, u.name]) : [],
+    userIds.length
+      ? (await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds))).map((u) => [u.id, u.name])
+      : [],
   );
   const customerIds = [...new Set(rows.map((row) => row.customerId))];
   const customerNames = new Map(
-    (await db.select({ id: customers.id, name: customers.name }).from(customers).where(inArray(customers.id, customerIds))).map((c) => [c.id, c.name]),
+    (await db.select({ id: customers.id, name: customers.name }).from(customers).where(inArray(customers.id, customerIds))).map((c) => [
+      c.id,
+      c.name,
+    ]),
   );
   const byTask = new Map<string, AttemptRow[]>();
   for (const attempt of attempts) byTask.set(attempt.taskId, [...(byTask.get(attempt.taskId) ?? []), attempt]);
@@ -256,7 +266,12 @@ export async function callbackViews(db: Executor, rows: CallbackTaskRow[], now: 
   }));
 }
 
-async function changeTask(db: Executor, task: CallbackTaskRow, change: Partial<CallbackTaskRow>, event: Record<string, unknown> & { type: string }) {
+async function changeTask(
+  db: Executor,
+  task: CallbackTaskRow,
+  change: Partial<CallbackTaskRow>,
+  event: Record<string, unknown> & { type: string },
+) {
   const [row] = await db
     .update(callbackTasks)
     .set({ ...change, updatedAt: sql`now()` })
@@ -316,7 +331,14 @@ export async function recordAttempt(
   );
 }
 
-export async function closeCallbackTask(db: Executor, viewer: CallbackViewer, id: string, status: 'done' | 'cancelled', note: string, now: Date) {
+export async function closeCallbackTask(
+  db: Executor,
+  viewer: CallbackViewer,
+  id: string,
+  status: 'done' | 'cancelled',
+  note: string,
+  now: Date,
+) {
   const task = await getCallbackTask(db, viewer, id, { lock: true });
   requireOpen(task);
   return changeTask(db, task, { status, closedAt: now, ...(note ? { outcomeNote: note } : {}) }, { type: status });
@@ -324,7 +346,8 @@ export async function closeCallbackTask(db: Executor, viewer: CallbackViewer, id
 
 /** Tells every console of the workspace to refetch; what each may see is the API's to decide. */
 export function publishCallbackChanged(realtime: Realtime, rows: Pick<CallbackTaskRow, 'id' | 'workspaceId' | 'status'>[]) {
-  for (const row of rows) realtime.agents.to(rooms.workspace(row.workspaceId)).emit('callback:changed', { taskId: row.id, status: row.status });
+  for (const row of rows)
+    realtime.agents.to(rooms.workspace(row.workspaceId)).emit('callback:changed', { taskId: row.id, status: row.status });
 }
 
 /** A merged customer's tasks follow it to the customer it was merged into. */

@@ -38,7 +38,10 @@ export async function updateCallbackSettings(db: Executor, workspaceId: string, 
   const [row] = await db.select().from(callbackSettings).where(eq(callbackSettings.workspaceId, workspaceId)).for('update');
   const stored = row?.settings ?? {};
   const triggers = { ...stored.triggers } as Partial<CallbackSettings['triggers']>;
-  for (const [key, value] of Object.entries(change.triggers ?? {}) as [CallbackTrigger, Partial<CallbackSettings['triggers'][CallbackTrigger]>][])
+  for (const [key, value] of Object.entries(change.triggers ?? {}) as [
+    CallbackTrigger,
+    Partial<CallbackSettings['triggers'][CallbackTrigger]>,
+  ][])
     triggers[key] = { ...withDefaults(stored).triggers[key], ...value };
   const { triggers: _ignored, ...rest } = change;
   const next: Partial<CallbackSettings> = { ...stored, ...rest, triggers: triggers as CallbackSettings['triggers'] };

@@ -62,7 +62,13 @@ async function wasAbandoned(db: Executor, workspaceId: string, conversationId: s
   const [row] = await db
     .select({ id: routingEvents.id })
     .from(routingEvents)
-    .where(and(eq(routingEvents.workspaceId, workspaceId), eq(routingEvents.conversationId, conversationId), eq(routingEvents.type, 'abandoned')))
+    .where(
+      and(
+        eq(routingEvents.workspaceId, workspaceId),
+        eq(routingEvents.conversationId, conversationId),
+        eq(routingEvents.type, 'abandoned'),
+      ),
+    )
     .limit(1);
   return Boolean(row);
 }
@@ -139,27 +145,27 @@ export const CALLBACK_TOPICS = ['conversation.resolved', 'conversation.csat', 't
 export async function processCallbackEvent(ctx: Pick<AppContext, 'db' | 'realtime'>, event: OutboxEvent, now = new Date()) {
   const created = await ctx.db
     .transaction(async (tx): Promise<CallbackTaskRow | null> => {
-    const settings = await loadCallbackSettings(tx, event.workspaceId);
-    const wanted = await wantedOf(tx, event, settings);
-    if (!wanted) return null;
-    const setting = settings.triggers[wanted.trigger];
-    if (!setting.enabled) return null;
-    const teamId = settings.teamId ?? wanted.teamId;
-    const { task, created } = await createCallbackTask(tx, {
-      workspaceId: event.workspaceId,
-      customerId: wanted.customerId,
-      reason: wanted.reason,
-      source: wanted.trigger,
-      sourceItem: wanted.sourceItem,
-      conversationId: wanted.conversationId,
-      ticketId: wanted.ticketId,
-      teamId,
-      channel: settings.channel,
-      dueInMinutes: setting.dueMinutes,
-      now,
-    });
-    return created ? task : null;
-  })
+      const settings = await loadCallbackSettings(tx, event.workspaceId);
+      const wanted = await wantedOf(tx, event, settings);
+      if (!wanted) return null;
+      const setting = settings.triggers[wanted.trigger];
+      if (!setting.enabled) return null;
+      const teamId = settings.teamId ?? wanted.teamId;
+      const { task, created } = await createCallbackTask(tx, {
+        workspaceId: event.workspaceId,
+        customerId: wanted.customerId,
+        reason: wanted.reason,
+        source: wanted.trigger,
+        sourceItem: wanted.sourceItem,
+        conversationId: wanted.conversationId,
+        ticketId: wanted.ticketId,
+        teamId,
+        channel: settings.channel,
+        dueInMinutes: setting.dueMinutes,
+        now,
+      });
+      return created ? task : null;
+    })
     // The customer or conversation is gone (deleted with its workspace): nothing to call back, nothing to retry.
     .catch((error: unknown) => {
       if (error instanceof AppError && error.statusCode === 404) return null;
