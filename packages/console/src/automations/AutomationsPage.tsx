@@ -62,8 +62,10 @@ const ACTIONS = [
   'add_note',
   'notify',
   'escalate',
+  'create_callback',
   'webhook',
 ] as const;
+const CALLBACK_CHANNELS = ['phone', 'sms', 'email', 'wechat'] as const;
 const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const TYPES = ['question', 'incident', 'problem', 'task'];
@@ -721,6 +723,32 @@ function Builder({ id, initial, onClose, onSaved }: { id: string | null; initial
               <Select allowClear style={{ width: 150 }} options={teamsShown} placeholder={t('automations.team')} />
             </Form.Item>
             {text}
+          </>
+        )}
+        {kind === 'create_callback' && (
+          <>
+            <Form.Item name={[name, 'reason']} noStyle rules={[{ required: true, whitespace: true }]}>
+              <Input style={{ width: 240 }} placeholder={`${t('automations.reason')} ${VARIABLES}`} aria-label={t('automations.reason')} />
+            </Form.Item>
+            <Form.Item name={[name, 'channel']} noStyle initialValue="phone">
+              <Select
+                style={{ width: 110 }}
+                options={enumOptions(CALLBACK_CHANNELS, 'callbacks.channels')}
+                aria-label={t('callbacks.channel')}
+              />
+            </Form.Item>
+            <Form.Item name={[name, 'dueMinutes']} noStyle initialValue={60}>
+              <InputNumber
+                min={0}
+                max={525600}
+                style={{ width: 150 }}
+                addonAfter={t('callbacks.businessMinutes')}
+                aria-label={t('callbacks.dueMinutes')}
+              />
+            </Form.Item>
+            <Form.Item name={[name, 'teamId']} noStyle>
+              <Select allowClear style={{ width: 150 }} options={teamsShown} placeholder={t('automations.team')} />
+            </Form.Item>
           </>
         )}
         {kind === 'webhook' && (
