@@ -27,7 +27,7 @@ let outsiderId: string;
 const api = (path: string) => `/api/v1/workspaces/${ws.workspaceId}${path}`;
 let seq = 0;
 const qs = (params: Record<string, string | number>) =>
-  new URLSearchParams(Object.entries(params).map(([key, value]) => [key, String(value)]));
+  new URLSearchParams(Object.entries(params).map(([key, value]): [string, string] => [key, String(value)]));
 
 beforeAll(async () => {
   server = await startTestServer();
