@@ -53,4 +53,30 @@ describe.skipIf(!hasChromium)('callback tasks (回访) in the console, in Chromi
     await poll(() => row('新来的回访').count()).toBe(1);
     expect(errors).toEqual([]);
   });
+
+  it('a supervisor creates a callback from the customer panel, and it sits on the customer 360 timeline', async () => {
+    const { page, errors } = await ui.open(ui.ws.users.supervisor.email, `/inbox/${ui.ws.ids.conversation}`);
+    const panel = page.getByTestId('customer-panel');
+    await panel.getByTestId('new-callback').click();
+    const dialog = page.getByRole('dialog', { name: '创建回访任务' });
+    await dialog.getByLabel('回访原因').fill('发票抬头需要电话确认');
+    await dialog.getByRole('button', { name: '保存' }).click();
+    let made: { id: string; conversationId: string; assigneeId: string; source: string } | undefined;
+    await poll(async () => {
+      const listed = await ui.ws.clients.supervisor.get(api(`/callback-tasks?customerId=${ui.ws.ids.customer}&limit=200`));
+      made = listed.body.items.find((task: { reason: string }) => task.reason === '发票抬头需要电话确认');
+      return made?.conversationId;
+    }).toBe(ui.ws.ids.conversation);
+    expect(made).toMatchObject({ source: 'agent', assigneeId: ui.ws.users.supervisor.id });
+
+    await page.getByTestId('nav-customers').click();
+    const directory = page.getByTestId('customer-directory');
+    await directory.getByLabel('邮箱').fill('customer-callbacks-ui@example.test');
+    await directory.getByRole('button', { name: '查找' }).click();
+    await poll(() => directory.locator('.ant-table-row').count()).toBe(1);
+    await directory.locator('.ant-table-row').getByRole('button').first().click();
+    const profile = page.getByTestId('customer-360');
+    await poll(() => profile.getByTestId('timeline-callback').filter({ hasText: '发票抬头需要电话确认' }).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
 });
