@@ -369,6 +369,23 @@ describe('attempts, retries and closing', () => {
   });
 });
 
+describe('customers', () => {
+  it("a merged customer's tasks follow it to the customer it was merged into", async () => {
+    const source = await newConversation();
+    const target = await newConversation();
+    const task = await ws.clients.agent.post(api('/callback-tasks'), { customerId: source.customerId, reason: '合并前的回访' });
+    expect(task.status).toBe(201);
+    const merged = await ws.clients.supervisor.post(api(`/customers/${target.customerId}/merge`), {
+      sourceCustomerId: source.customerId,
+      confirm: true,
+    });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    expect((await ws.clients.agent.get(api(`/callback-tasks/${task.body.id}`))).body.customerId).toBe(target.customerId);
+    const timeline = await ws.clients.agent.get(api(`/customers/${target.customerId}/callback-tasks`));
+    expect(timeline.body.items.map((item: { id: string }) => item.id)).toContain(task.body.id);
+  });
+});
+
 describe('RBAC and tenancy', () => {
   it("an agent sees and works their own and their teams' tasks only; supervisors see all", async () => {
     const teamTask = await ws.clients.admin.post(api('/callback-tasks'), {
