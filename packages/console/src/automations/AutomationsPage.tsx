@@ -742,7 +742,7 @@ function Builder({ id, initial, onClose, onSaved }: { id: string | null; initial
                 min={0}
                 max={525600}
                 style={{ width: 150 }}
-                addonAfter={t('callbacks.businessMinutes')}
+                suffix={t('callbacks.businessMinutes')}
                 aria-label={t('callbacks.dueMinutes')}
               />
             </Form.Item>

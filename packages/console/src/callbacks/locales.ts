@@ -35,6 +35,18 @@ export const callbacksZhCN = {
   timelineTag: '回访',
   more: '加载更多',
   history: '尝试记录',
+  settings: {
+    menu: '回访设置',
+    description: '哪些事件自动创建回访任务，以及多少营业分钟后到期。',
+    triggers: '自动创建',
+    negativeCsatMax: '评分不高于几星算差评（满分 5 星）',
+    calendar: '营业日历',
+    calendarHint: '任务所属团队有日历时按团队日历计算，否则按这里的日历；不选则按自然时间。',
+    noCalendar: '不选：按自然时间',
+    team: '自动任务交给',
+    teamHint: '不选：交给会话或工单所在的团队。',
+    noTeam: '会话或工单所在的团队',
+  },
 };
 
 export const callbacksEn: typeof callbacksZhCN = {
@@ -79,4 +91,16 @@ export const callbacksEn: typeof callbacksZhCN = {
   timelineTag: 'Callback',
   more: 'Load more',
   history: 'Attempts',
+  settings: {
+    menu: 'Callback settings',
+    description: 'Which events create callback tasks on their own, and how many business minutes later each is due.',
+    triggers: 'Created automatically',
+    negativeCsatMax: 'A rating at or below this many stars is negative (of 5)',
+    calendar: 'Business calendar',
+    calendarHint: "A task whose team has a calendar uses the team's; others use this one; none: plain elapsed time.",
+    noCalendar: 'None: plain elapsed time',
+    team: 'Automatic tasks go to',
+    teamHint: "None: the conversation's or ticket's team.",
+    noTeam: "The conversation's or ticket's team",
+  },
 };

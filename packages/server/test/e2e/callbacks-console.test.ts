@@ -79,4 +79,18 @@ describe.skipIf(!hasChromium)('callback tasks (回访) in the console, in Chromi
     await poll(() => profile.getByTestId('timeline-callback').filter({ hasText: '发票抬头需要电话确认' }).count()).toBe(1);
     expect(errors).toEqual([]);
   });
+
+  it('a supervisor switches a trigger off and changes its due minutes on the callback settings page', async () => {
+    const { page, errors } = await ui.open(ui.ws.users.supervisor.email, '/admin/callback-settings');
+    const form = page.getByTestId('callback-settings');
+    await poll(() => form.getByRole('switch', { name: '差评' }).getAttribute('aria-checked')).toBe('true');
+    await form.getByRole('switch', { name: '差评' }).click();
+    await form.getByLabel('排队放弃 多少营业分钟后到期').fill('30');
+    await form.getByRole('button', { name: '保存' }).click();
+    await poll(async () => (await ui.ws.clients.supervisor.get(api('/callback-settings'))).body.triggers.csat_negative.enabled).toBe(false);
+    const saved = (await ui.ws.clients.supervisor.get(api('/callback-settings'))).body;
+    expect(saved.triggers.queue_abandoned).toEqual({ enabled: true, dueMinutes: 30 });
+    expect(saved.triggers.bot_unresolved).toEqual({ enabled: true, dueMinutes: 240 });
+    expect(errors).toEqual([]);
+  });
 });
