@@ -141,8 +141,8 @@ export const AutomationConditions = z.object({
 export type AutomationConditions = z.infer<typeof AutomationConditions>;
 
 /**
- * What a rule does, in order. Pending (it needs a module that does not exist yet):
- * `create_callback_task` — it joins this union as a new `kind`.
+ * What a rule does, in order. Each kind's case is in `performAction` (ticket rules) or
+ * `performConversationAction` (conversation rules) and in `summarize`.
  */
 export const AutomationAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('set_team'), teamId: Id.nullable() }),
@@ -170,6 +170,14 @@ export const AutomationAction = z.discriminatedUnion('kind', [
     priority: TicketPriority.optional(),
     teamId: Id.nullable().optional(),
     notifyCustomer: z.boolean().default(false),
+  }),
+  /** A callback task (回访) for the ticket's requester (the conversation's customer), due `dueMinutes` business minutes later; once per rule, ticket and change. */
+  z.object({
+    kind: z.literal('create_callback'),
+    reason: Template,
+    channel: z.enum(['phone', 'sms', 'email', 'wechat']).default('phone'),
+    dueMinutes: z.number().int().min(0).max(525_600).default(60),
+    teamId: Id.optional(),
   }),
   /** POSTs JSON to the URL, signed with HMAC-SHA256 over `<timestamp>.<body>`, retried through the outbox. */
   z.object({ kind: z.literal('webhook'), url: z.url({ protocol: /^https?$/ }).max(2000), secret: z.string().min(16).max(200) }),

@@ -92,7 +92,7 @@ export { Tag };
  * will use the same shape with their own `kind`.
  */
 export const TimelineItem = z.object({
-  kind: z.enum(['conversation', 'ticket', 'call']),
+  kind: z.enum(['conversation', 'ticket', 'call', 'callback']),
   id: Id,
   /** The human-friendly number (#1234). */
   number: z.number().int().nullable(),

@@ -21,6 +21,7 @@ export * from './tickets.js';
 export * from './ticket-links.js';
 export * from './text.js';
 export * from './automations.js';
+export * from './callbacks.js';
 export * from './ticket-views.js';
 export * from './macro-text.js';
 export * from './ticket-notifications.js';

@@ -54,6 +54,13 @@ export const PERMISSIONS = {
   'automations.manage': ['admin'],
   /** Create and change the workspace's shared ticket views and macros (personal ones need only tickets.manage). */
   'tickets.share': ['admin', 'supervisor'],
+  /** See and work callback tasks (回访): without callbacks.read_all, an agent's own and their teams' ones. */
+  'callbacks.read': ['admin', 'supervisor', 'agent'],
+  'callbacks.manage': ['admin', 'supervisor', 'agent'],
+  /** Every callback task of the workspace, and acting on anyone's. */
+  'callbacks.read_all': ['admin', 'supervisor'],
+  /** Which events create callback tasks, and their default due times. */
+  'callbacks.configure': ['admin', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

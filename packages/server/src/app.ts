@@ -57,6 +57,9 @@ import { calendarRoutes } from './modules/calendars/routes.js';
 import { subscribeConversationClocks } from './modules/sla/conversation-clocks.js';
 import { slaRoutes } from './modules/sla/routes.js';
 import { automationRoutes } from './modules/automations/routes.js';
+import { callbackRoutes } from './modules/callbacks/routes.js';
+import { moveCallbackTasks } from './modules/callbacks/service.js';
+import { subscribeCallbacks } from './modules/callbacks/triggers.js';
 import { subscribeAutomations } from './modules/automations/subscriber.js';
 import { cannedRoutes } from './modules/canned/routes.js';
 import { dispositionRoutes } from './modules/dispositions/routes.js';
@@ -186,6 +189,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(ticketFieldRoutes(ctx));
       await api.register(ticketNotificationRoutes(ctx));
       await api.register(automationRoutes(ctx));
+      await api.register(callbackRoutes(ctx));
       await api.register(ticketViewMacroRoutes(ctx));
     },
     { prefix: API_PREFIX },
@@ -203,6 +207,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   registerMergeParticipant(moveConversations);
   registerMergeParticipant(moveVisitors);
   registerMergeParticipant(moveTickets);
+  registerMergeParticipant(moveCallbackTasks);
   ctx.connectors.register(widgetConnector(ctx));
   ctx.connectors.register(wechatConnector(ctx, wechatApi, 'wechat'));
   ctx.connectors.register(wechatConnector(ctx, wechatApi, 'wecom'));
@@ -215,6 +220,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   const slaClocks = subscribeConversationClocks(ctx);
   app.addHook('onClose', async () => slaClocks.stop());
   const automationEngine = subscribeAutomations(ctx);
+  subscribeCallbacks(ctx);
   app.addHook('onClose', async () => automationEngine.stop());
   const presenceLapse = new PresenceLapse(ctx);
   app.addHook('onReady', async () => presenceLapse.start());

@@ -123,6 +123,23 @@ describe('the demo’s sample history', () => {
     expect(wallboard.body.overall.inProgress).toBeGreaterThanOrEqual(1);
   });
 
+  it('has callback tasks for the after-sales agents: overdue ones, one tried already, one done', async () => {
+    const listed = await supervisor.get(api('/callback-tasks?limit=100'));
+    expect(listed.status).toBe(200);
+    const items = listed.body.items as {
+      status: string;
+      overdue: boolean;
+      attemptCount: number;
+      reason: string;
+      assigneeId: string | null;
+    }[];
+    expect(items.length).toBeGreaterThanOrEqual(5);
+    expect(items.filter((task) => task.overdue).length).toBeGreaterThanOrEqual(2);
+    expect(items.some((task) => task.status === 'done')).toBe(true);
+    expect(items.some((task) => task.status === 'open' && task.attemptCount > 0)).toBe(true);
+    expect(items.every((task) => task.assigneeId && /[\u4e00-\u9fff]/u.test(task.reason))).toBe(true);
+  });
+
   it('is written once: a second start on the same database adds nothing', async () => {
     const count = async () => (await sql<{ n: number }>('select count(*)::int as n from conversations'))[0]!.n;
     const before = await count();

@@ -73,14 +73,27 @@ const ACTIONS: Record<Subject, readonly string[]> = {
     'notify',
     'escalate',
     'apply_macro',
+    'create_callback',
     'webhook',
   ],
-  conversation: ['set_priority', 'set_team', 'set_assignee', 'set_tags', 'send_reply', 'add_note', 'notify', 'create_ticket', 'webhook'],
+  conversation: [
+    'set_priority',
+    'set_team',
+    'set_assignee',
+    'set_tags',
+    'send_reply',
+    'add_note',
+    'notify',
+    'create_ticket',
+    'create_callback',
+    'webhook',
+  ],
 };
 const FIRST_TRIGGER: Record<Subject, CreateAutomationRequest['trigger']> = {
   ticket: { type: 'ticket.created' },
   conversation: { type: 'conversation.created' },
 };
+const CALLBACK_CHANNELS = ['phone', 'sms', 'email', 'wechat'] as const;
 const STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 const TYPES = ['question', 'incident', 'problem', 'task'];
@@ -574,9 +587,6 @@ function Builder({ id, initial, onClose, onSaved }: { id: string | null; initial
                 <Button icon={<PlusOutlined />} onClick={() => ops.add({ kind: 'add_note', text: '' })}>
                   {t('automations.addAction')}
                 </Button>
-                <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
-                  {t('automations.pending')}
-                </Typography.Paragraph>
               </>
             )}
           </Form.List>
@@ -788,6 +798,32 @@ function Builder({ id, initial, onClose, onSaved }: { id: string | null; initial
               <Select allowClear style={{ width: 150 }} options={teamsShown} placeholder={t('automations.team')} />
             </Form.Item>
             {text}
+          </>
+        )}
+        {kind === 'create_callback' && (
+          <>
+            <Form.Item name={[name, 'reason']} noStyle rules={[{ required: true, whitespace: true }]}>
+              <Input style={{ width: 240 }} placeholder={`${t('automations.reason')} ${VARIABLES}`} aria-label={t('automations.reason')} />
+            </Form.Item>
+            <Form.Item name={[name, 'channel']} noStyle initialValue="phone">
+              <Select
+                style={{ width: 110 }}
+                options={enumOptions(CALLBACK_CHANNELS, 'callbacks.channels')}
+                aria-label={t('callbacks.channel')}
+              />
+            </Form.Item>
+            <Form.Item name={[name, 'dueMinutes']} noStyle initialValue={60}>
+              <InputNumber
+                min={0}
+                max={525600}
+                style={{ width: 150 }}
+                suffix={t('callbacks.businessMinutes')}
+                aria-label={t('callbacks.dueMinutes')}
+              />
+            </Form.Item>
+            <Form.Item name={[name, 'teamId']} noStyle>
+              <Select allowClear style={{ width: 150 }} options={teamsShown} placeholder={t('automations.team')} />
+            </Form.Item>
           </>
         )}
         {kind === 'webhook' && (

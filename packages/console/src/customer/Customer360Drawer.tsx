@@ -1,3 +1,5 @@
+import { NewCallbackButton } from '../callbacks/NewCallbackButton';
+import { callbackKeys } from '../callbacks/data';
 import { customerLabelText } from '../lib/customer-title';
 import type { TimelineItem } from '@huiliu/contracts';
 import { CrownOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
@@ -37,8 +39,17 @@ export function Customer360Drawer({ customerId, onClose }: { customerId: string 
     queryFn: () => api.get<Page<Item>>(`/workspaces/${workspaceId}/customers/${customerId}/tickets`, { limit: 50 }),
     enabled: !!customerId,
   });
-  const items = [...(timeline.data?.items ?? []), ...(tickets.data?.items ?? [])].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
-  const open = (item: Item) => void navigate(item.kind === 'ticket' ? `/tickets/${item.id}` : `/inbox/${item.id}`);
+  // …and so do the callback tasks (回访) the agent may see.
+  const callbacks = useQuery({
+    queryKey: callbackKeys.customer(workspaceId, customerId ?? ''),
+    queryFn: () => api.get<Page<Item>>(`/workspaces/${workspaceId}/customers/${customerId}/callback-tasks`, { limit: 50 }),
+    enabled: !!customerId,
+  });
+  const items = [...(timeline.data?.items ?? []), ...(tickets.data?.items ?? []), ...(callbacks.data?.items ?? [])].sort((a, b) =>
+    b.startedAt.localeCompare(a.startedAt),
+  );
+  const open = (item: Item) =>
+    void navigate(item.kind === 'ticket' ? `/tickets/${item.id}` : item.kind === 'callback' ? '/callbacks' : `/inbox/${item.id}`);
   const person = customer.data;
   return (
     <Drawer
@@ -95,9 +106,12 @@ export function Customer360Drawer({ customerId, onClose }: { customerId: string 
                 { key: 'since', label: t('directory.since'), children: new Date(person!.createdAt).toLocaleString(i18n.language) },
               ]}
             />
-            <Typography.Title level={5} style={{ margin: 0 }}>
-              {t('customer.history')}
-            </Typography.Title>
+            <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+              <Typography.Title level={5} style={{ margin: 0 }}>
+                {t('customer.history')}
+              </Typography.Title>
+              <NewCallbackButton customerId={person!.id} />
+            </Space>
             {timeline.isPending ? (
               <Skeleton active paragraph={{ rows: 3 }} />
             ) : timeline.isError ? (
@@ -110,7 +124,9 @@ export function Customer360Drawer({ customerId, onClose }: { customerId: string 
                   key={item.id}
                   role="link"
                   tabIndex={0}
-                  data-testid={item.kind === 'ticket' ? 'timeline-ticket' : 'timeline-item'}
+                  data-testid={
+                    item.kind === 'ticket' ? 'timeline-ticket' : item.kind === 'callback' ? 'timeline-callback' : 'timeline-item'
+                  }
                   onClick={() => open(item)}
                   onKeyDown={(event) => event.key === 'Enter' && open(item)}
                   style={{ padding: 8, borderRadius: 6, background: '#fafafa', cursor: 'pointer' }}
@@ -119,7 +135,10 @@ export function Customer360Drawer({ customerId, onClose }: { customerId: string 
                     <ChannelIcon channel={item.channel} />
                     {item.kind === 'ticket' && <Tag style={{ marginInlineEnd: 0 }}>{t('ticketLinks.ticket')}</Tag>}
                     {item.number !== null && <span>#{item.number}</span>}
-                    {item.kind === 'ticket' ? (
+                    {item.kind === 'callback' && <Tag style={{ marginInlineEnd: 0 }}>{t('callbacks.timelineTag')}</Tag>}
+                    {item.kind === 'callback' ? (
+                      <Tag style={{ marginInlineEnd: 0 }}>{t(`callbacks.statuses.${item.state}`)}</Tag>
+                    ) : item.kind === 'ticket' ? (
                       <Tag color={STATUS_COLORS[item.state as keyof typeof STATUS_COLORS]} style={{ marginInlineEnd: 0 }}>
                         {t(`tickets.statuses.${item.state}`)}
                       </Tag>

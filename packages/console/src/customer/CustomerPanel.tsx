@@ -1,3 +1,4 @@
+import { NewCallbackButton } from '../callbacks/NewCallbackButton';
 import { customerLabelText } from '../lib/customer-title';
 import { CrownOutlined, DeleteOutlined, PlusOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -196,11 +197,10 @@ export function CustomerPanel({ conversationId }: { conversationId: string }) {
           tokenSeparators={[',', '，']}
           onChange={(tags: string[]) => update.mutate({ tags: [...new Set(tags.map((tag) => tag.trim()).filter(Boolean))] })}
         />
-        {canMerge(role) && (
-          <div style={{ marginTop: 8 }}>
-            <MergeCustomer customer={person} />
-          </div>
-        )}
+        <div style={{ marginTop: 8, display: 'flex', gap: 8, flexWrap: 'wrap' }}>
+          <NewCallbackButton customerId={person.id} conversationId={conversationId} />
+          {canMerge(role) && <MergeCustomer customer={person} />}
+        </div>
       </Section>
       <Section title={t('customer.attributes')}>
         <AttributeEditor customer={person} save={(attributes) => update.mutate({ attributes })} />

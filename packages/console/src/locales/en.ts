@@ -1,3 +1,4 @@
+import { callbacksEn } from '../callbacks/locales';
 import { ticketLinksEn } from '../tickets/links-locale';
 import { ticketsEn } from '../tickets/locale-en';
 import { adminEn } from '../admin/locale-en';
@@ -502,7 +503,8 @@ export const en: Messages = {
   admin: adminEn,
   tickets: ticketsEn,
   ticketLinks: ticketLinksEn,
-  nav: { label: 'Pages', customers: 'Customers', inbox: 'Inbox', tickets: 'Tickets', wallboard: 'Wallboard' },
+  nav: { label: 'Pages', customers: 'Customers', inbox: 'Inbox', tickets: 'Tickets', callbacks: 'Callbacks', wallboard: 'Wallboard' },
+  callbacks: callbacksEn,
   directory: {
     title: 'Customers',
     export: 'Export CSV',

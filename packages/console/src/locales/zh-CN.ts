@@ -1,3 +1,4 @@
+import { callbacksZhCN } from '../callbacks/locales';
 import { ticketLinksZhCN } from '../tickets/links-locale';
 import { ticketsZhCN } from '../tickets/locale-zh-CN';
 import { adminZhCN } from '../admin/locale-zh-CN';
@@ -494,7 +495,8 @@ export const zhCN = {
   admin: adminZhCN,
   tickets: ticketsZhCN,
   ticketLinks: ticketLinksZhCN,
-  nav: { label: '页面', customers: '客户', inbox: '收件箱', tickets: '工单', wallboard: '监控大屏' },
+  nav: { label: '页面', customers: '客户', inbox: '收件箱', tickets: '工单', callbacks: '回访任务', wallboard: '监控大屏' },
+  callbacks: callbacksZhCN,
   directory: {
     title: '客户',
     export: '导出 CSV',

@@ -12,6 +12,7 @@ import type { Executor } from '../modules/users/service.js';
 import { DEMO_ARTICLES, DEMO_FAQS } from './knowledge.js';
 import { seedDemoHistory } from './history.js';
 import { seedDemoTickets } from './tickets.js';
+import { seedDemoCallbacks } from './callbacks.js';
 import { addTeamMember, createTeam } from '../modules/teams/service.js';
 import { addMembership, createUser } from '../modules/users/service.js';
 import { countWorkspaces, createWorkspace } from '../modules/workspaces/service.js';
@@ -144,6 +145,8 @@ export async function seedDemoIfEmpty(db: Database, options: { history?: boolean
       },
       options.history !== false,
     );
+    if (options.history !== false)
+      await seedDemoCallbacks(tx, { workspaceId: workspace.id, teamId: teamIds.get('售后服务')!, agents: agentsByTeam.get('售后服务')! });
     return true;
   });
 }

@@ -238,5 +238,13 @@ export async function createWorkspaceFixture(
   });
   if (macro.status !== 201) throw new Error(`macro failed: ${JSON.stringify(macro.body)}`);
   ids.macro = macro.body.id;
+  const callback = await clients.admin.post(`/api/v1/workspaces/${workspace.id}/callback-tasks`, {
+    customerId: ids.customer,
+    reason: '物流问题未解决，电话回访',
+    teamId: team.id,
+    dueInMinutes: 60,
+  });
+  if (callback.status !== 201) throw new Error(`callback task failed: ${JSON.stringify(callback.body)}`);
+  ids.callbackTask = callback.body.id;
   return { workspaceId: workspace.id, slug: workspace.slug, users, teamId: team.id, clients, tokenClients, ids };
 }

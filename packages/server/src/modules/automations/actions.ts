@@ -5,6 +5,7 @@ import { writeOutbox } from '../../platform/outbox/outbox.js';
 import type { Realtime } from '../../platform/realtime.js';
 import { rooms } from '../../platform/realtime.js';
 import type { SecretBox } from '../../platform/secrets.js';
+import { createCallbackTask, publishCallbackChanged } from '../callbacks/service.js';
 import { publishMessage } from '../conversations/events.js';
 import type { ConversationRow } from '../conversations/views.js';
 import { teamMembers } from '../teams/schema.js';
@@ -81,6 +82,8 @@ export function summarize(action: AutomationAction, scope: TemplateScope): strin
       return `apply macro ${action.macroId}`;
     case 'create_ticket':
       return `create a ticket${action.priority ? ` (${action.priority})` : ''}${action.teamId ? ` for team ${action.teamId}` : ''}`;
+    case 'create_callback':
+      return `callback task (${action.channel}, due in ${action.dueMinutes} business minutes${action.teamId ? `, team ${action.teamId}` : ''}): ${renderTemplate(action.reason, scope)}`;
   }
 }
 
@@ -162,6 +165,23 @@ export async function performAction(action: AutomationAction, context: ActionCon
     case 'escalate':
       await escalateTicket(db, { viewer, actor, ticketId, teamId: action.teamId, reason: action.reason, summary: '' });
       break;
+    case 'create_callback': {
+      // One task per rule, ticket and change: a redelivered event finds the task it made.
+      const { task, created } = await createCallbackTask(db, {
+        workspaceId: viewer.workspaceId,
+        customerId: ticket.requesterId,
+        reason: renderTemplate(action.reason, context.scope),
+        source: 'automation',
+        sourceItem: `${context.automationId}:${ticket.id}:${context.trigger.key}`,
+        ticketId: ticket.id,
+        teamId: action.teamId ?? ticket.teamId,
+        channel: action.channel,
+        dueInMinutes: action.dueMinutes,
+        now: new Date(),
+      });
+      if (created) context.afterCommit.push(() => publishCallbackChanged(context.realtime, [task]));
+      break;
+    }
     case 'webhook': {
       const current = await loadTicket(db, viewer, ticketId);
       await queueWebhook(context, action, {

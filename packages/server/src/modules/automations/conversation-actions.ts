@@ -1,5 +1,6 @@
 import type { AutomationAction } from '@huiliu/contracts';
 import { rooms } from '../../platform/realtime.js';
+import { createCallbackTask, publishCallbackChanged } from '../callbacks/service.js';
 import { assignConversation, setPriority, setTags } from '../conversations/commands.js';
 import { publishMessage } from '../conversations/events.js';
 import { appendMessage, lockConversation, type Appended } from '../conversations/write-path.js';
@@ -103,6 +104,23 @@ export async function performConversationAction(action: AutomationAction, contex
       });
       if (notice) published(notice);
       context.afterCommit.push(() => publishTicketChanged(context.realtime, [ticket]));
+      return;
+    }
+    case 'create_callback': {
+      // One task per rule, conversation and change: a redelivered event finds the task it made.
+      const { task, created } = await createCallbackTask(db, {
+        workspaceId,
+        customerId: conversation.customerId,
+        reason: renderTemplate(action.reason, context.scope),
+        source: 'automation',
+        sourceItem: `${context.automationId}:${id}:${context.trigger.key}`,
+        conversationId: id,
+        teamId: action.teamId ?? conversation.teamId,
+        channel: action.channel,
+        dueInMinutes: action.dueMinutes,
+        now: new Date(),
+      });
+      if (created) context.afterCommit.push(() => publishCallbackChanged(context.realtime, [task]));
       return;
     }
     case 'set_status':
