@@ -54,6 +54,12 @@ export const PERMISSIONS = {
   'automations.manage': ['admin'],
   /** Create and change the workspace's shared ticket views and macros (personal ones need only tickets.manage). */
   'tickets.share': ['admin', 'supervisor'],
+  /** See held replies (an agent: their own, and those their reviewer team may decide). */
+  'reviews.read': ['admin', 'supervisor', 'agent'],
+  /** Approve, edit or reject a held reply (an agent only as a member of the policy's reviewer team). */
+  'reviews.decide': ['admin', 'supervisor', 'agent'],
+  /** Define the review policies. */
+  'reviews.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
