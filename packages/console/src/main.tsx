@@ -25,6 +25,7 @@ const SupervisorPage = lazy(() => import('./supervisor/SupervisorPage'));
 const TicketsPage = lazy(() => import('./tickets/TicketsPage'));
 const TicketMacrosRoute = lazy(() => import('./tickets/macros/TicketMacrosRoute'));
 const CustomerDirectory = lazy(() => import('./customer/CustomerDirectory'));
+const ReviewQueuePage = lazy(() => import('./reviews/ReviewQueuePage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -94,6 +95,14 @@ function Root() {
                 element={
                   <RequireSession>
                     <CustomerDirectory />
+                  </RequireSession>
+                }
+              />
+              <Route
+                path="/reviews"
+                element={
+                  <RequireSession>
+                    <ReviewQueuePage />
                   </RequireSession>
                 }
               />

@@ -6,6 +6,7 @@ import {
   CalendarOutlined,
   FieldTimeOutlined,
   FormOutlined,
+  SafetyCertificateOutlined,
   KeyOutlined,
   MailOutlined,
   SettingOutlined,
@@ -18,6 +19,7 @@ import { contentPages } from './content-pages';
 import './calendars/locales';
 import '../sla/locales';
 import '../automations/locales';
+import '../reviews/locales';
 import '../tickets/admin/notifications-locale';
 import '../tickets/views-macros-locale';
 import { inboxPages } from './inbox-pages';
@@ -136,6 +138,14 @@ export const adminPages: AdminPageEntry[] = [
     icon: <ThunderboltOutlined />,
     roles: ['admin', 'supervisor'],
     component: lazy(() => import('../automations/AutomationsPage')),
+  },
+  {
+    key: 'review-policies',
+    path: 'review-policies',
+    labelKey: 'reviews.admin.menu',
+    icon: <SafetyCertificateOutlined />,
+    roles: ['admin'],
+    component: lazy(() => import('../reviews/ReviewPoliciesPage')),
   },
   ...inboxPages,
   ...contentPages,

@@ -1,3 +1,4 @@
+import { HeldReplies } from '../reviews/HeldReplies';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Empty, Result, Skeleton, Tag, Typography } from 'antd';
 import { useEffect, useRef } from 'react';
@@ -137,6 +138,7 @@ function OpenConversation({ conversationId }: { conversationId: string }) {
           <MessageList conversation={current} messages={messages.data} myId={user.id} />
         )}
       </div>
+      <HeldReplies conversationId={conversationId} />
       <TypingLine conversationId={conversationId} />
       {current.state === 'resolved' && <Alert type="info" banner title={t('conversation.resolvedBanner')} />}
       <LeftMessageNotice context={current.context} />
