@@ -145,11 +145,7 @@ export default function InboxesPage() {
           },
         ]}
       />
-      <CreateInbox
-        open={creating}
-        onClose={() => setCreating(false)}
-        onCreated={(inbox) => setSelected(inbox.id)}
-      />
+      <CreateInbox open={creating} onClose={() => setCreating(false)} onCreated={(inbox) => setSelected(inbox.id)} />
       <Drawer
         open={selected !== null}
         onClose={() => setSelected(null)}
