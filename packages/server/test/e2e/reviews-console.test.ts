@@ -79,6 +79,8 @@ describe.skipIf(!hasChromium)('review before send, in Chromium', () => {
     // The trainee's page: the held reply is gone and the message is there, live; it went out once.
     await poll(() => author.page.getByTestId('held-reply').count()).toBe(0);
     await poll(() => author.page.getByTestId('conversation').textContent()).toContain('您好，订单明天发货，请耐心等待。');
+    // The message says who approved it.
+    await poll(() => author.page.getByTestId('message-approved').textContent()).toBe('supervisor review-ui 审核通过');
     await outboxSettled(ui.server.database.url);
     expect(await agentReplies(conversationId)).toEqual([{ text: '您好，订单明天发货，请耐心等待。' }]);
     const [review] = (await ws.clients.admin.get(api(`/reviews?conversationId=${conversationId}`))).body.items;
