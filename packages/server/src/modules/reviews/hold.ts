@@ -52,14 +52,14 @@ export async function holdIfReviewed(db: Executor, reply: PublicReply): Promise<
       );
     if (earlier) return earlier;
   }
-  // …or one that went out before a policy existed: the write path returns that message.
-  if (reply.idempotencyKey && (await findByIdempotencyKey(db, workspaceId, reply.idempotencyKey))) return null;
   const policies = await db
     .select()
     .from(reviewPolicies)
     .where(and(eq(reviewPolicies.workspaceId, workspaceId), eq(reviewPolicies.enabled, true)))
     .orderBy(asc(reviewPolicies.position), asc(reviewPolicies.name));
   if (policies.length === 0) return null;
+  // …or one that went out before a policy existed: the write path returns that message.
+  if (reply.idempotencyKey && (await findByIdempotencyKey(db, workspaceId, reply.idempotencyKey))) return null;
   const teams = reply.author.id
     ? await db
         .select({ teamId: teamMembers.teamId })
