@@ -26,6 +26,7 @@ const TicketsPage = lazy(() => import('./tickets/TicketsPage'));
 const TicketMacrosRoute = lazy(() => import('./tickets/macros/TicketMacrosRoute'));
 const CustomerDirectory = lazy(() => import('./customer/CustomerDirectory'));
 const CallbacksPage = lazy(() => import('./callbacks/CallbacksPage'));
+const ReviewQueuePage = lazy(() => import('./reviews/ReviewQueuePage'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -103,6 +104,14 @@ function Root() {
                 element={
                   <RequireSession>
                     <CallbacksPage />
+                  </RequireSession>
+                }
+              />
+              <Route
+                path="/reviews"
+                element={
+                  <RequireSession>
+                    <ReviewQueuePage />
                   </RequireSession>
                 }
               />

@@ -37,3 +37,4 @@ export {
   type NotificationValues,
   type TemplateProblem,
 } from './ticket-notification-text.js';
+export * from './reviews.js';

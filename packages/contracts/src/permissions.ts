@@ -61,6 +61,12 @@ export const PERMISSIONS = {
   'callbacks.read_all': ['admin', 'supervisor'],
   /** Which events create callback tasks, and their default due times. */
   'callbacks.configure': ['admin', 'supervisor'],
+  /** See held replies (an agent: their own, and those their reviewer team may decide). */
+  'reviews.read': ['admin', 'supervisor', 'agent'],
+  /** Approve, edit or reject a held reply (an agent only as a member of the policy's reviewer team). */
+  'reviews.decide': ['admin', 'supervisor', 'agent'],
+  /** Define the review policies. */
+  'reviews.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -72,6 +72,9 @@ import { ticketRoutes } from './modules/tickets/routes.js';
 import { ticketLinkRoutes } from './modules/tickets/links/routes.js';
 import { customerTicketRoutes } from './modules/tickets/customer/routes.js';
 import { ticketViewMacroRoutes } from './modules/tickets/views-macros/routes.js';
+import { reviewPolicyRoutes } from './modules/reviews/policy-routes.js';
+import { reviewRoutes } from './modules/reviews/routes.js';
+import { subscribeReviewLive } from './modules/reviews/live.js';
 import { demoRoutes } from './demo/routes.js';
 import { ArrivalOrder } from './platform/arrival-order.js';
 import type { AppContext } from './platform/context.js';
@@ -191,6 +194,8 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(automationRoutes(ctx));
       await api.register(callbackRoutes(ctx));
       await api.register(ticketViewMacroRoutes(ctx));
+      await api.register(reviewRoutes(ctx));
+      await api.register(reviewPolicyRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );
@@ -215,6 +220,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   app.addHook('onClose', () => ctx.connectors.close());
   subscribeDelivery(ctx);
   subscribeTicketNotifications(ctx);
+  subscribeReviewLive(ctx);
   const wallboard = subscribeWallboard(ctx);
   app.addHook('onClose', async () => wallboard.stop());
   const slaClocks = subscribeConversationClocks(ctx);

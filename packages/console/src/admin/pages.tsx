@@ -7,6 +7,7 @@ import {
   FieldTimeOutlined,
   FormOutlined,
   PhoneOutlined,
+  SafetyCertificateOutlined,
   KeyOutlined,
   MailOutlined,
   SettingOutlined,
@@ -19,6 +20,7 @@ import { contentPages } from './content-pages';
 import './calendars/locales';
 import '../sla/locales';
 import '../automations/locales';
+import '../reviews/locales';
 import '../tickets/admin/notifications-locale';
 import '../tickets/views-macros-locale';
 import { inboxPages } from './inbox-pages';
@@ -145,6 +147,14 @@ export const adminPages: AdminPageEntry[] = [
     icon: <PhoneOutlined />,
     roles: ['admin', 'supervisor'],
     component: lazy(() => import('../callbacks/CallbackSettingsPage')),
+  },
+  {
+    key: 'review-policies',
+    path: 'review-policies',
+    labelKey: 'reviews.admin.menu',
+    icon: <SafetyCertificateOutlined />,
+    roles: ['admin'],
+    component: lazy(() => import('../reviews/ReviewPoliciesPage')),
   },
   ...inboxPages,
   ...contentPages,

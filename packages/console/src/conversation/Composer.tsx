@@ -1,4 +1,6 @@
 import { CloseOutlined, PaperClipOutlined, SendOutlined } from '@ant-design/icons';
+import type { HeldReply } from '@huiliu/contracts';
+import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Input, Segmented, Space, Tag, Tooltip } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
 import { useEffect, useRef, useState } from 'react';
@@ -14,6 +16,7 @@ import { readDraft, writeDraft } from './drafts';
 import { EmailCcLine } from './EmailCcLine';
 import { EmojiPicker } from './EmojiPicker';
 import { useSlashMenu } from './slash-menu';
+import { isHeld, reviewKeys } from '../reviews/data';
 
 type Mode = 'reply' | 'note';
 
@@ -27,6 +30,7 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
   const { t } = useTranslation();
   const { workspaceId, user } = useSession();
   const { message: toast } = App.useApp();
+  const client = useQueryClient();
   const [draft] = useState(() => readDraft(user.id, conversation.id));
   const [mode, setMode] = useState<Mode>(draft?.mode ?? 'reply');
   const [text, setText] = useState(draft?.text ?? '');
@@ -73,13 +77,17 @@ export function Composer({ conversation, onSent }: { conversation: Conversation;
       const sent =
         mode === 'note'
           ? await api.post<Message>(`${base}/notes`, { text: body, clientMessageId: clientId() })
-          : await api.post<Message>(`${base}/messages`, {
+          : await api.post<Message | HeldReply>(`${base}/messages`, {
               text: body,
               attachmentIds: attachments.map((item) => item.id),
               clientMessageId: clientId(),
               ...(conversation.channel === 'email' && cc ? { cc } : {}),
             });
-      onSent(sent);
+      if (isHeld(sent)) {
+        // A review policy held it: nothing reached the customer; it shows under the messages as awaiting review.
+        void toast.info(t('reviews.held.submitted'));
+        void client.invalidateQueries({ queryKey: reviewKeys.all(workspaceId) });
+      } else onSent(sent);
       setText('');
       setAttachments([]);
       clearTimeout(typingStop.current);

@@ -1,6 +1,8 @@
+import { HeldReplies } from '../reviews/HeldReplies';
+import { useReviews } from '../reviews/data';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Empty, Result, Skeleton, Tag, Typography } from 'antd';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Conversation, type Message } from '../lib/api';
 import { ChannelIcon, STATE_COLORS } from '../lib/channel';
@@ -79,6 +81,18 @@ function OpenConversation({ conversationId }: { conversationId: string }) {
     staleTime: Infinity,
   });
   const readUpTo = useRef(0);
+  const reviews = useReviews({ conversationId });
+  const approvals = useMemo(
+    () =>
+      new Map(
+        (reviews.data?.items ?? []).flatMap((review) =>
+          review.status === 'approved' && review.messageId
+            ? [[review.messageId, { by: review.decidedByName, edited: review.edited }] as const]
+            : [],
+        ),
+      ),
+    [reviews.data],
+  );
 
   // Showing a conversation clears its unread badge and tells the customer their messages were read.
   const lastIn = messages.data?.filter((message) => message.kind === 'in').at(-1)?.seq ?? 0;
@@ -134,9 +148,10 @@ function OpenConversation({ conversationId }: { conversationId: string }) {
             action={<Button onClick={() => void messages.refetch()}>{t('common.retry')}</Button>}
           />
         ) : (
-          <MessageList conversation={current} messages={messages.data} myId={user.id} />
+          <MessageList conversation={current} messages={messages.data} myId={user.id} approvals={approvals} />
         )}
       </div>
+      <HeldReplies conversationId={conversationId} />
       <TypingLine conversationId={conversationId} />
       {current.state === 'resolved' && <Alert type="info" banner title={t('conversation.resolvedBanner')} />}
       <LeftMessageNotice context={current.context} />

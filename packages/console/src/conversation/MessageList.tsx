@@ -1,7 +1,15 @@
-import { CheckOutlined, ExclamationCircleOutlined, FileOutlined, LockOutlined, RobotOutlined } from '@ant-design/icons';
+import {
+  CheckOutlined,
+  ExclamationCircleOutlined,
+  FileOutlined,
+  LockOutlined,
+  RobotOutlined,
+  SafetyCertificateOutlined,
+} from '@ant-design/icons';
 import { Divider, Image, Tag, Tooltip, Typography } from 'antd';
 import type { TFunction } from 'i18next';
 import { Fragment, useEffect, useRef } from 'react';
+import '../reviews/locales';
 import { useTranslation } from 'react-i18next';
 import type { Attachment, Conversation, Message } from '../lib/api';
 import { ChannelIcon } from '../lib/channel';
@@ -129,7 +137,18 @@ function eventText(
 }
 
 /** The conversation's messages grouped by day: customer on the left, agents and bot on the right, notes in yellow, events inline. */
-export function MessageList({ conversation, messages, myId }: { conversation: Conversation; messages: Message[]; myId: string }) {
+export function MessageList({
+  conversation,
+  messages,
+  myId,
+  approvals,
+}: {
+  conversation: Conversation;
+  messages: Message[];
+  myId: string;
+  /** Replies that went out after review, by message id: who approved each, and whether they edited it. */
+  approvals?: ReadonlyMap<string, { by: string | null; edited: boolean }>;
+}) {
   const { t, i18n } = useTranslation();
   const memberName = useMemberName();
   const teams = useTeams();
@@ -203,6 +222,12 @@ export function MessageList({ conversation, messages, myId }: { conversation: Co
                 {bot && (
                   <Tag color="purple" style={{ marginInlineEnd: 0 }}>
                     {t('conversation.botTurn')}
+                  </Tag>
+                )}
+                {approvals?.has(message.id) && (
+                  <Tag color="green" icon={<SafetyCertificateOutlined />} style={{ marginInlineEnd: 0 }} data-testid="message-approved">
+                    {t('reviews.held.approvedBy', { name: approvals.get(message.id)!.by ?? '' })}
+                    {approvals.get(message.id)!.edited ? ` ${t('reviews.held.edited')}` : ''}
                   </Tag>
                 )}
                 <span>{timeOfDay(message.createdAt, i18n.language)}</span>

@@ -176,6 +176,9 @@ export function connectLive(client: QueryClient, workspaceId: string, userId: st
     void client.invalidateQueries({ queryKey: [...keys.conversation(workspaceId, event.subjectId), 'sla'] });
   });
 
+  // A reply held for review, approved or rejected: ids only; the review lists on screen refetch.
+  socket.on('review:changed', () => void client.invalidateQueries({ queryKey: ['reviews', workspaceId] }));
+
   socket.on('message:status', (event: MessageStatusEvent) => {
     const messagesKey = keys.messages(workspaceId, event.conversationId);
     const cached = client.getQueryData<Message[]>(messagesKey);

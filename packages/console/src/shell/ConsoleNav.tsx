@@ -1,9 +1,10 @@
-import { DashboardOutlined, FileTextOutlined, InboxOutlined, PhoneOutlined, TeamOutlined } from '@ant-design/icons';
+import { AuditOutlined, DashboardOutlined, FileTextOutlined, InboxOutlined, PhoneOutlined, TeamOutlined } from '@ant-design/icons';
 import { Button } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { useSession } from '../lib/session';
 import { canSupervise } from '../supervisor/data';
+import '../reviews/locales';
 
 /** The header's page links: everyone has the inbox, tickets, the customer directory and their callbacks; the wallboard is for supervisors and admins. */
 export function ConsoleNav() {
@@ -16,6 +17,8 @@ export function ConsoleNav() {
     { path: '/tickets', label: t('nav.tickets'), icon: <FileTextOutlined /> },
     { path: '/customers', label: t('nav.customers'), icon: <TeamOutlined /> },
     { path: '/callbacks', label: t('nav.callbacks'), icon: <PhoneOutlined /> },
+    // Everyone: reviewers decide there, authors follow their own held replies.
+    { path: '/reviews', label: t('reviews.nav'), icon: <AuditOutlined /> },
     ...(canSupervise(role) ? [{ path: '/supervisor', label: t('nav.wallboard'), icon: <DashboardOutlined /> }] : []),
   ];
   return (

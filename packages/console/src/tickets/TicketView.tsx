@@ -1,3 +1,5 @@
+import { HeldReplies } from '../reviews/HeldReplies';
+import { isHeld, reviewKeys, useReviewUpdates } from '../reviews/data';
 import { ArrowLeftOutlined, RiseOutlined, RollbackOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
@@ -122,14 +124,20 @@ function Thread({ ticket }: { ticket: TicketDetail }) {
   const { workspaceId } = useSession();
   const { message } = App.useApp();
   const refresh = useRefresh(ticket.id);
+  const client = useQueryClient();
+  useReviewUpdates();
   const [visibility, setVisibility] = useState<'public' | 'internal'>('public');
   const [text, setText] = useState('');
   const send = useMutation({
-    mutationFn: () => api.post(`/workspaces/${workspaceId}/tickets/${ticket.id}/comments`, { visibility, text }),
-    onSuccess: () => {
+    mutationFn: () => api.post<unknown>(`/workspaces/${workspaceId}/tickets/${ticket.id}/comments`, { visibility, text }),
+    onSuccess: (answer) => {
       setText('');
       refresh();
-      void message.success(t('tickets.sent'));
+      if (isHeld(answer)) {
+        // Held by a review policy: it is no comment yet and nothing reached the customer.
+        void message.info(t('reviews.held.submitted'));
+        void client.invalidateQueries({ queryKey: reviewKeys.all(workspaceId) });
+      } else void message.success(t('tickets.sent'));
     },
     onError: (error) => void message.error(errorText(t, error)),
   });
@@ -160,6 +168,9 @@ function Thread({ ticket }: { ticket: TicketDetail }) {
           ))}
         </div>
       )}
+      <div style={{ marginTop: 8 }}>
+        <HeldReplies ticketId={ticket.id} />
+      </div>
       {!closed && (
         <div style={{ marginTop: 12 }}>
           <Radio.Group

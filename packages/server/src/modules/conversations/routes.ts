@@ -1,4 +1,5 @@
 import {
+  HeldReply,
   MessageRouteParams,
   AssignRequest,
   Conversation,
@@ -27,6 +28,8 @@ import { memberOf } from '../auth/access.js';
 import { assertDispositionUsable } from '../dispositions/service.js';
 import { claimAttachments } from '../files/service.js';
 import { assertMayHandle } from './ownership.js';
+import { holdIfReviewed } from '../reviews/hold.js';
+import { reviewById } from '../reviews/queue.js';
 import { recordRoutingEvent } from '../routing/events.js';
 import { findUserById } from '../users/service.js';
 import { assignConversation, markRead, reopenConversation, resolveConversation, setPriority, setTags, type Actor } from './commands.js';
@@ -118,34 +121,61 @@ export const conversationRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         config: { access: 'conversations.reply' },
         schema: {
           tags: ['conversations'],
-          summary: 'Reply to the customer (sent through the conversation’s channel)',
+          summary: 'Reply to the customer (sent through the conversation’s channel; 202 when a review policy holds it for approval)',
           params: WorkspaceEntityParams,
           body: ReplyRequest,
-          response: { 201: Message, 200: Message, ...errors },
+          response: { 201: Message, 200: Message, 202: HeldReply, ...errors },
         },
       },
       async (request, reply) => {
-        const { workspaceId, userId } = memberOf(request);
+        const member = memberOf(request);
+        const { workspaceId, userId } = member;
         const actor = await actorOf(ctx, request);
         const { body } = request;
-        const appended = await commit(async (tx) => {
+        const idempotencyKey = body.clientMessageId ? `agent:${actor.id ?? 'api'}:${body.clientMessageId}` : null;
+        const outcome = await ctx.db.transaction(async (tx) => {
           const conversation = await lockConversation(tx, workspaceId, request.params.id);
-          assertMayHandle(memberOf(request), conversation);
+          assertMayHandle(member, conversation);
           if (conversation.state === 'resolved') throw conflict('the conversation is resolved; reopen it to reply');
           if (body.cc && conversation.channel !== 'email') throw badRequest('cc is for email conversations only');
           const attachments = await claimAttachments(tx, workspaceId, body.attachmentIds, `user:${userId ?? 'api'}`);
-          return appendMessage(tx, workspaceId, conversation.id, {
-            kind: 'out',
+          const deliveryOptions = body.cc ? { cc: body.cc } : null;
+          // A review policy may hold it: then it is no message yet, and nothing reaches the channel.
+          const held = await holdIfReviewed(tx, {
+            workspaceId,
+            conversation,
+            author: actor,
+            ...(member.userId ? {} : { authorRole: member.role }),
             text: body.text,
             attachments,
-            senderType: 'agent',
-            senderId: actor.id,
-            senderName: actor.name,
+            deliveryOptions,
             clientMessageId: body.clientMessageId ?? null,
-            idempotencyKey: body.clientMessageId ? `agent:${actor.id ?? 'api'}:${body.clientMessageId}` : null,
-            deliveryOptions: body.cc ? { cc: body.cc } : null,
+            idempotencyKey,
           });
+          if (held) return { held };
+          const appended = await appendMessage(
+            tx,
+            workspaceId,
+            conversation.id,
+            {
+              kind: 'out',
+              text: body.text,
+              attachments,
+              senderType: 'agent',
+              senderId: actor.id,
+              senderName: actor.name,
+              clientMessageId: body.clientMessageId ?? null,
+              idempotencyKey,
+              deliveryOptions,
+            },
+            conversation,
+          );
+          return { appended };
         });
+        if (outcome.held)
+          return reply.code(202).send({ held: true as const, review: await reviewById(ctx.db, workspaceId, outcome.held.id) });
+        const appended = outcome.appended!;
+        if (!appended.duplicate) publishMessage(ctx.realtime, appended.conversation, appended.message);
         return reply.code(appended.duplicate ? 200 : 201).send(messageView(appended.message));
       },
     );

@@ -1,4 +1,5 @@
 import {
+  HeldReply,
   CreateTicketFromConversationRequest,
   CreateTicketHeaders,
   CreateTicketRequest,
@@ -24,6 +25,7 @@ import { memberOf } from '../auth/access.js';
 import { publishMessage } from '../conversations/events.js';
 import { findUserById } from '../users/service.js';
 import { addTicketComment } from './commands/add-comment.js';
+import { reviewById } from '../reviews/queue.js';
 import { createTicketFromConversation } from './commands/create-from-conversation.js';
 import { createTicket, findByIdempotencyKey, isTicketIdempotencyConflict } from './commands/create-ticket.js';
 import { escalateTicket } from './commands/escalate.js';
@@ -162,7 +164,7 @@ export const ticketRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
           summary: "Reply to the customer on the linked conversation's channel (public) or add an internal note",
           params: WorkspaceEntityParams,
           body: TicketCommentRequest,
-          response: { 201: TicketComment, ...errors },
+          response: { 201: TicketComment, 202: HeldReply, ...errors },
         },
       },
       async (request, reply) => {
@@ -171,9 +173,12 @@ export const ticketRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         const result = await ctx.db.transaction((tx) =>
           addTicketComment(tx, { viewer: viewerOf(request), actor, ticketId: request.params.id, ...request.body, changed: others }),
         );
+        // A review policy held the public reply: it waits in the review queue, the customer sees nothing yet.
+        if (result.held)
+          return reply.code(202).send({ held: true as const, review: await reviewById(ctx.db, result.held.workspaceId, result.held.id) });
         if (result.message) publishMessage(ctx.realtime, result.message.conversation, result.message.message);
         changed(result.ticket, ...others);
-        return reply.code(201).send(commentView(result.comment));
+        return reply.code(201).send(commentView(result.comment!));
       },
     );
 

@@ -10,6 +10,9 @@ import type { TicketActor, TicketCommentRow, TicketRow } from '../views.js';
 import type { TicketViewer } from '../visibility.js';
 import { assertNotClosed } from './guards.js';
 import { solveLinkedIncidents } from '../links/solve-incidents.js';
+import type { ConversationRow } from '../../conversations/views.js';
+import { holdIfReviewed } from '../../reviews/hold.js';
+import type { ReviewRow } from '../../reviews/views.js';
 
 /** A thread entry by an agent: a public reply goes to the customer, an internal note stays with agents. */
 export interface AddCommentInput {
@@ -23,13 +26,18 @@ export interface AddCommentInput {
   status?: Exclude<TicketStatus, 'closed'>;
   /** Other tickets this reply changed (incidents solved with their problem), for the after-commit broadcast. */
   changed?: TicketRow[];
+  /** A reviewer approved this reply: it goes out without being held again. */
+  approved?: boolean;
 }
 
 export interface Commented {
   ticket: TicketRow;
-  comment: TicketCommentRow;
+  /** Null when a review policy held the public reply (see `held`). */
+  comment: TicketCommentRow | null;
   /** The channel message of a public reply, to publish after commit. */
   message: Appended | null;
+  /** The pending review a policy put the public reply in: nothing went to the customer or the thread. */
+  held: ReviewRow | null;
 }
 
 /**
@@ -42,13 +50,26 @@ export async function addTicketComment(db: Executor, input: AddCommentInput): Pr
   assertNotClosed(peek);
   let message: Appended | null = null;
   let conversationId: string | null = null;
+  let conversation: ConversationRow | null = null;
   if (input.visibility === 'public') {
     conversationId = await replyConversation(db, peek, input.conversationId);
     // Conversation before ticket, as on the inbound path, so the two never deadlock.
-    await lockConversation(db, peek.workspaceId, conversationId);
+    conversation = await lockConversation(db, peek.workspaceId, conversationId);
   }
   let ticket = await loadTicket(db, input.viewer, input.ticketId, true);
   assertNotClosed(ticket);
+  if (conversation && !input.approved) {
+    // A held reply is no comment, no message and no status change until a reviewer approves it.
+    const held = await holdIfReviewed(db, {
+      workspaceId: ticket.workspaceId,
+      conversation,
+      ticketId: ticket.id,
+      author: input.actor,
+      text: input.text,
+      ticketStatus: input.status ?? null,
+    });
+    if (held) return { ticket, comment: null, message: null, held };
+  }
   if (conversationId) {
     message = await appendMessage(db, ticket.workspaceId, conversationId, {
       kind: 'out',
@@ -73,7 +94,7 @@ export async function addTicketComment(db: Executor, input: AddCommentInput): Pr
       input.changed?.push(...incidents);
     }
   }
-  return { ticket: await loadTicket(db, input.viewer, ticket.id), comment, message };
+  return { ticket: await loadTicket(db, input.viewer, ticket.id), comment, message, held: null };
 }
 
 async function replyConversation(db: Executor, ticket: TicketRow, requested: string | undefined): Promise<string> {
