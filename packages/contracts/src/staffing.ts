@@ -5,7 +5,10 @@ import { ChannelKind } from './conversations.js';
 const ForecastDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-10-01')
-  .refine((value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a real date')
+  .refine((value) => {
+    const parsed = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
+  }, 'not a real date')
   .refine((value) => value >= '2000-01-01' && value <= '2100-12-31', 'a date between 2000 and 2100');
 
 export const StaffingMethod = z.enum(['average', 'weighted']);

@@ -58,7 +58,7 @@ export async function contactsBySlot(db: Executor, workspaceId: string, timezone
                floor((extract(hour from at) * 60 + extract(minute from at)) / ${INTERVAL_MINUTES})::int as slot,
                count(*)::int as count
         from local
-        where to_char(at, 'YYYY-MM-DD') = any(${days})
+        where to_char(at, 'YYYY-MM-DD') = any(string_to_array(${days.join(',')}, ','))
         group by 1, 2`,
   );
   return rows;
@@ -86,7 +86,7 @@ export async function handledSpans(db: Executor, workspaceId: string, timezone: 
         from first_assigned a
         join conversations c on c.id = a.conversation_id and c.workspace_id = ${workspaceId}
         where c.channel = ${channel} and c.resolved_at is not null and c.resolved_at > a.created_at
-          and to_char(a.created_at at time zone ${timezone}, 'YYYY-MM-DD') = any(${days})`,
+          and to_char(a.created_at at time zone ${timezone}, 'YYYY-MM-DD') = any(string_to_array(${days.join(',')}, ','))`,
   );
   return rows.map((row) => ({ userId: row.user_id, startMs: new Date(row.start_at).getTime(), endMs: new Date(row.end_at).getTime() }));
 }

@@ -89,8 +89,8 @@ export async function staffingForecast(
       serviceLevel: round(figures.serviceLevel),
       asaSeconds: round(figures.asaSeconds, 1),
       // A hair of tolerance so 14 ÷ 1 ÷ 0.7 = 20.000000000000004 stays 20.
-      requiredAgents: Math.ceil(required - 1e-9),
-      scheduledAgents: Math.ceil(required / (1 - query.shrinkage) - 1e-9),
+      requiredAgents: Math.max(0, Math.ceil(required - 1e-9)),
+      scheduledAgents: Math.max(0, Math.ceil(required / (1 - query.shrinkage) - 1e-9)),
       actualAgents: actual[slot] ?? null,
     };
   });
