@@ -1,5 +1,6 @@
 import { ticketLinksEn } from '../tickets/links-locale';
 import { ticketsEn } from '../tickets/locale-en';
+import { staffingEn } from '../staffing/locale-en';
 import { adminEn } from '../admin/locale-en';
 import type { Messages } from './zh-CN';
 
@@ -501,8 +502,9 @@ export const en: Messages = {
   },
   admin: adminEn,
   tickets: ticketsEn,
+  staffing: staffingEn,
   ticketLinks: ticketLinksEn,
-  nav: { label: 'Pages', customers: 'Customers', inbox: 'Inbox', tickets: 'Tickets', wallboard: 'Wallboard' },
+  nav: { label: 'Pages', customers: 'Customers', inbox: 'Inbox', tickets: 'Tickets', wallboard: 'Wallboard', staffing: 'Staffing' },
   directory: {
     title: 'Customers',
     export: 'Export CSV',

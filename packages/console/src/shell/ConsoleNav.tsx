@@ -1,11 +1,11 @@
-import { DashboardOutlined, FileTextOutlined, InboxOutlined, TeamOutlined } from '@ant-design/icons';
+import { DashboardOutlined, FileTextOutlined, InboxOutlined, ScheduleOutlined, TeamOutlined } from '@ant-design/icons';
 import { Button } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { useSession } from '../lib/session';
 import { canSupervise } from '../supervisor/data';
 
-/** The header's page links: everyone has the inbox, tickets and the customer directory; the wallboard is for supervisors and admins. */
+/** The header's page links: everyone has the inbox, tickets and the customer directory; the wallboard and staffing are for supervisors and admins. */
 export function ConsoleNav() {
   const { t } = useTranslation();
   const { role } = useSession();
@@ -15,7 +15,12 @@ export function ConsoleNav() {
     { path: '/inbox', label: t('nav.inbox'), icon: <InboxOutlined /> },
     { path: '/tickets', label: t('nav.tickets'), icon: <FileTextOutlined /> },
     { path: '/customers', label: t('nav.customers'), icon: <TeamOutlined /> },
-    ...(canSupervise(role) ? [{ path: '/supervisor', label: t('nav.wallboard'), icon: <DashboardOutlined /> }] : []),
+    ...(canSupervise(role)
+      ? [
+          { path: '/supervisor', label: t('nav.wallboard'), icon: <DashboardOutlined /> },
+          { path: '/staffing', label: t('nav.staffing'), icon: <ScheduleOutlined /> },
+        ]
+      : []),
   ];
   return (
     <nav aria-label={t('nav.label')} style={{ display: 'flex', gap: 4, marginInlineStart: 8 }}>
