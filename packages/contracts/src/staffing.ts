@@ -14,7 +14,7 @@ const ForecastDate = z
 export const StaffingMethod = z.enum(['average', 'weighted']);
 
 export const StaffingForecastQuery = z.object({
-  date: ForecastDate.describe('The day to forecast, in the workspace time zone'),
+  date: ForecastDate.optional().describe('The day to forecast, in the workspace time zone (default: today there)'),
   channel: ChannelKind.default('widget'),
   serviceLevel: z.coerce.number().min(0.01).max(0.99).default(0.8).describe('Share to answer within targetSeconds, 0.01–0.99'),
   targetSeconds: z.coerce.number().int().min(1).max(3600).optional().describe('Service-level answer time (default: the workspace’s)'),

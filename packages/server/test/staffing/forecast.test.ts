@@ -124,6 +124,14 @@ describe('the forecast on seeded history (2026-03-09, Asia/Shanghai)', () => {
     expect(result.intervals[19]!.actualAgents).toBeNull();
   });
 
+  it('without a date it forecasts today in the workspace time zone', async () => {
+    // 2026-03-08T20:00Z is already Monday 2026-03-09 04:00 in Shanghai.
+    const result = await staffingForecast(server.ctx.db, ws.workspaceId, StaffingForecastQuery.parse({ channel: 'voice' }), new Date('2026-03-08T20:00:00Z'));
+    expect(result.date).toBe(STAFFING_DATE);
+    expect(result.intervals[18]!.forecastVolume).toBe(100);
+    expect(result.intervals[8]!.actualAgents).toBe(null);
+  });
+
   it('another workspace sees none of it', async () => {
     const result = await forecast({ channel: 'voice' }, LATER, other);
     expect(result.intervals.every((item) => item.forecastVolume === 0 && item.actualAgents === 0)).toBe(true);
@@ -166,7 +174,7 @@ describe('the API', () => {
   });
 
   it('bad parameters are a 400 with the reason', async () => {
-    for (const query of ['date=2026-02-30', 'date=yesterday', `date=${STAFFING_DATE}&serviceLevel=1.5`, `date=${STAFFING_DATE}&channel=fax`, `date=${STAFFING_DATE}&shrinkage=-0.1`, `date=${STAFFING_DATE}&weeks=0`, '']) {
+    for (const query of ['date=2026-02-30', 'date=yesterday', `date=${STAFFING_DATE}&serviceLevel=1.5`, `date=${STAFFING_DATE}&channel=fax`, `date=${STAFFING_DATE}&shrinkage=-0.1`, `date=${STAFFING_DATE}&weeks=0`]) {
       const response = await ws.clients.supervisor.get(api(ws, `/staffing/forecast?${query}`));
       expect(response.status, query).toBe(400);
       expect(JSON.stringify(response.body)).toMatch(/date|serviceLevel|channel|shrinkage|weeks/);

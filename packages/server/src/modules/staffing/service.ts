@@ -34,7 +34,9 @@ export async function staffingForecast(
   const workspace = await getWorkspace(db, workspaceId);
   const timezone = workspace.timezone;
   const targetSeconds = query.targetSeconds ?? workspaceSettings(workspace).serviceLevelTargetSeconds;
-  const days = historyDays(query.date, query.weeks, localDate(now, timezone));
+  const today = localDate(now, timezone);
+  const date = query.date ?? today;
+  const days = historyDays(date, query.weeks, today);
   const weights = weightsFor(query.weeks, query.method);
   const weightSum = weights.reduce((a, b) => a + b, 0);
 
@@ -63,7 +65,7 @@ export async function staffingForecast(
           ? { value: Math.max(1, measured.concurrency), source: 'history' as const }
           : { value: 1, source: 'default' as const };
 
-  const bounds = await slotBoundaries(db, query.date, timezone);
+  const bounds = await slotBoundaries(db, date, timezone);
   const actual = await actualAgents(db, workspaceId, bounds, now);
   const round = (value: number, places = 4) => Math.round(value * 10 ** places) / 10 ** places;
 
@@ -96,7 +98,7 @@ export async function staffingForecast(
   });
 
   return {
-    date: query.date,
+    date,
     timezone,
     channel: query.channel,
     intervalMinutes: INTERVAL_MINUTES,
