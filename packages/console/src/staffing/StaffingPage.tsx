@@ -84,7 +84,7 @@ export default function StaffingPage() {
                 />
               </Form.Item>
               <Form.Item label={t('staffing.targetSeconds')}>
-                <InputNumber min={1} max={3600} placeholder={t('staffing.auto')} value={params.targetSeconds} onChange={(value) => set({ targetSeconds: value ?? undefined })} />
+                <InputNumber data-testid="staffing-target-seconds" min={1} max={3600} placeholder={t('staffing.auto')} value={params.targetSeconds} onChange={(value) => set({ targetSeconds: value ?? undefined })} />
               </Form.Item>
               <Form.Item label={t('staffing.targetAsa')}>
                 <InputNumber min={1} max={3600} value={params.targetAsaSeconds} onChange={(value) => set({ targetAsaSeconds: value ?? undefined })} />
