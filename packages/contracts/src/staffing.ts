@@ -19,7 +19,12 @@ export const StaffingForecastQuery = z.object({
   serviceLevel: z.coerce.number().min(0.01).max(0.99).default(0.8).describe('Share to answer within targetSeconds, 0.01–0.99'),
   targetSeconds: z.coerce.number().int().min(1).max(3600).optional().describe('Service-level answer time (default: the workspace’s)'),
   targetAsaSeconds: z.coerce.number().min(1).max(3600).optional().describe('Also keep the average speed of answer at or under this'),
-  shrinkage: z.coerce.number().min(0).max(0.9).default(0.3).describe('Share of paid time not available for contacts (breaks, training), 0–0.9'),
+  shrinkage: z.coerce
+    .number()
+    .min(0)
+    .max(0.9)
+    .default(0.3)
+    .describe('Share of paid time not available for contacts (breaks, training), 0–0.9'),
   weeks: z.coerce.number().int().min(1).max(12).default(4).describe('How many past same weekdays the forecast averages'),
   method: StaffingMethod.default('average').describe('average: equal weights; weighted: the newest week weighs N, the oldest 1'),
   ahtSeconds: z.coerce.number().min(1).max(86_400).optional().describe('Override the average handle time measured from history'),

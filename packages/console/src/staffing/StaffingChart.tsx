@@ -27,8 +27,19 @@ export default function StaffingChart({ forecast }: { forecast: StaffingForecast
           { type: 'value', name: '', position: 'right' },
         ],
         series: [
-          { name: t('staffing.required'), type: 'bar', data: forecast.intervals.map((item) => item.scheduledAgents), itemStyle: { color: '#1677ff' } },
-          { name: t('staffing.actual'), type: 'line', step: 'middle', data: forecast.intervals.map((item) => item.actualAgents), itemStyle: { color: '#fa8c16' } },
+          {
+            name: t('staffing.required'),
+            type: 'bar',
+            data: forecast.intervals.map((item) => item.scheduledAgents),
+            itemStyle: { color: '#1677ff' },
+          },
+          {
+            name: t('staffing.actual'),
+            type: 'line',
+            step: 'middle',
+            data: forecast.intervals.map((item) => item.actualAgents),
+            itemStyle: { color: '#fa8c16' },
+          },
           {
             name: t('staffing.volume'),
             type: 'line',

@@ -42,7 +42,11 @@ export default function StaffingPage() {
     return (
       <Layout style={{ height: '100%' }}>
         <Header />
-        <Result status="403" title={t('staffing.forbidden')} extra={<Button onClick={() => void navigate('/inbox')}>{t('notFound.home')}</Button>} />
+        <Result
+          status="403"
+          title={t('staffing.forbidden')}
+          extra={<Button onClick={() => void navigate('/inbox')}>{t('notFound.home')}</Button>}
+        />
       </Layout>
     );
 
@@ -84,10 +88,22 @@ export default function StaffingPage() {
                 />
               </Form.Item>
               <Form.Item label={t('staffing.targetSeconds')}>
-                <InputNumber data-testid="staffing-target-seconds" min={1} max={3600} placeholder={t('staffing.auto')} value={params.targetSeconds} onChange={(value) => set({ targetSeconds: value ?? undefined })} />
+                <InputNumber
+                  data-testid="staffing-target-seconds"
+                  min={1}
+                  max={3600}
+                  placeholder={t('staffing.auto')}
+                  value={params.targetSeconds}
+                  onChange={(value) => set({ targetSeconds: value ?? undefined })}
+                />
               </Form.Item>
               <Form.Item label={t('staffing.targetAsa')}>
-                <InputNumber min={1} max={3600} value={params.targetAsaSeconds} onChange={(value) => set({ targetAsaSeconds: value ?? undefined })} />
+                <InputNumber
+                  min={1}
+                  max={3600}
+                  value={params.targetAsaSeconds}
+                  onChange={(value) => set({ targetAsaSeconds: value ?? undefined })}
+                />
               </Form.Item>
               <Form.Item label={t('staffing.shrinkage')}>
                 <InputNumber
@@ -110,7 +126,13 @@ export default function StaffingPage() {
                 />
               </Form.Item>
               <Form.Item label={t('staffing.aht')}>
-                <InputNumber min={1} max={86400} placeholder={t('staffing.auto')} value={params.ahtSeconds} onChange={(value) => set({ ahtSeconds: value ?? undefined })} />
+                <InputNumber
+                  min={1}
+                  max={86400}
+                  placeholder={t('staffing.auto')}
+                  value={params.ahtSeconds}
+                  onChange={(value) => set({ ahtSeconds: value ?? undefined })}
+                />
               </Form.Item>
               <Form.Item label={t('staffing.concurrency')}>
                 <InputNumber

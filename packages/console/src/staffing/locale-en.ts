@@ -25,7 +25,8 @@ export const staffingEn: typeof staffingZhCN = {
   probabilityOfWaiting: 'Probability of waiting',
   achievedServiceLevel: 'Service level',
   asa: 'ASA (s)',
-  summary: 'History: {{days}} · AHT {{aht}} s ({{ahtSource}}) · concurrency {{concurrency}} ({{concurrencySource}}) · time zone {{timezone}}',
+  summary:
+    'History: {{days}} · AHT {{aht}} s ({{ahtSource}}) · concurrency {{concurrency}} ({{concurrencySource}}) · time zone {{timezone}}',
   sources: { history: 'history', override: 'set by you', default: 'default', voice: '1 for voice' },
   approximation: 'For text channels the agents are Erlang C’s divided by the average concurrent chats: an approximation.',
 };

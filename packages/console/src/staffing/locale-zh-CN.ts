@@ -23,7 +23,8 @@ export const staffingZhCN = {
   probabilityOfWaiting: '等待概率',
   achievedServiceLevel: '服务水平',
   asa: '平均应答 (秒)',
-  summary: '参考日期：{{days}} · 平均处理时长 {{aht}} 秒（{{ahtSource}}）· 并发 {{concurrency}}（{{concurrencySource}}）· 时区 {{timezone}}',
+  summary:
+    '参考日期：{{days}} · 平均处理时长 {{aht}} 秒（{{ahtSource}}）· 并发 {{concurrency}}（{{concurrencySource}}）· 时区 {{timezone}}',
   sources: { history: '历史', override: '手动', default: '默认', voice: '语音为 1' },
   approximation: '文字渠道的坐席数为 Erlang C 结果除以平均并发会话数，是近似值。',
 };

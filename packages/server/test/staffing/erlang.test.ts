@@ -48,7 +48,13 @@ describe('Erlang C against published worked examples', () => {
   });
 
   it('the Erlang B recursion equals the factorial closed form where that one still works', () => {
-    for (const [agents, erlangs] of [[3, 2], [14, 10], [30, 24], [55, 48], [120, 100]] as const)
+    for (const [agents, erlangs] of [
+      [3, 2],
+      [14, 10],
+      [30, 24],
+      [55, 48],
+      [120, 100],
+    ] as const)
       expect(erlangC(agents, erlangs)).toBeCloseTo(erlangCClosedForm(agents, erlangs), 10);
     expect(erlangB(1, 1)).toBeCloseTo(0.5, 12);
   });
@@ -62,7 +68,14 @@ describe('Erlang C against published worked examples', () => {
   });
 
   it('meets an ASA target too, and zero volume needs nobody', () => {
-    const both = agentsRequired({ volume: 100, intervalSeconds: 1800, ahtSeconds: 180, serviceLevel: 0.8, targetSeconds: 20, targetAsaSeconds: 5 });
+    const both = agentsRequired({
+      volume: 100,
+      intervalSeconds: 1800,
+      ahtSeconds: 180,
+      serviceLevel: 0.8,
+      targetSeconds: 20,
+      targetAsaSeconds: 5,
+    });
     // 14 agents give ASA 7.8 s; 15 give Pw·AHT/(N−A) under 5 s.
     expect(both.agents).toBe(15);
     expect(both.asaSeconds).toBeLessThanOrEqual(5);

@@ -64,7 +64,7 @@ describe('the forecast on seeded history (2026-03-09, Asia/Shanghai)', () => {
     expect(result.intervals.reduce((sum, item) => sum + item.forecastVolume, 0)).toBeCloseTo(5.75, 6);
     // Every contact was held 600 s; 23 spans of 600 s over 4,080 s of busy time (see the seed).
     expect(result).toMatchObject({ ahtSeconds: 600, ahtSource: 'history', concurrency: 3.38, concurrencySource: 'history' });
-    expect(nine.erlangs).toBeCloseTo(5 * 600 / 1800, 4);
+    expect(nine.erlangs).toBeCloseTo((5 * 600) / 1800, 4);
     const erlang = agentsRequired({ volume: 5, intervalSeconds: 1800, ahtSeconds: 600, serviceLevel: 0.8, targetSeconds: 20 });
     expect(nine.erlangAgents).toBe(erlang.agents);
     expect(nine.requiredAgents).toBe(Math.ceil(erlang.agents / (13800 / 4080)));
@@ -126,7 +126,12 @@ describe('the forecast on seeded history (2026-03-09, Asia/Shanghai)', () => {
 
   it('without a date it forecasts today in the workspace time zone', async () => {
     // 2026-03-08T20:00Z is already Monday 2026-03-09 04:00 in Shanghai.
-    const result = await staffingForecast(server.ctx.db, ws.workspaceId, StaffingForecastQuery.parse({ channel: 'voice' }), new Date('2026-03-08T20:00:00Z'));
+    const result = await staffingForecast(
+      server.ctx.db,
+      ws.workspaceId,
+      StaffingForecastQuery.parse({ channel: 'voice' }),
+      new Date('2026-03-08T20:00:00Z'),
+    );
     expect(result.date).toBe(STAFFING_DATE);
     expect(result.intervals[18]!.forecastVolume).toBe(100);
     expect(result.intervals[8]!.actualAgents).toBe(null);
@@ -164,7 +169,10 @@ describe('the API', () => {
     const response = await ws.clients.supervisor.get(api(ws, path.replace('/forecast?', '/forecast.csv?')));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/csv/);
-    const lines = String(response.body).replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = String(response.body)
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(49);
     expect(lines[0]).toBe(
       'interval_start,local_time,forecast_volume,aht_seconds,erlangs,erlang_agents,probability_of_waiting,service_level,asa_seconds,required_agents,scheduled_agents,actual_agents',
@@ -174,7 +182,14 @@ describe('the API', () => {
   });
 
   it('bad parameters are a 400 with the reason', async () => {
-    for (const query of ['date=2026-02-30', 'date=yesterday', `date=${STAFFING_DATE}&serviceLevel=1.5`, `date=${STAFFING_DATE}&channel=fax`, `date=${STAFFING_DATE}&shrinkage=-0.1`, `date=${STAFFING_DATE}&weeks=0`]) {
+    for (const query of [
+      'date=2026-02-30',
+      'date=yesterday',
+      `date=${STAFFING_DATE}&serviceLevel=1.5`,
+      `date=${STAFFING_DATE}&channel=fax`,
+      `date=${STAFFING_DATE}&shrinkage=-0.1`,
+      `date=${STAFFING_DATE}&weeks=0`,
+    ]) {
       const response = await ws.clients.supervisor.get(api(ws, `/staffing/forecast?${query}`));
       expect(response.status, query).toBe(400);
       expect(JSON.stringify(response.body)).toMatch(/date|serviceLevel|channel|shrinkage|weeks/);

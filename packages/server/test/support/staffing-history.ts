@@ -27,7 +27,16 @@ interface Seed {
   users: { admin: string; supervisor: string; agent: string };
 }
 
-async function contacts(db: Database, seed: Seed, channel: string, firstAt: string, count: number, handleSeconds: number, requeue = false, spacingSeconds = 60) {
+async function contacts(
+  db: Database,
+  seed: Seed,
+  channel: string,
+  firstAt: string,
+  count: number,
+  handleSeconds: number,
+  requeue = false,
+  spacingSeconds = 60,
+) {
   await db.execute(sql`
     with made as (
       insert into conversations (workspace_id, inbox_id, channel, customer_id, state, assignee_id, created_at, resolved_at)

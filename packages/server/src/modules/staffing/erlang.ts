@@ -33,8 +33,7 @@ export interface ErlangFigures {
 /** The figures `agents` would achieve for `erlangs` of traffic with this AHT and target time. */
 export function erlangFigures(agents: number, erlangs: number, ahtSeconds: number, targetSeconds: number): ErlangFigures {
   if (erlangs <= 0) return { agents, probabilityOfWaiting: 0, serviceLevel: 1, asaSeconds: 0, occupancy: 0 };
-  if (agents <= erlangs)
-    return { agents, probabilityOfWaiting: 1, serviceLevel: 0, asaSeconds: Number.POSITIVE_INFINITY, occupancy: 1 };
+  if (agents <= erlangs) return { agents, probabilityOfWaiting: 1, serviceLevel: 0, asaSeconds: Number.POSITIVE_INFINITY, occupancy: 1 };
   const pw = erlangC(agents, erlangs);
   return {
     agents,

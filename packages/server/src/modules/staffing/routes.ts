@@ -30,7 +30,8 @@ export const staffingRoutes = (ctx: AppContext): FastifyPluginAsyncZod =>
         config: { access: 'staffing.read' },
         schema: {
           tags: ['supervision'],
-          summary: 'Forecast contacts, Erlang C agents required (with shrinkage; chat divided by concurrency, an approximation) and actual agents online, per 30-minute interval',
+          summary:
+            'Forecast contacts, Erlang C agents required (with shrinkage; chat divided by concurrency, an approximation) and actual agents online, per 30-minute interval',
           params: WorkspaceParams,
           querystring: StaffingForecastQuery,
           response: { 200: StaffingForecast, ...errors },

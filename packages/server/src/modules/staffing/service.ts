@@ -14,7 +14,8 @@ export const DEFAULT_AHT_SECONDS = 300;
 const NOTES = {
   method: (weeks: number, method: string) =>
     `Volume: contacts first queued for an agent per 30-minute local interval, ${method === 'weighted' ? 'weighted (newest week N … oldest 1)' : 'averaged'} over the last ${weeks} same weekdays; a day with no contacts counts as zero.`,
-  erlang: 'Agents: the fewest meeting the service level (and ASA, if set) by Erlang C (Poisson arrivals, exponential handle times, no abandonment).',
+  erlang:
+    'Agents: the fewest meeting the service level (and ASA, if set) by Erlang C (Poisson arrivals, exponential handle times, no abandonment).',
   chat: 'Chat approximation: Erlang C assumes one contact per agent at a time, so its agents are divided by the average concurrent chats per agent.',
   shrinkage: 'Scheduled agents = required agents ÷ (1 − shrinkage).',
   actual: 'Actual agents: time-weighted average of agents online or busy in the interval, over all channels (presence is not per channel).',
