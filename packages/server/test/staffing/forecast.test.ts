@@ -1,7 +1,9 @@
 import { StaffingForecastQuery } from '@huiliu/contracts';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentsRequired } from '../../src/modules/staffing/erlang.js';
 import { historyDays, measureHandling } from '../../src/modules/staffing/history.js';
+import { setPresence } from '../../src/modules/routing/presence.js';
 import { staffingForecast } from '../../src/modules/staffing/service.js';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -137,6 +139,25 @@ describe('the forecast on seeded history (2026-03-09, Asia/Shanghai)', () => {
     expect(result.intervals[8]!.actualAgents).toBe(null);
   });
 
+  it('reads the presence events the real presence writer stores', async () => {
+    const third = await createWorkspaceFixture(server.ctx.db, server.url, 'staffing-presence');
+    await setPresence(server.ctx.db, third.workspaceId, third.users.agent.id, 'online', { chosen: true });
+    const [event] = (
+      await server.ctx.db.execute(
+        sql`select created_at from routing_events where workspace_id = ${third.workspaceId} and type = 'presence'`,
+      )
+    ).rows as { created_at: Date }[];
+    // A minute after the change, whatever the hour: the interval holding "now" has the agent for part of it.
+    const now = new Date(new Date(event!.created_at).getTime() + 60_000);
+    const result = await staffingForecast(server.ctx.db, third.workspaceId, StaffingForecastQuery.parse({}), now);
+    const index = result.intervals.findIndex((item, i) => {
+      const next = result.intervals[i + 1];
+      return new Date(item.start) <= now && (!next || now < new Date(next.start));
+    });
+    expect(result.intervals[index]!.actualAgents).toBeGreaterThan(0);
+    expect(result.intervals.slice(index + 1).every((item) => item.actualAgents === null)).toBe(true);
+  });
+
   it('another workspace sees none of it', async () => {
     const result = await forecast({ channel: 'voice' }, LATER, other);
     expect(result.intervals.every((item) => item.forecastVolume === 0 && item.actualAgents === 0)).toBe(true);
@@ -179,6 +200,15 @@ describe('the API', () => {
     );
     expect(lines[19]).toBe('2026-03-09T01:00:00.000Z,09:00,100,180,10,14,0.1741,0.8884,7.8,14,20,2.5');
     expect((await ws.clients.agent.get(api(ws, path.replace('/forecast?', '/forecast.csv?')))).status).toBe(403);
+  });
+
+  it('is in the OpenAPI document with its parameters', async () => {
+    const spec = (await (await fetch(`${server.url}/api/docs/json`)).json()) as {
+      paths: Record<string, { get?: { parameters?: { name: string }[] } }>;
+    };
+    const names = spec.paths['/api/v1/workspaces/{workspaceId}/staffing/forecast']?.get?.parameters?.map((p) => p.name) ?? [];
+    expect(names).toEqual(expect.arrayContaining(['date', 'channel', 'serviceLevel', 'targetSeconds', 'shrinkage', 'weeks', 'method']));
+    expect(spec.paths['/api/v1/workspaces/{workspaceId}/staffing/forecast.csv']).toBeDefined();
   });
 
   it('bad parameters are a 400 with the reason', async () => {
