@@ -18,6 +18,8 @@ export default function StaffingChart({ forecast }: { forecast: StaffingForecast
       style={{ height: 320 }}
       notMerge
       option={{
+        // 48 intervals redraw on every parameter change: no animation, so the bars never show a half-grown value.
+        animation: false,
         tooltip: { trigger: 'axis' },
         legend: { top: 0 },
         grid: { left: 40, right: 40, top: 36, bottom: 30 },

@@ -1,6 +1,9 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from '../support/browser.js';
 import { consoleHarness } from '../support/console-harness.js';
+import { repoRoot } from '../support/e2e.js';
 import { seedStaffingHistory, STAFFING_DATE } from '../support/staffing-history.js';
 
 describe.skipIf(!hasChromium)('the staffing page in the console, in Chromium', () => {
@@ -38,6 +41,10 @@ describe.skipIf(!hasChromium)('the staffing page in the console, in Chromium', (
     await shrinkage.fill('0');
     await shrinkage.blur();
     await expect.poll(() => row.locator('[data-column="scheduled"]').textContent()).toBe('14');
+
+    // For the docs (docs/screenshots/console-staffing.png is copied from here).
+    mkdirSync(path.join(repoRoot, 'test-results'), { recursive: true });
+    await page.screenshot({ path: path.join(repoRoot, 'test-results', 'console-staffing.png') });
 
     const href = await page.getByTestId('staffing-export').getAttribute('href');
     expect(href).toContain('/staffing/forecast.csv?');
