@@ -22,6 +22,7 @@ const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const Workspace = lazy(() => import('./shell/Workspace'));
 const AdminLayout = lazy(() => import('./admin/AdminLayout'));
 const SupervisorPage = lazy(() => import('./supervisor/SupervisorPage'));
+const StaffingPage = lazy(() => import('./staffing/StaffingPage'));
 const TicketsPage = lazy(() => import('./tickets/TicketsPage'));
 const TicketMacrosRoute = lazy(() => import('./tickets/macros/TicketMacrosRoute'));
 const CustomerDirectory = lazy(() => import('./customer/CustomerDirectory'));
@@ -120,6 +121,14 @@ function Root() {
                 element={
                   <RequireSession>
                     <SupervisorPage />
+                  </RequireSession>
+                }
+              />
+              <Route
+                path="/staffing"
+                element={
+                  <RequireSession>
+                    <StaffingPage />
                   </RequireSession>
                 }
               />

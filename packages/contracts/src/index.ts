@@ -10,6 +10,7 @@ export * from './wechat.js';
 export * from './canned-responses.js';
 export * from './dispositions.js';
 export * from './supervision.js';
+export * from './staffing.js';
 export * from './knowledge.js';
 export * from './email.js';
 export * from './markdown.js';

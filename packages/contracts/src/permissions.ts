@@ -37,6 +37,7 @@ export const PERMISSIONS = {
   'dispositions.read': ['admin', 'supervisor', 'agent'],
   'dispositions.manage': ['admin', 'supervisor'],
   'wallboard.read': ['admin', 'supervisor'],
+  'staffing.read': ['admin', 'supervisor'],
   'knowledge.read': ['admin', 'supervisor', 'agent'],
   'knowledge.manage': ['admin', 'supervisor'],
   'calendars.read': ['admin', 'supervisor', 'agent'],

@@ -1,6 +1,7 @@
 import { callbacksEn } from '../callbacks/locales';
 import { ticketLinksEn } from '../tickets/links-locale';
 import { ticketsEn } from '../tickets/locale-en';
+import { staffingEn } from '../staffing/locale-en';
 import { adminEn } from '../admin/locale-en';
 import type { Messages } from './zh-CN';
 
@@ -502,8 +503,17 @@ export const en: Messages = {
   },
   admin: adminEn,
   tickets: ticketsEn,
+  staffing: staffingEn,
   ticketLinks: ticketLinksEn,
-  nav: { label: 'Pages', customers: 'Customers', inbox: 'Inbox', tickets: 'Tickets', callbacks: 'Callbacks', wallboard: 'Wallboard' },
+  nav: {
+    label: 'Pages',
+    customers: 'Customers',
+    inbox: 'Inbox',
+    tickets: 'Tickets',
+    callbacks: 'Callbacks',
+    wallboard: 'Wallboard',
+    staffing: 'Staffing',
+  },
   callbacks: callbacksEn,
   directory: {
     title: 'Customers',

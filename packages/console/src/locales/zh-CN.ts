@@ -1,6 +1,7 @@
 import { callbacksZhCN } from '../callbacks/locales';
 import { ticketLinksZhCN } from '../tickets/links-locale';
 import { ticketsZhCN } from '../tickets/locale-zh-CN';
+import { staffingZhCN } from '../staffing/locale-zh-CN';
 import { adminZhCN } from '../admin/locale-zh-CN';
 /** 简体中文: the console's default language. Every key here exists in en.ts too (type-checked). */
 export const zhCN = {
@@ -494,8 +495,17 @@ export const zhCN = {
   },
   admin: adminZhCN,
   tickets: ticketsZhCN,
+  staffing: staffingZhCN,
   ticketLinks: ticketLinksZhCN,
-  nav: { label: '页面', customers: '客户', inbox: '收件箱', tickets: '工单', callbacks: '回访任务', wallboard: '监控大屏' },
+  nav: {
+    label: '页面',
+    customers: '客户',
+    inbox: '收件箱',
+    tickets: '工单',
+    callbacks: '回访任务',
+    wallboard: '监控大屏',
+    staffing: '排班预测',
+  },
   callbacks: callbacksZhCN,
   directory: {
     title: '客户',

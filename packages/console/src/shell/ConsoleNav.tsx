@@ -1,4 +1,12 @@
-import { AuditOutlined, DashboardOutlined, FileTextOutlined, InboxOutlined, PhoneOutlined, TeamOutlined } from '@ant-design/icons';
+import {
+  AuditOutlined,
+  DashboardOutlined,
+  FileTextOutlined,
+  InboxOutlined,
+  PhoneOutlined,
+  ScheduleOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { Button } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
@@ -6,7 +14,7 @@ import { useSession } from '../lib/session';
 import { canSupervise } from '../supervisor/data';
 import '../reviews/locales';
 
-/** The header's page links: everyone has the inbox, tickets, the customer directory and their callbacks; the wallboard is for supervisors and admins. */
+/** The header's page links: everyone has the inbox, tickets, the customer directory, their callbacks and reviews; the wallboard and staffing are for supervisors and admins. */
 export function ConsoleNav() {
   const { t } = useTranslation();
   const { role } = useSession();
@@ -19,7 +27,12 @@ export function ConsoleNav() {
     { path: '/callbacks', label: t('nav.callbacks'), icon: <PhoneOutlined /> },
     // Everyone: reviewers decide there, authors follow their own held replies.
     { path: '/reviews', label: t('reviews.nav'), icon: <AuditOutlined /> },
-    ...(canSupervise(role) ? [{ path: '/supervisor', label: t('nav.wallboard'), icon: <DashboardOutlined /> }] : []),
+    ...(canSupervise(role)
+      ? [
+          { path: '/supervisor', label: t('nav.wallboard'), icon: <DashboardOutlined /> },
+          { path: '/staffing', label: t('nav.staffing'), icon: <ScheduleOutlined /> },
+        ]
+      : []),
   ];
   return (
     <nav aria-label={t('nav.label')} style={{ display: 'flex', gap: 4, marginInlineStart: 8 }}>

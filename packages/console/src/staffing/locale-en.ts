@@ -1,0 +1,32 @@
+import type { staffingZhCN } from './locale-zh-CN';
+
+export const staffingEn: typeof staffingZhCN = {
+  title: 'Staffing',
+  forbidden: 'Only supervisors and admins can see the staffing forecast',
+  date: 'Date',
+  channel: 'Channel',
+  serviceLevel: 'Service level target (%)',
+  targetSeconds: 'Answer within (s)',
+  targetAsa: 'Max average speed of answer (s)',
+  shrinkage: 'Shrinkage (%)',
+  weeks: 'Weeks of history',
+  method: 'Method',
+  methods: { average: 'Same-weekday average', weighted: 'Recent weeks weigh more' },
+  aht: 'Average handle time (s)',
+  concurrency: 'Average concurrent chats',
+  auto: 'Auto (from history)',
+  export: 'Export CSV',
+  chart: 'Required vs actual agents per 30 minutes',
+  required: 'Required agents (with shrinkage)',
+  erlang: 'Erlang C agents',
+  actual: 'Actual agents online',
+  volume: 'Forecast contacts',
+  interval: 'Interval',
+  probabilityOfWaiting: 'Probability of waiting',
+  achievedServiceLevel: 'Service level',
+  asa: 'ASA (s)',
+  summary:
+    'History: {{days}} · AHT {{aht}} s ({{ahtSource}}) · concurrency {{concurrency}} ({{concurrencySource}}) · time zone {{timezone}}',
+  sources: { history: 'history', override: 'set by you', default: 'default', voice: '1 for voice' },
+  approximation: 'For text channels the agents are Erlang C’s divided by the average concurrent chats: an approximation.',
+};
