@@ -36,3 +36,4 @@ export {
   type NotificationValues,
   type TemplateProblem,
 } from './ticket-notification-text.js';
+export * from './reports.js';

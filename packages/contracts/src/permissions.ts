@@ -37,6 +37,8 @@ export const PERMISSIONS = {
   'dispositions.read': ['admin', 'supervisor', 'agent'],
   'dispositions.manage': ['admin', 'supervisor'],
   'wallboard.read': ['admin', 'supervisor'],
+  /** Historical reports (docs/metrics.md) and their CSV. */
+  'reports.read': ['admin', 'supervisor'],
   'knowledge.read': ['admin', 'supervisor', 'agent'],
   'knowledge.manage': ['admin', 'supervisor'],
   'calendars.read': ['admin', 'supervisor', 'agent'],

@@ -62,6 +62,7 @@ import { cannedRoutes } from './modules/canned/routes.js';
 import { dispositionRoutes } from './modules/dispositions/routes.js';
 import { subscribeWallboard, wallboardSocketHandler } from './modules/wallboard/notifier.js';
 import { wallboardRoutes } from './modules/wallboard/routes.js';
+import { reportRoutes } from './modules/reports/routes.js';
 import { moveTickets } from './modules/tickets/commands/move-tickets.js';
 import { registerTicketInbound } from './modules/tickets/inbound.js';
 import { ticketFieldRoutes } from './modules/tickets/fields/routes.js';
@@ -177,6 +178,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(calendarRoutes(ctx));
       await api.register(slaRoutes(ctx));
       await api.register(wallboardRoutes(ctx));
+      await api.register(reportRoutes(ctx));
       await api.register(knowledgeRoutes(ctx));
       await api.register(botRoutes(ctx));
       await api.register(emailRoutes(ctx));

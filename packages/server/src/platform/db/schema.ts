@@ -26,3 +26,4 @@ export * from '../../modules/tickets/portal/schema.js';
 export * from '../../modules/automations/schema.js';
 export * from '../../modules/tickets/views-macros/schema.js';
 export * from '../../modules/tickets/notifications/schema.js';
+export * from '../../modules/reports/schema.js';
