@@ -49,6 +49,9 @@ const teamAt = (conversation: SQL, at: SQL) => sql`(select o.team_id from (
       where r.conversation_id = ${conversation} and r.type = 'queued' and r.created_at <= ${at}
   ) o order by o.at desc, o.rank desc limit 1)`;
 
+/** An abandon also ends the conversation, but it resolved nothing. */
+const notAbandon = sql`coalesce(m.event->>'abandoned', 'false') <> 'true'`;
+
 const OWNERSHIP = sql`('assigned', 'unassigned', 'transferred', 'requeued')`;
 
 /** The agent who held the conversation at a moment (its last ownership change by then). */
@@ -154,7 +157,8 @@ const conversationParts = (ws: string, from: Date, to: Date): SQL[] => [
         where r.conversation_id = m.conversation_id and r.type = 'assigned' and r.id > coalesce(lq.id, 0) and r.created_at <= m.created_at) h on true
       left join lateral (select max(x.created_at) as at from messages x
         where x.conversation_id = m.conversation_id and x.kind = 'event' and x.event->>'type' = 'reopened' and x.seq < m.seq) reopened on true
-      where m.workspace_id = ${ws} and m.kind = 'event' and m.event->>'type' = 'resolved' and ${inRange(sql`m.created_at`, from, to)}`,
+      where m.workspace_id = ${ws} and m.kind = 'event' and m.event->>'type' = 'resolved' and ${notAbandon}
+        and ${inRange(sql`m.created_at`, from, to)}`,
   }),
   // Reopens, transfers (counted for the agent and team it left), bot hand-offs, CSAT on conversations.
   part({
@@ -320,5 +324,6 @@ export function fcrQuery(workspaceId: string, from: Date, to: Date, days: number
         and not exists (select 1 from conversations n where n.workspace_id = c.workspace_id and n.customer_id = c.customer_id
           and n.id <> c.id and n.created_at > m.created_at and n.created_at <= m.created_at + make_interval(days => ${days})))::int as fcr_resolved
     from messages m join conversations c on c.id = m.conversation_id
-    where m.workspace_id = ${workspaceId} and m.kind = 'event' and m.event->>'type' = 'resolved' and ${inRange(sql`m.created_at`, from, to)}`;
+    where m.workspace_id = ${workspaceId} and m.kind = 'event' and m.event->>'type' = 'resolved' and ${notAbandon}
+      and ${inRange(sql`m.created_at`, from, to)}`;
 }
