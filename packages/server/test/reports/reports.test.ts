@@ -60,15 +60,15 @@ describe('metrics of the fixture day (2026-03-02, Asia/Shanghai), worked out by 
 
   it('handle time, resolutions, reopens, transfers, FCR', async () => {
     const t = await totals('overview', { fcrDays: 7 });
-    // Handled resolutions: C1 585 s, C2 1160 s (from B's answer to A's resolution), C3 1070 s, C7 550 s, C7 again 600 s (from the reopen).
-    expect(t.aht_seconds).toBeCloseTo((585 + 1160 + 1070 + 550 + 600) / 5, 6);
+    // Handled resolutions: C1 585 s, C2 1760 s (from B's answer at 01:30:40 to A's resolution at 02:00), C3 1070 s, C7 550 s, C7 again 600 s (from the reopen).
+    expect(t.aht_seconds).toBeCloseTo((585 + 1760 + 1070 + 550 + 600) / 5, 6);
     // Resolutions: C1, C2, C3, C4 (bot), C7 twice; the abandons resolved nothing.
     expect(t.resolutions).toBe(6);
     expect(t.reopen_rate).toBeCloseTo(1 / 6, 6);
     expect(t.transfer_rate).toBeCloseTo(1 / 4, 6);
     // Not first-contact: C1 (its customer came back within 7 days, C8) and C7's first resolution (reopened).
     expect(t.fcr_rate).toBeCloseTo(4 / 6, 6);
-    // With a window too short to reach C8 … it still is: C8 came 6 h 20 min later, within one day.
+    // C8 came 15 h 20 min after C1 was resolved: a one-day window still sees it.
     expect((await totals('overview', { fcrDays: 1 })).fcr_rate).toBeCloseTo(4 / 6, 6);
   });
 
@@ -108,7 +108,7 @@ describe('metrics of the fixture day (2026-03-02, Asia/Shanghai), worked out by 
     expect(b.occupied_seconds).toBe(1630);
     expect(a.occupancy).toBeCloseTo(2935 / 14_100, 6);
     expect(a.handled).toBe(2);
-    expect(a.aht_seconds).toBeCloseTo((585 + 1160 + 550 + 600) / 4, 6);
+    expect(a.aht_seconds).toBeCloseTo((585 + 1760 + 550 + 600) / 4, 6);
     expect(b.aht_seconds).toBeCloseTo(1070, 6);
   });
 

@@ -23,7 +23,7 @@ import { addMembership, createUser, type Executor } from '../../src/modules/user
  * The fixture day of the report tests, written through the real service functions. They stamp
  * their rows with the database's now(), which is fixed within a transaction: `at` runs a step
  * in one transaction and then moves every timestamp equal to that now() to the simulated
- * moment, so the events carry fixed dates while their shape is exactly what production writes.
+ * moment (ticket history, on the wall clock, is found by this transaction's id), so the events carry fixed dates while their shape is exactly what production writes.
  */
 const STAMPED: Record<string, string[]> = {
   conversations: ['created_at', 'updated_at', 'queued_at', 'first_response_at', 'last_customer_message_at', 'last_message_at', 'resolved_at'],
@@ -31,10 +31,10 @@ const STAMPED: Record<string, string[]> = {
   routing_events: ['created_at'],
   bot_sessions: ['created_at', 'handed_off_at'],
   tickets: ['created_at', 'updated_at', 'solved_at', 'closed_at'],
-  ticket_events: ['created_at'],
-  ticket_comments: ['created_at'],
   agent_states: ['status_since'],
 };
+/** Ticket history takes the wall clock (clock_timestamp) for its order: those rows are found as this transaction's own. */
+const WALL_CLOCK = ['ticket_events', 'ticket_comments'];
 
 export async function at<T>(db: Database, workspaceId: string, moment: string, step: (tx: Executor) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
@@ -45,6 +45,11 @@ export async function at<T>(db: Database, workspaceId: string, moment: string, s
           sql`update ${sql.identifier(table)} set ${sql.identifier(column)} = ${moment}::timestamptz
             where workspace_id = ${workspaceId} and ${sql.identifier(column)} = now()::timestamptz(3)`,
         );
+    for (const table of WALL_CLOCK)
+      await tx.execute(
+        sql`update ${sql.identifier(table)} set created_at = ${moment}::timestamptz
+          where workspace_id = ${workspaceId} and xmin::text::bigint = txid_current() % 4294967296 and created_at >= now()::timestamptz(3)`,
+      );
     return result;
   });
 }
