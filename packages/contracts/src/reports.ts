@@ -40,7 +40,9 @@ export const ReportQuery = z
     agentId: Id.optional(),
     serviceLevelTargetSeconds: waitEdge('serviceLevelTargetSeconds')
       .optional()
-      .describe(`Answered within this many seconds counts toward the service level (one of ${WAIT_EDGES.join(', ')}); default the workspace setting`),
+      .describe(
+        `Answered within this many seconds counts toward the service level (one of ${WAIT_EDGES.join(', ')}); default the workspace setting`,
+      ),
     shortAbandonSeconds: z.coerce
       .number()
       .int()
@@ -49,7 +51,13 @@ export const ReportQuery = z
       })
       .default(0)
       .describe('Abandons after at most this wait are short abandons, left out of offered, abandoned and the rates (0: none)'),
-    fcrDays: z.coerce.number().int().min(1).max(30).default(7).describe('First contact resolution: no reopen or new contact within this many days'),
+    fcrDays: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(30)
+      .default(7)
+      .describe('First contact resolution: no reopen or new contact within this many days'),
     compare: z
       .enum(['true', 'false'])
       .default('true')

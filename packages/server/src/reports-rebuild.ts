@@ -18,7 +18,10 @@ const pool = createPool(url, 2, logger);
 const db = createDatabase(pool);
 try {
   const wanted = process.argv.slice(2);
-  const ids = wanted.length > 0 ? wanted : ((await db.execute(sql`select id from workspaces order by id`)).rows as { id: string }[]).map((row) => row.id);
+  const ids =
+    wanted.length > 0
+      ? wanted
+      : ((await db.execute(sql`select id from workspaces order by id`)).rows as { id: string }[]).map((row) => row.id);
   for (const id of ids) {
     const hours = await rebuildRollup(db, id, new Date(Date.now() - 2 * 60_000));
     process.stdout.write(`${id}: ${hours} hours rolled up\n`);

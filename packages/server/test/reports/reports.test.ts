@@ -16,7 +16,8 @@ const NOW = new Date('2026-03-10T00:00:00Z');
 const query = (input: Record<string, unknown>) => ReportQuery.parse({ period: 'custom', from: '2026-03-02', to: '2026-03-02', ...input });
 const report = (set: Parameters<typeof runReport>[2], input: Record<string, unknown> = {}, ignoreRollup = false) =>
   runReport(server.ctx.db, ws.workspaceId, set, query(input), NOW, { ignoreRollup });
-const totals = async (set: Parameters<typeof runReport>[2], input: Record<string, unknown> = {}) => (await report(set, input)).rows[0]!.totals;
+const totals = async (set: Parameters<typeof runReport>[2], input: Record<string, unknown> = {}) =>
+  (await report(set, input)).rows[0]!.totals;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -168,7 +169,8 @@ describe('rollups', () => {
   it('equal the raw computation part-way (the watermark inside the day), after every hour, and after a rebuild', async () => {
     const raw = await everything(true);
     expect(await rollUp(server.ctx.db, ws.workspaceId, new Date('2026-03-02T02:30:00Z'))).toBeGreaterThan(0);
-    const [state] = (await server.ctx.db.execute(sql`select rolled_until from report_rollup_state where workspace_id = ${ws.workspaceId}`)).rows;
+    const [state] = (await server.ctx.db.execute(sql`select rolled_until from report_rollup_state where workspace_id = ${ws.workspaceId}`))
+      .rows;
     expect(new Date(state!.rolled_until as string).toISOString()).toBe('2026-03-02T02:00:00.000Z');
     expect(await everything(false)).toEqual(raw);
     // Incremental: the next run takes only the hours after the watermark.
@@ -177,7 +179,11 @@ describe('rollups', () => {
     await rollUp(server.ctx.db, ws.workspaceId, new Date('2026-03-04T00:00:00Z'));
     expect(await rollUp(server.ctx.db, ws.workspaceId, new Date('2026-03-04T00:00:00Z'))).toBe(0);
     expect(await everything(false)).toEqual(raw);
-    const [sum] = (await server.ctx.db.execute(sql`select sum(offered)::int as offered, sum(online_ms)::float8 as online from report_hourly where workspace_id = ${ws.workspaceId}`)).rows;
+    const [sum] = (
+      await server.ctx.db.execute(
+        sql`select sum(offered)::int as offered, sum(online_ms)::float8 as online from report_hourly where workspace_id = ${ws.workspaceId}`,
+      )
+    ).rows;
     expect(sum).toEqual({ offered: 7, online: 28_500_000 });
     const incremental = await rollupRows();
     await rebuildRollup(server.ctx.db, ws.workspaceId, new Date('2026-03-04T00:00:00Z'));
@@ -203,7 +209,10 @@ describe('the reports API', () => {
     const byQuery = await ws.clients.supervisor.get<string>(api(`channels?${period}&format=csv`));
     expect(byQuery.headers.get('content-type')).toMatch(/text\/csv/);
     const text = byQuery.body;
-    const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]!.startsWith('group,group_label,bucket,bucket_start,offered,handled')).toBe(true);
     expect(lines.some((line) => line.startsWith('sms,sms,total,'))).toBe(true);
     const byAccept = await ws.clients.supervisor.request('GET', api(`overview?${period}`), undefined, { headers: { accept: 'text/csv' } });

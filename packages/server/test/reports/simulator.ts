@@ -26,7 +26,15 @@ import { addMembership, createUser, type Executor } from '../../src/modules/user
  * moment (ticket history, on the wall clock, is found by this transaction's id), so the events carry fixed dates while their shape is exactly what production writes.
  */
 const STAMPED: Record<string, string[]> = {
-  conversations: ['created_at', 'updated_at', 'queued_at', 'first_response_at', 'last_customer_message_at', 'last_message_at', 'resolved_at'],
+  conversations: [
+    'created_at',
+    'updated_at',
+    'queued_at',
+    'first_response_at',
+    'last_customer_message_at',
+    'last_message_at',
+    'resolved_at',
+  ],
   messages: ['created_at'],
   routing_events: ['created_at'],
   bot_sessions: ['created_at', 'handed_off_at'],
@@ -69,7 +77,13 @@ const agent = (id: string, name: string) => ({ type: 'agent' as const, id, name 
  * Builds the fixture day (2026-03-02, a Monday, Asia/Shanghai = UTC+8) in the workspace. Times
  * below are UTC; 01:00Z is 09:00 local. The expected figures are worked out in reports.test.ts.
  */
-export async function simulateDay(db: Database, workspaceId: string, widgetInboxId: string, salesTeamId: string, label: string): Promise<Day> {
+export async function simulateDay(
+  db: Database,
+  workspaceId: string,
+  widgetInboxId: string,
+  salesTeamId: string,
+  label: string,
+): Promise<Day> {
   const a = await createUser(db, { email: `zhangwei-${label}@example.test`, name: '张伟', passwordHash: 'x' });
   const b = await createUser(db, { email: `lina-${label}@example.test`, name: '李娜', passwordHash: 'x' });
   for (const user of [a, b]) await addMembership(db, { workspaceId, userId: user.id, role: 'agent' });
@@ -82,7 +96,8 @@ export async function simulateDay(db: Database, workspaceId: string, widgetInbox
   const inboxes = { widget: widgetInboxId, api: api.id, sms: sms.id };
   const A = agent(a.id, '张伟');
   const B = agent(b.id, '李娜');
-  const customer = (name: string) => findOrCreateCustomer(db, workspaceId, { kind: 'email', value: `${name}-${label}@example.test` }, { name });
+  const customer = (name: string) =>
+    findOrCreateCustomer(db, workspaceId, { kind: 'email', value: `${name}-${label}@example.test` }, { name });
   const step = <T>(moment: string, run: (tx: Executor) => Promise<T>) => at(db, workspaceId, `2026-03-02T${moment}Z`, run);
   const stepOn = <T>(iso: string, run: (tx: Executor) => Promise<T>) => at(db, workspaceId, iso, run);
 
@@ -90,14 +105,25 @@ export async function simulateDay(db: Database, workspaceId: string, widgetInbox
   const open = (moment: string, channel: Channel, customerId: string, state: 'queued' | 'bot' = 'queued') =>
     step(moment, async (tx) => {
       const row = await createConversation(tx, { workspaceId, inboxId: inboxes[channel], channel, customerId, teamId: salesTeamId, state });
-      if (state === 'bot') await tx.execute(sql`insert into bot_sessions (conversation_id, workspace_id, inbox_id) values (${row.id}, ${workspaceId}, ${row.inboxId})`);
+      if (state === 'bot')
+        await tx.execute(
+          sql`insert into bot_sessions (conversation_id, workspace_id, inbox_id) values (${row.id}, ${workspaceId}, ${row.inboxId})`,
+        );
       await appendMessage(tx, workspaceId, row.id, { kind: 'in', text: '你好，我想咨询一下', senderType: 'customer' });
       return row.id;
     });
   const customerSays = (moment: string, id: string) =>
     step(moment, (tx) => appendMessage(tx, workspaceId, id, { kind: 'in', text: '还有一个问题', senderType: 'customer' }));
   const reply = (moment: string, id: string, who: typeof A) =>
-    step(moment, (tx) => appendMessage(tx, workspaceId, id, { kind: 'out', text: '您好，马上为您处理', senderType: 'agent', senderId: who.id, senderName: who.name }));
+    step(moment, (tx) =>
+      appendMessage(tx, workspaceId, id, {
+        kind: 'out',
+        text: '您好，马上为您处理',
+        senderType: 'agent',
+        senderId: who.id,
+        senderName: who.name,
+      }),
+    );
   // What POST …/assign does for a waiting conversation: the assignment and the routing event that answers it.
   const take = (moment: string, id: string, who: typeof A) =>
     step(moment, async (tx) => {
@@ -182,7 +208,14 @@ export async function simulateDay(db: Database, workspaceId: string, widgetInbox
   ] as const) {
     tickets.push(
       await step(moment, async (tx) => {
-        const created = await createTicket(tx, { workspaceId, actor: A, subject, requesterId: c1Customer, sourceChannel: 'widget', teamId: care.id });
+        const created = await createTicket(tx, {
+          workspaceId,
+          actor: A,
+          subject,
+          requesterId: c1Customer,
+          sourceChannel: 'widget',
+          teamId: care.id,
+        });
         return created.ticket.id;
       }),
     );
@@ -190,7 +223,15 @@ export async function simulateDay(db: Database, workspaceId: string, widgetInbox
   await step('04:30:00', (tx) => updateTicket(tx, { viewer, actor: A, ticketId: tickets[0]!, change: { status: 'solved' } }));
 
   // SLA clocks as the SLA module leaves them: C1's first response met, C2's missed, C3's resolution met, the ticket's resolution breached (then met late).
-  const target = (subjectType: string, subjectId: string, metric: string, started: string, due: string, achieved: string | null, breached: string | null) =>
+  const target = (
+    subjectType: string,
+    subjectId: string,
+    metric: string,
+    started: string,
+    due: string,
+    achieved: string | null,
+    breached: string | null,
+  ) =>
     db.execute(sql`insert into sla_targets (workspace_id, subject_type, subject_id, metric, origin, policy_name, business_time, target_minutes,
         status, started_at, due_at, achieved_at, breached_at)
       values (${workspaceId}, ${subjectType}, ${subjectId}, ${metric}, 'sim', '标准', false, 5,
@@ -206,11 +247,16 @@ export async function simulateDay(db: Database, workspaceId: string, widgetInbox
 
   // The next local day starts at 16:00Z: C1's customer comes back at 00:30 local on 3 March and gives up after 5 minutes.
   const c8 = await stepOn('2026-03-02T16:30:00Z', async (tx) => {
-    const row = await createConversation(tx, { workspaceId, inboxId: inboxes.api, channel: 'api', customerId: c1Customer, teamId: salesTeamId });
+    const row = await createConversation(tx, {
+      workspaceId,
+      inboxId: inboxes.api,
+      channel: 'api',
+      customerId: c1Customer,
+      teamId: salesTeamId,
+    });
     await appendMessage(tx, workspaceId, row.id, { kind: 'in', text: '退款还没到账', senderType: 'customer' });
     return row.id;
   });
   await stepOn('2026-03-02T16:35:00Z', (tx) => endConversationByCustomer(tx, workspaceId, c8, 'customer_ended'));
   return { workspaceId, agentA: a.id, agentB: b.id, teamSales: salesTeamId, teamCare: care.id, inboxes };
 }
-

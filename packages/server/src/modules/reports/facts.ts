@@ -37,7 +37,8 @@ const part = (p: Part) => {
 };
 
 /** A text id as a uuid when it is one (sender ids of agents are; others yield null). */
-const asUuid = (text: SQL) => sql`(case when ${text} ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then (${text})::uuid end)`;
+const asUuid = (text: SQL) =>
+  sql`(case when ${text} ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then (${text})::uuid end)`;
 const ms = (interval: SQL) => sql`(extract(epoch from ${interval}) * 1000)`;
 
 /** The conversation's team at a moment: its last queue entry or ownership change by then. */
@@ -62,7 +63,8 @@ const agentAt = (conversation: SQL, at: SQL) => sql`(select ${asUuid(sql`e.event
 const within = (prefix: 'answered_within' | 'abandoned_within', wait: SQL): Values =>
   Object.fromEntries(WAIT_EDGES.map((edge) => [`${prefix}_${edge}`, sql`(${wait} <= ${edge * 1000})::int`]));
 
-const inRange = (column: SQL, from: Date, to: Date) => sql`${column} >= ${from.toISOString()}::timestamptz and ${column} < ${to.toISOString()}::timestamptz`;
+const inRange = (column: SQL, from: Date, to: Date) =>
+  sql`${column} >= ${from.toISOString()}::timestamptz and ${column} < ${to.toISOString()}::timestamptz`;
 
 /** A queue entry's end (an answer or an abandon): the entry it ends and how long it waited. */
 function queueEnd(workspaceId: string, from: Date, to: Date, type: 'assigned' | 'abandoned') {

@@ -84,8 +84,7 @@ export function deriveMetrics(c: Counts, raw: RawFigures, settings: MetricSettin
   } satisfies Record<string, number | null>;
 }
 export type MetricName =
-  | keyof ReturnType<typeof deriveMetrics>
-  | `sla_${(typeof SLA_METRICS)[number]}_${'achieved' | 'breached' | 'compliance'}`;
+  keyof ReturnType<typeof deriveMetrics> | `sla_${(typeof SLA_METRICS)[number]}_${'achieved' | 'breached' | 'compliance'}`;
 
 const CONTACT: MetricName[] = [
   'offered',
@@ -109,7 +108,10 @@ const CONTACT: MetricName[] = [
 ];
 
 /** Each metric set: what it groups by and which metrics it shows. */
-export const METRIC_SET_SHAPES: Record<MetricSet, { groupBy: 'channel' | 'inbox_id' | 'team_id' | 'agent_id' | null; metrics: MetricName[] }> = {
+export const METRIC_SET_SHAPES: Record<
+  MetricSet,
+  { groupBy: 'channel' | 'inbox_id' | 'team_id' | 'agent_id' | null; metrics: MetricName[] }
+> = {
   overview: {
     groupBy: null,
     metrics: [...CONTACT, 'bot_containment_rate', 'tickets_created', 'tickets_solved', 'tickets_backlog', 'escalation_rate'],
@@ -117,7 +119,13 @@ export const METRIC_SET_SHAPES: Record<MetricSet, { groupBy: 'channel' | 'inbox_
   channels: { groupBy: 'channel', metrics: [...CONTACT, 'bot_containment_rate', 'tickets_created', 'tickets_solved'] },
   inboxes: { groupBy: 'inbox_id', metrics: [...CONTACT, 'bot_containment_rate'] },
   teams: { groupBy: 'team_id', metrics: [...CONTACT, 'tickets_created', 'tickets_solved'] },
-  agents: { groupBy: 'agent_id', metrics: [...CONTACT.filter((name) => name !== 'offered' && name !== 'abandoned' && name !== 'abandonment_rate' && name !== 'service_level'), 'occupancy'] },
+  agents: {
+    groupBy: 'agent_id',
+    metrics: [
+      ...CONTACT.filter((name) => name !== 'offered' && name !== 'abandoned' && name !== 'abandonment_rate' && name !== 'service_level'),
+      'occupancy',
+    ],
+  },
   bot: {
     groupBy: null,
     metrics: ['bot_conversations', 'bot_contained', 'bot_handoffs', 'bot_containment_rate', 'bot_handoff_rate', 'frt_avg_seconds'],

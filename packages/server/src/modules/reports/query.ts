@@ -68,7 +68,11 @@ function factSource(workspaceId: string, range: Range, watermark: Date | null, n
       where workspace_id = ${workspaceId} and hour >= ${range.start.toISOString()}::timestamptz and hour < ${split.toISOString()}::timestamptz`);
   // Raw facts start on an hour: a watermark always is, and so is a period start in whole-hour zones.
   if (end > split) parts.push(factsQuery(workspaceId, split, end));
-  if (parts.length === 0) return sql`select null::timestamptz as t, null::text as channel, null::uuid as inbox_id, null::uuid as team_id, null::uuid as agent_id, ${sql.join(COUNTERS.map((name) => sql`0::float8 as ${sql.identifier(name)}`), sql`, `)} where false`;
+  if (parts.length === 0)
+    return sql`select null::timestamptz as t, null::text as channel, null::uuid as inbox_id, null::uuid as team_id, null::uuid as agent_id, ${sql.join(
+      COUNTERS.map((name) => sql`0::float8 as ${sql.identifier(name)}`),
+      sql`, `,
+    )} where false`;
   return sql.join(
     parts.map((part) => sql`(${part})`),
     sql` union all `,
@@ -140,7 +144,8 @@ async function rawFigures(
   const cells = new Map<string, RawCell>();
   const cell = (bucketLabel: string, key: Key) => {
     const id = `${bucketLabel}|${key}`;
-    if (!cells.has(id)) cells.set(id, { bucket: bucketLabel, key, frtMedianMs: null, responseMedianMs: null, fcrResolutions: 0, fcrResolved: 0 });
+    if (!cells.has(id))
+      cells.set(id, { bucket: bucketLabel, key, frtMedianMs: null, responseMedianMs: null, fcrResolutions: 0, fcrResolved: 0 });
     return cells.get(id)!;
   };
   for (const row of medians) {
@@ -201,9 +206,10 @@ export async function runReport(
     fcrDays: query.fcrDays,
   };
   const shape = METRIC_SET_SHAPES[metricSet];
-  const [{ today }] = (await rows<{ today: string }>(db, sql`select to_char(${now.toISOString()}::timestamptz at time zone ${tz}, 'YYYY-MM-DD') as today`)) as [
-    { today: string },
-  ];
+  const [{ today }] = (await rows<{ today: string }>(
+    db,
+    sql`select to_char(${now.toISOString()}::timestamptz at time zone ${tz}, 'YYYY-MM-DD') as today`,
+  )) as [{ today: string }];
   const dates = periodDates(query, today);
   const length = daysBetween(dates.from, dates.to);
   const previousDates = { from: addDays(dates.from, -length), to: addDays(dates.from, -1) };
@@ -224,17 +230,37 @@ export async function runReport(
   const rawTotals = await rawFigures(db, workspaceId, range, filters, shape.groupBy, null, tz, settings.fcrDays);
   // The backlog before the period: every ticket delta since the first event.
   const needsBacklog = shape.metrics.includes('tickets_backlog');
-  const before = !needsBacklog ? [] : await sumFacts(db, factSource(workspaceId, { start: new Date(0), end: range.start }, watermark, now), filters, shape.groupBy, sql`'millennium'`, tz);
-  const previousCells = previous ? await sumFacts(db, factSource(workspaceId, previous, watermark, now), filters, shape.groupBy, bucket, tz) : [];
-  const previousRaw = previous ? await rawFigures(db, workspaceId, previous, filters, shape.groupBy, null, tz, settings.fcrDays) : [];
-  const previousBefore = previous && needsBacklog
-    ? await sumFacts(db, factSource(workspaceId, { start: new Date(0), end: previous.start }, watermark, now), filters, shape.groupBy, sql`'millennium'`, tz)
+  const before = !needsBacklog
+    ? []
+    : await sumFacts(
+        db,
+        factSource(workspaceId, { start: new Date(0), end: range.start }, watermark, now),
+        filters,
+        shape.groupBy,
+        sql`'millennium'`,
+        tz,
+      );
+  const previousCells = previous
+    ? await sumFacts(db, factSource(workspaceId, previous, watermark, now), filters, shape.groupBy, bucket, tz)
     : [];
+  const previousRaw = previous ? await rawFigures(db, workspaceId, previous, filters, shape.groupBy, null, tz, settings.fcrDays) : [];
+  const previousBefore =
+    previous && needsBacklog
+      ? await sumFacts(
+          db,
+          factSource(workspaceId, { start: new Date(0), end: previous.start }, watermark, now),
+          filters,
+          shape.groupBy,
+          sql`'millennium'`,
+          tz,
+        )
+      : [];
 
   const keys = [...new Set([...cells, ...previousCells].map((cell) => cell.key))];
   if (!shape.groupBy && keys.length === 0) keys.push(null);
   const names = await labels(db, workspaceId, shape.groupBy, keys);
-  const backlogBase = (list: Cell[], key: Key) => list.filter((cell) => cell.key === key).reduce((sum, cell) => sum + cell.counts.tickets_backlog_delta, 0);
+  const backlogBase = (list: Cell[], key: Key) =>
+    list.filter((cell) => cell.key === key).reduce((sum, cell) => sum + cell.counts.tickets_backlog_delta, 0);
   const pick = (values: Record<string, number | null>) => Object.fromEntries(shape.metrics.map((name) => [name, values[name] ?? null]));
   const total = (list: Cell[], key: Key) => {
     const sum = zeroCounts();

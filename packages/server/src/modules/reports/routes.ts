@@ -23,8 +23,10 @@ const SUMMARIES: Record<MetricSet, string> = {
 async function* csvRows(report: Report) {
   for (const row of report.rows) {
     yield [row.key, row.label, 'total', report.period.start, ...report.metrics.map((name) => row.totals[name])];
-    if (row.previous) yield [row.key, row.label, 'previous', report.previousPeriod?.start, ...report.metrics.map((name) => row.previous![name])];
-    for (const bucket of row.buckets) yield [row.key, row.label, bucket.label, bucket.start, ...report.metrics.map((name) => bucket.metrics[name])];
+    if (row.previous)
+      yield [row.key, row.label, 'previous', report.previousPeriod?.start, ...report.metrics.map((name) => row.previous![name])];
+    for (const bucket of row.buckets)
+      yield [row.key, row.label, bucket.label, bucket.start, ...report.metrics.map((name) => bucket.metrics[name])];
   }
 }
 
