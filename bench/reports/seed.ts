@@ -30,7 +30,7 @@ export async function seedYear(db: Database, conversations: number) {
   for (const kind of ['widget', 'sms', 'api'] as const)
     inboxes.push((await createInbox(db, workspace.id, { kind, name: kind, defaultTeamId: team.id, settings: {} })).id);
   const ws = workspace.id;
-  await db.execute(sql`insert into customers (workspace_id, name) select ${ws}, '顾客' || g from generate_series(1, 5000) g`);
+  await db.execute(sql`insert into customers (workspace_id, name) select ${ws}::uuid, '顾客' || g from generate_series(1, 5000) g`);
   const start = new Date(END.getTime() - 365 * 86_400_000);
   const step = (365 * 86_400_000) / conversations;
   const agentArray = sql`${`{${agents.join(',')}}`}::uuid[]`;
@@ -41,25 +41,25 @@ export async function seedYear(db: Database, conversations: number) {
     await db.transaction(async (tx) => {
       await tx.execute(sql`create temp table seed on commit drop as
         select g as n, gen_random_uuid() as id,
-          ${start.toISOString()}::timestamptz + make_interval(secs => g * ${step / 1000}) as created,
+          ${start.toISOString()}::timestamptz + make_interval(secs => g * ${step / 1000}::float8) as created,
           (${inboxArray})[1 + g % 3] as inbox_id, (array['widget', 'sms', 'api'])[1 + g % 3] as channel,
           (${agentArray})[1 + g % 50] as agent_id, g % 10 = 0 as abandoned,
           make_interval(secs => (g * 7919) % 60) as wait, make_interval(secs => 300 + (g * 104729) % 540) as handle
         from generate_series(${from}::int, ${to}::int) g`);
       await tx.execute(sql`insert into conversations (id, workspace_id, inbox_id, channel, customer_id, state, assignee_id, team_id, created_at, updated_at, queued_at, resolved_at, last_seq)
-        select s.id, ${ws}, s.inbox_id, s.channel, (select id from customers where workspace_id = ${ws} order by id offset (s.n % 5000) limit 1),
-          'resolved', case when s.abandoned then null else s.agent_id end, ${team.id}, s.created, s.created, s.created,
+        select s.id, ${ws}::uuid, s.inbox_id, s.channel, (select id from customers where workspace_id = ${ws} order by id offset (s.n % 5000) limit 1),
+          'resolved', case when s.abandoned then null else s.agent_id end, ${team.id}::uuid, s.created, s.created, s.created,
           s.created + s.wait + s.handle, 4 from seed s`);
       await tx.execute(sql`insert into routing_events (workspace_id, type, conversation_id, user_id, team_id, created_at)
-        select ${ws}, 'queued', s.id, null, ${team.id}, s.created from seed s
-        union all select ${ws}, case when s.abandoned then 'abandoned' else 'assigned' end, s.id,
-          case when s.abandoned then null else s.agent_id end, ${team.id}, s.created + case when s.abandoned then s.wait * 2 else s.wait end from seed s`);
+        select ${ws}::uuid, 'queued', s.id, null, ${team.id}::uuid, s.created from seed s
+        union all select ${ws}::uuid, case when s.abandoned then 'abandoned' else 'assigned' end, s.id,
+          case when s.abandoned then null else s.agent_id end, ${team.id}::uuid, s.created + case when s.abandoned then s.wait * 2 else s.wait end from seed s`);
       await tx.execute(sql`insert into messages (workspace_id, conversation_id, seq, kind, text, sender_type, sender_id, event, created_at)
-        select ${ws}, s.id, 1, 'in', '你好', 'customer', null, null, s.created from seed s
-        union all select ${ws}, s.id, 2, 'event', '', 'system', null,
+        select ${ws}::uuid, s.id, 1, 'in', '你好', 'customer', null, null, s.created from seed s
+        union all select ${ws}::uuid, s.id, 2, 'event', '', 'system', null,
           jsonb_build_object('type', 'assigned', 'assigneeId', s.agent_id, 'teamId', ${team.id}::text), s.created + s.wait from seed s where not s.abandoned
-        union all select ${ws}, s.id, 3, 'out', '您好', 'agent', s.agent_id::text, null, s.created + s.wait + interval '30 seconds' from seed s where not s.abandoned
-        union all select ${ws}, s.id, 4, 'event', '', case when s.abandoned then 'system' else 'agent' end, null,
+        union all select ${ws}::uuid, s.id, 3, 'out', '您好', 'agent', s.agent_id::text, null, s.created + s.wait + interval '30 seconds' from seed s where not s.abandoned
+        union all select ${ws}::uuid, s.id, 4, 'event', '', case when s.abandoned then 'system' else 'agent' end, null,
           case when s.abandoned then '{"type":"resolved","endedBy":"customer","abandoned":true}'::jsonb else '{"type":"resolved"}'::jsonb end,
           s.created + case when s.abandoned then s.wait * 2 else s.wait + s.handle end from seed s`);
     });
