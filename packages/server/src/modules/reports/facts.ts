@@ -248,12 +248,17 @@ const ticketParts = (ws: string, from: Date, to: Date): SQL[] => [
  * Time facts, cut at hour boundaries: time in each presence state, and occupied time (the agent
  * held at least one conversation while online or busy). Intervals still open run to `to`.
  */
+const HOLDING = sql`('assigned', 'unassigned', 'transferred', 'requeued', 'resolved', 'reopened')`;
+
 const timeParts = (ws: string, from: Date, to: Date): SQL[] => {
   const f = sql`${from.toISOString()}::timestamptz`;
   const t = sql`${to.toISOString()}::timestamptz`;
   const presence = sql`(select user_id, details->>'to' as status, created_at as s,
       coalesce(lead(created_at) over (partition by user_id order by id), ${t}) as e
-    from routing_events where workspace_id = ${ws} and type = 'presence' and created_at < ${t})`;
+    from routing_events where workspace_id = ${ws} and type = 'presence' and created_at < ${t}
+      -- Only what can reach into the range: its own changes and each agent's last one before it.
+      and (created_at >= ${f} or id in (select max(id) from routing_events
+        where workspace_id = ${ws} and type = 'presence' and created_at < ${f} group by user_id)))`;
   // Ownership intervals per conversation: from each ownership change to the next (a resolution ends it; a reopen resumes the last owner).
   const owned = sql`(select owner as user_id, s, e from (
       select case when m.event->>'type' = 'resolved' then null
@@ -263,7 +268,11 @@ const timeParts = (ws: string, from: Date, to: Date): SQL[] => {
         coalesce(lead(m.created_at) over (partition by m.conversation_id order by m.seq), ${t}) as e
       from messages m
       where m.workspace_id = ${ws} and m.kind = 'event' and m.created_at < ${t}
-        and m.event->>'type' in ('assigned', 'unassigned', 'transferred', 'requeued', 'resolved', 'reopened')
+        and m.event->>'type' in ${HOLDING}
+        -- Conversations held at some point of the range: one with no holding change since its start is still open now.
+        and m.conversation_id in (select x.conversation_id from messages x where x.workspace_id = ${ws} and x.kind = 'event'
+            and x.created_at >= ${f} and x.event->>'type' in ${HOLDING}
+          union select c.id from conversations c where c.workspace_id = ${ws} and c.state <> 'resolved')
     ) o where owner is not null and e > ${f})`;
   // Merge each agent's overlapping conversations into islands of "holding at least one".
   const islands = sql`(select user_id, min(s) as s, max(e) as e from (
