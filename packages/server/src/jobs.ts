@@ -10,7 +10,21 @@ import { resumeStaleBulkJobs } from './modules/tickets/views-macros/bulk.js';
 
 /** Every module's recurring jobs. */
 export function recurringJobs(ctx: AppContext): RecurringJob[] {
+  const reports: RecurringJob[] = ctx.config.REPORTS_ROLLUP
+    ? [
+        {
+          // Closed hours into report_hourly, from the events past the watermark (docs/metrics.md).
+          name: 'reports.rollup',
+          cron: '*/5 * * * *',
+          async run() {
+            const hours = await rollUpAll(ctx.db, new Date());
+            if (hours > 0) ctx.logger.info({ hours }, 'report hours rolled up');
+          },
+        },
+      ]
+    : [];
   return [
+    ...reports,
     {
       name: 'auth.session-cleanup',
       cron: '*/15 * * * *',
@@ -42,15 +56,6 @@ export function recurringJobs(ctx: AppContext): RecurringJob[] {
       async run() {
         const resumed = await resumeStaleBulkJobs(ctx);
         if (resumed > 0) ctx.logger.info({ resumed }, 'interrupted ticket bulk jobs resumed');
-      },
-    },
-    {
-      // Closed hours into report_hourly, from the events past the watermark (docs/metrics.md).
-      name: 'reports.rollup',
-      cron: '*/5 * * * *',
-      async run() {
-        const hours = await rollUpAll(ctx.db, new Date());
-        if (hours > 0) ctx.logger.info({ hours }, 'report hours rolled up');
       },
     },
     {
