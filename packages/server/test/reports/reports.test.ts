@@ -1,8 +1,8 @@
 import { ReportQuery } from '@huiliu/contracts';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReport } from '../../src/modules/reports/query.js';
-import { rebuildRollup, rollUp } from '../../src/modules/reports/rollup.js';
+import { periodDates, runReport } from '../../src/modules/reports/query.js';
+import { rebuildRollup, rollUp, rollUpAll } from '../../src/modules/reports/rollup.js';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { simulateDay, type Day } from './simulator.js';
@@ -190,6 +190,25 @@ describe('rollups', () => {
     await rebuildRollup(server.ctx.db, ws.workspaceId, new Date('2026-03-04T00:00:00Z'));
     expect(await rollupRows()).toEqual(incremental);
     expect(await everything(false)).toEqual(raw);
+  });
+});
+
+describe('periods and the rollup job', () => {
+  it('presets are local calendar days counted back from today', () => {
+    const dates = (period: 'today' | 'yesterday' | 'last_7_days' | 'last_30_days') => periodDates({ period }, '2026-03-01');
+    expect(dates('today')).toEqual({ from: '2026-03-01', to: '2026-03-01' });
+    expect(dates('yesterday')).toEqual({ from: '2026-02-28', to: '2026-02-28' });
+    expect(dates('last_7_days')).toEqual({ from: '2026-02-23', to: '2026-03-01' });
+    expect(dates('last_30_days')).toEqual({ from: '2026-01-31', to: '2026-03-01' });
+  });
+
+  it('the job rolls every workspace up to the last hour closed two minutes before its run', async () => {
+    await rollUpAll(server.ctx.db, new Date('2026-03-04T05:01:00Z'));
+    const state = async (id: string) =>
+      (await server.ctx.db.execute(sql`select rolled_until from report_rollup_state where workspace_id = ${id}`)).rows[0]?.rolled_until;
+    // 05:01 minus the settle is 04:59: the 04:00 hour is not closed long enough yet.
+    expect(new Date((await state(ws.workspaceId)) as string).toISOString()).toBe('2026-03-04T04:00:00.000Z');
+    expect(await state(other.workspaceId)).toBeDefined();
   });
 });
 
