@@ -15,6 +15,7 @@ const BENCHES: Record<string, string> = {
   sla: 'bench/sla.ts',
   'ticket-search': 'bench/ticket-search.ts',
   'ticket-bulk': 'bench/ticket-bulk.ts',
+  reports: 'bench/reports.ts',
 };
 
 const wanted = process.argv.slice(2);

@@ -39,3 +39,4 @@ export {
   type TemplateProblem,
 } from './ticket-notification-text.js';
 export * from './reviews.js';
+export * from './reports.js';

@@ -38,6 +38,8 @@ export const PERMISSIONS = {
   'dispositions.manage': ['admin', 'supervisor'],
   'wallboard.read': ['admin', 'supervisor'],
   'staffing.read': ['admin', 'supervisor'],
+  /** Historical reports (docs/metrics.md) and their CSV. */
+  'reports.read': ['admin', 'supervisor'],
   'knowledge.read': ['admin', 'supervisor', 'agent'],
   'knowledge.manage': ['admin', 'supervisor'],
   'calendars.read': ['admin', 'supervisor', 'agent'],

@@ -66,6 +66,7 @@ import { dispositionRoutes } from './modules/dispositions/routes.js';
 import { subscribeWallboard, wallboardSocketHandler } from './modules/wallboard/notifier.js';
 import { wallboardRoutes } from './modules/wallboard/routes.js';
 import { staffingRoutes } from './modules/staffing/routes.js';
+import { reportRoutes } from './modules/reports/routes.js';
 import { moveTickets } from './modules/tickets/commands/move-tickets.js';
 import { registerTicketInbound } from './modules/tickets/inbound.js';
 import { ticketFieldRoutes } from './modules/tickets/fields/routes.js';
@@ -185,6 +186,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       await api.register(slaRoutes(ctx));
       await api.register(wallboardRoutes(ctx));
       await api.register(staffingRoutes(ctx));
+      await api.register(reportRoutes(ctx));
       await api.register(knowledgeRoutes(ctx));
       await api.register(botRoutes(ctx));
       await api.register(emailRoutes(ctx));

@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   HUILIU_DEMO: booleanFlag.default(true),
   /** With the demo workspace, two weeks of sample conversations (tests that count conversations turn it off). */
   HUILIU_DEMO_HISTORY: booleanFlag.default(true),
+  /** Keep the hourly report rollup with a job (off: reports sum the events alone, and tests write back-dated events freely). */
+  REPORTS_ROLLUP: booleanFlag.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `auto`: readable lines on a terminal, JSON otherwise (what log shippers parse). */
   LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),

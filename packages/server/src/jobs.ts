@@ -5,11 +5,26 @@ import { deleteDeadSessions, sessionLimits } from './modules/auth/sessions.js';
 import type { AppContext } from './platform/context.js';
 import { deleteProcessedOutbox } from './platform/outbox/outbox.js';
 import type { RecurringJob } from './platform/jobs.js';
+import { rollUpAll } from './modules/reports/rollup.js';
 import { resumeStaleBulkJobs } from './modules/tickets/views-macros/bulk.js';
 
 /** Every module's recurring jobs. */
 export function recurringJobs(ctx: AppContext): RecurringJob[] {
+  const reports: RecurringJob[] = ctx.config.REPORTS_ROLLUP
+    ? [
+        {
+          // Closed hours into report_hourly, from the events past the watermark (docs/metrics.md).
+          name: 'reports.rollup',
+          cron: '*/5 * * * *',
+          async run() {
+            const hours = await rollUpAll(ctx.db, new Date());
+            if (hours > 0) ctx.logger.info({ hours }, 'report hours rolled up');
+          },
+        },
+      ]
+    : [];
   return [
+    ...reports,
     {
       name: 'auth.session-cleanup',
       cron: '*/15 * * * *',

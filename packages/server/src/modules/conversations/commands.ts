@@ -220,7 +220,8 @@ export async function endConversationByCustomer(
     workspaceId,
     conversationId,
     { type: 'system', id: null, name: null },
-    { type: 'resolved', disposition: null, endedBy: 'customer', reason },
+    // Reports tell an abandon from a resolution by this flag (docs/metrics.md).
+    { type: 'resolved', disposition: null, endedBy: 'customer', reason, ...(abandoned ? { abandoned: true } : {}) },
     { state: 'resolved', resolvedAt: sql`now()` },
   );
   return { appended, abandoned };

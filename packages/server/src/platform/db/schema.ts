@@ -28,3 +28,4 @@ export * from '../../modules/tickets/views-macros/schema.js';
 export * from '../../modules/tickets/notifications/schema.js';
 export * from '../../modules/callbacks/schema.js';
 export * from '../../modules/reviews/schema.js';
+export * from '../../modules/reports/schema.js';
