@@ -7,7 +7,7 @@ import {
   ScheduleOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
-import { Button } from 'antd';
+import { Button, Grid, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { useSession } from '../lib/session';
@@ -20,6 +20,9 @@ export function ConsoleNav() {
   const { role } = useSession();
   const navigate = useNavigate();
   const { pathname } = useLocation();
+  // Seven pages do not fit a laptop's header with their names: below 1600 px the others are icons
+  // (named by tooltip and aria-label), the current page keeps its name.
+  const wide = Grid.useBreakpoint().xxl ?? true;
   const links = [
     { path: '/inbox', label: t('nav.inbox'), icon: <InboxOutlined /> },
     { path: '/tickets', label: t('nav.tickets'), icon: <FileTextOutlined /> },
@@ -38,18 +41,21 @@ export function ConsoleNav() {
     <nav aria-label={t('nav.label')} style={{ display: 'flex', gap: 4, marginInlineStart: 8 }}>
       {links.map((link) => {
         const current = pathname.startsWith(link.path);
+        const named = wide || current;
         return (
-          <Button
-            key={link.path}
-            data-testid={`nav${link.path.replace('/', '-')}`}
-            type="text"
-            icon={link.icon}
-            aria-current={current ? 'page' : undefined}
-            onClick={() => void navigate(link.path)}
-            style={{ color: 'white', background: current ? 'rgba(255,255,255,0.16)' : undefined }}
-          >
-            {link.label}
-          </Button>
+          <Tooltip key={link.path} title={named ? undefined : link.label}>
+            <Button
+              data-testid={`nav${link.path.replace('/', '-')}`}
+              type="text"
+              icon={link.icon}
+              aria-label={link.label}
+              aria-current={current ? 'page' : undefined}
+              onClick={() => void navigate(link.path)}
+              style={{ color: 'white', background: current ? 'rgba(255,255,255,0.16)' : undefined }}
+            >
+              {named ? link.label : null}
+            </Button>
+          </Tooltip>
         );
       })}
     </nav>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from '../support/browser.js';
 import { consoleHarness } from '../support/console-harness.js';
+import { whenOpened } from '../support/e2e.js';
 
 /** Waits for the browser (45 s): pages on a busy, shared 2-core machine take their time. */
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 45_000 });
@@ -33,8 +34,8 @@ describe.skipIf(!hasChromium)('callback tasks (回访) in the console, in Chromi
 
     // First try: nobody answers.
     await row('确认退款是否到账').getByRole('button', { name: '记录回访' }).click();
-    const attemptDialog = page.getByRole('dialog', { name: '记录回访' });
-    await attemptDialog.getByLabel('未联系上').check();
+    const attemptDialog = await whenOpened(page.getByRole('dialog').filter({ hasText: '记录回访' }));
+    await attemptDialog.getByText('未联系上', { exact: true }).click();
     await attemptDialog.getByLabel('备注').fill('无人接听');
     await attemptDialog.getByRole('button', { name: '保存' }).click();
     await poll(async () => (await agent.get(api(`/callback-tasks/${later.body.id}`))).body.attemptCount).toBe(1);
@@ -42,7 +43,7 @@ describe.skipIf(!hasChromium)('callback tasks (回访) in the console, in Chromi
 
     // Then it is done, with how it went.
     await row('确认退款是否到账').getByRole('button', { name: '完成' }).click();
-    const completeDialog = page.getByRole('dialog', { name: '完成回访任务' });
+    const completeDialog = await whenOpened(page.getByRole('dialog').filter({ hasText: '完成回访任务' }));
     await completeDialog.getByLabel('回访结果说明').fill('已到账，客户满意');
     await completeDialog.getByRole('button', { name: '完成' }).click();
     await poll(async () => (await agent.get(api(`/callback-tasks/${later.body.id}`))).body.status).toBe('done');
@@ -58,7 +59,7 @@ describe.skipIf(!hasChromium)('callback tasks (回访) in the console, in Chromi
     const { page, errors } = await ui.open(ui.ws.users.supervisor.email, `/inbox/${ui.ws.ids.conversation}`);
     const panel = page.getByTestId('customer-panel');
     await panel.getByTestId('new-callback').click();
-    const dialog = page.getByRole('dialog', { name: '创建回访任务' });
+    const dialog = await whenOpened(page.getByRole('dialog').filter({ hasText: '创建回访任务' }));
     await dialog.getByLabel('回访原因').fill('发票抬头需要电话确认');
     await dialog.getByRole('button', { name: '保存' }).click();
     let made: { id: string; conversationId: string; assigneeId: string; source: string } | undefined;

@@ -22,6 +22,9 @@ const totals = async (set: Parameters<typeof runReport>[2], input: Record<string
 beforeAll(async () => {
   // The rollup job stays off: the test rolls up itself, at the moments it chooses, over back-dated events.
   server = await startTestServer({ REPORTS_ROLLUP: 'false' });
+  // The simulator plays the router (who takes which conversation, when): the server's own router
+  // would assign the day's queued conversations to its online agents at wall-clock times.
+  await server.ctx.routing.stop();
   ws = await createWorkspaceFixture(server.ctx.db, server.url, 'rep');
   other = await createWorkspaceFixture(server.ctx.db, server.url, 'rep-other');
   day = await simulateDay(server.ctx.db, ws.workspaceId, ws.ids.inbox!, ws.ids.team!, 'rep');
