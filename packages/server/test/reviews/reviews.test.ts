@@ -146,6 +146,10 @@ describe('review policies', () => {
     const badPattern = await ws.clients.admin.post(api('/review-policies'), { name: '坏正则', conditions: { pattern: '(退款' } });
     expect(badPattern.status).toBe(400);
     expect(JSON.stringify(badPattern.body)).toContain('regular expression');
+    // A pattern that backtracks exponentially would stall the node on one crafted reply.
+    const unsafe = await ws.clients.admin.post(api('/review-policies'), { name: '回溯', conditions: { pattern: '(a+)+$' } });
+    expect(unsafe.status).toBe(422);
+    expect(unsafe.body.error.code).toBe('unsafe_pattern');
     const foreignTeam = await ws.clients.admin.post(api('/review-policies'), {
       name: '别家',
       conditions: { authorTeamIds: [other.teamId] },

@@ -1,5 +1,6 @@
 import type { ReviewConditions } from '@huiliu/contracts';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import safeRegex from 'safe-regex2';
 import { AppError, notFound } from '../../platform/errors.js';
 import { assertTeamsInWorkspace } from '../teams/service.js';
 import { memberships } from '../users/schema.js';
@@ -30,6 +31,16 @@ export interface PolicyInput {
 
 /** The agents and teams a policy names must be the workspace's own (another's: 404, as everywhere). */
 async function checkReferences(db: Executor, workspaceId: string, input: Partial<PolicyInput>): Promise<void> {
+  // The pattern runs on every agent reply in the server's one thread: one that can backtrack
+  // exponentially ((a+)+$) would stall every workspace on this node. A library judges it, as the
+  // star-height analysis is easy to get wrong by hand.
+  const pattern = input.conditions?.pattern;
+  if (pattern && !safeRegex(pattern))
+    throw new AppError(
+      422,
+      'unsafe_pattern',
+      'the pattern could take exponential time on some texts (a repetition inside a repetition, such as (a+)+); write it without nesting them',
+    );
   const teamIds = [...(input.conditions?.authorTeamIds ?? []), ...(input.reviewerTeamId ? [input.reviewerTeamId] : [])];
   await assertTeamsInWorkspace(db, workspaceId, [...new Set(teamIds)]);
   const authorIds = [...new Set(input.conditions?.authorIds ?? [])];
