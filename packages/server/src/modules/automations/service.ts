@@ -8,6 +8,7 @@ import {
 } from '@huiliu/contracts';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { AppError, notFound } from '../../platform/errors.js';
+import { writeOrder } from '../../platform/ordering.js';
 import type { SecretBox } from '../../platform/secrets.js';
 import { businessMinutesBetween } from '../calendars/business-time.js';
 import { getCalendar } from '../calendars/service.js';
@@ -189,16 +190,12 @@ export async function deleteAutomation(db: Executor, workspaceId: string, id: st
 /** Sets the running order; the list must name each of the workspace's rules once. */
 export async function reorderAutomations(db: Executor, workspaceId: string, ids: string[]) {
   await lockOrder(db, workspaceId);
-  const current = await listAutomations(db, workspaceId);
-  const known = new Set(current.map((rule) => rule.id));
-  for (const id of ids) if (!known.has(id)) throw notFound('automation');
-  if (new Set(ids).size !== ids.length || ids.length !== current.length)
-    throw new AppError(422, 'incomplete_order', `name each of the workspace's ${current.length} automations exactly once`);
-  for (const [index, id] of ids.entries())
-    await db
+  await writeOrder(await listAutomations(db, workspaceId), ids, { one: 'automation', many: 'automations' }, (id, position) =>
+    db
       .update(automations)
-      .set({ position: index + 1 })
-      .where(and(eq(automations.workspaceId, workspaceId), eq(automations.id, id)));
+      .set({ position })
+      .where(and(eq(automations.workspaceId, workspaceId), eq(automations.id, id))),
+  );
   return listAutomations(db, workspaceId);
 }
 

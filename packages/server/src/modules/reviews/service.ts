@@ -2,6 +2,7 @@ import type { ReviewConditions } from '@huiliu/contracts';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import safeRegex from 'safe-regex2';
 import { AppError, notFound } from '../../platform/errors.js';
+import { writeOrder } from '../../platform/ordering.js';
 import { assertTeamsInWorkspace } from '../teams/service.js';
 import { memberships } from '../users/schema.js';
 import type { Executor } from '../users/service.js';
@@ -121,15 +122,11 @@ export async function deletePolicy(db: Executor, workspaceId: string, id: string
 /** Sets the order (first match first); the list must name each of the workspace's policies once. */
 export async function reorderPolicies(db: Executor, workspaceId: string, ids: string[]) {
   await lockOrder(db, workspaceId);
-  const current = await listPolicies(db, workspaceId);
-  const known = new Set(current.map((policy) => policy.id));
-  for (const id of ids) if (!known.has(id)) throw notFound('review policy');
-  if (new Set(ids).size !== ids.length || ids.length !== current.length)
-    throw new AppError(422, 'incomplete_order', `name each of the workspace's ${current.length} policies exactly once`);
-  for (const [index, id] of ids.entries())
-    await db
+  await writeOrder(await listPolicies(db, workspaceId), ids, { one: 'review policy', many: 'policies' }, (id, position) =>
+    db
       .update(reviewPolicies)
-      .set({ position: index + 1 })
-      .where(and(eq(reviewPolicies.workspaceId, workspaceId), eq(reviewPolicies.id, id)));
+      .set({ position })
+      .where(and(eq(reviewPolicies.workspaceId, workspaceId), eq(reviewPolicies.id, id))),
+  );
   return listPolicies(db, workspaceId);
 }

@@ -1,6 +1,7 @@
 import type { SlaConditions, SlaTargetSpec } from '@huiliu/contracts';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../platform/errors.js';
+import { writeOrder } from '../../platform/ordering.js';
 import { getCalendar } from '../calendars/service.js';
 import { getInbox } from '../inboxes/service.js';
 import { ticketForms } from '../tickets/fields/schema.js';
@@ -134,15 +135,11 @@ export async function deletePolicy(db: Executor, workspaceId: string, id: string
 /** Sets the order (first match first); the list must name each of the workspace's policies once. */
 export async function reorderPolicies(db: Executor, workspaceId: string, ids: string[]) {
   await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`sla_policies:${workspaceId}`}))`);
-  const current = await listPolicies(db, workspaceId);
-  const known = new Set(current.map((policy) => policy.id));
-  for (const id of ids) if (!known.has(id)) throw notFound('SLA policy');
-  if (new Set(ids).size !== ids.length || ids.length !== current.length)
-    throw new AppError(422, 'incomplete_order', `name each of the workspace's ${current.length} policies exactly once`);
-  for (const [index, id] of ids.entries())
-    await db
+  await writeOrder(await listPolicies(db, workspaceId), ids, { one: 'SLA policy', many: 'policies' }, (id, position) =>
+    db
       .update(slaPolicies)
-      .set({ position: index + 1 })
-      .where(and(eq(slaPolicies.workspaceId, workspaceId), eq(slaPolicies.id, id)));
+      .set({ position })
+      .where(and(eq(slaPolicies.workspaceId, workspaceId), eq(slaPolicies.id, id))),
+  );
   return listPolicies(db, workspaceId);
 }
